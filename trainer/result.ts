@@ -1,0 +1,77 @@
+/**
+ * The shapes a training run produces: per-epoch metrics, the final evaluation, the robustness curve,
+ * and the whole RunResult that `npm run train --out` writes as JSON and the worker stores in PostgreSQL.
+ * Accuracies and F1 are fractions in [0,1]; losses are mean cross-entropy in nats.
+ */
+import type { RunConfig } from './config/schema';
+
+export interface EpochMetrics {
+  /** 1-based epoch number. */
+  epoch: number;
+  lr: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  valLoss: number;
+  valAccuracy: number;
+  /** Wall-clock seconds spent in this epoch (training + validation). */
+  seconds: number;
+  samplesPerSecond: number;
+}
+
+export interface ClassScore {
+  classIndex: number;
+  name: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** True examples of this class in the evaluated set. */
+  support: number;
+}
+
+export interface EvaluationMetrics {
+  count: number;
+  accuracy: number;
+  macroF1: number;
+  crossEntropy: number;
+  perClass: ClassScore[];
+  /** confusion[true][predicted] counts; rows are the true class. */
+  confusion: number[][];
+}
+
+export interface RobustnessPoint {
+  sigma: number;
+  accuracy: number;
+}
+
+export interface DatasetSummary {
+  name: string;
+  classNames: string[];
+  imageSize: { rows: number; cols: number };
+  splitSizes: { train: number; val: number; test: number };
+  /** Which source files were pooled (e.g. only the test split where that is all there is). */
+  sources: string[];
+}
+
+export interface RunResult {
+  config: RunConfig;
+  preset: string | null;
+  engine: RunConfig['engine'];
+  backend: string;
+  codeVersion: string;
+  seed: number;
+  dataset: DatasetSummary;
+  parameters: number;
+  history: EpochMetrics[];
+  /** Epoch whose weights were kept (the best validation loss when early stopping is on). */
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  /** Set when a caller asked the run to stop (cancel) before its last epoch. */
+  cancelled: boolean;
+  train: { accuracy: number; crossEntropy: number };
+  validation: { accuracy: number; crossEntropy: number };
+  test: EvaluationMetrics;
+  robustness: { clip: boolean; points: RobustnessPoint[] };
+  timings: { totalSeconds: number; trainSeconds: number; evalSeconds: number; meanEpochSeconds: number; samplesPerSecond: number };
+  startedAt: string;
+  finishedAt: string;
+}
