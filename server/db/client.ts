@@ -7,7 +7,8 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/client';
 
 export type { PrismaClient };
-export * as db from './generated/client';
+export { Prisma } from './generated/client';
+export type { Run, Epoch, Evaluation, RobustnessPoint, RunGroup, RunStatus } from './generated/client';
 
 export function createPrisma(url: string, options: { max?: number } = {}): PrismaClient {
   const adapter = new PrismaPg({ connectionString: url, max: options.max ?? 10 });

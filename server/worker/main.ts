@@ -1,0 +1,23 @@
+/**
+ * `npm run worker`: one trainer worker process. With DATABASE_URL it joins any shared PostgreSQL (start
+ * as many as you like, on any host); the server starts its own in the embedded default.
+ */
+import { openDatabase } from '../db/database';
+import { TrainerWorker } from './worker';
+
+const db = await openDatabase();
+if (!db.url) throw new Error('no database');
+const worker = new TrainerWorker({ url: db.url });
+await worker.start();
+console.log(`[worker ${process.pid}] ready${db.embedded ? ` (embedded PostgreSQL on port ${db.embedded.port})` : ''}`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    await worker.stop();
+    await db.close();
+    process.exit(0);
+  });
+}

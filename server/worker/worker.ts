@@ -1,0 +1,266 @@
+/**
+ * The trainer worker loop. Any number of these, on any number of hosts, share one PostgreSQL:
+ *  1. claim the oldest QUEUED run atomically (`FOR UPDATE SKIP LOCKED`, so two workers never take the
+ *     same run), recording host, pid and a first heartbeat;
+ *  2. load its dataset (cached per process) and train it with the trainer library, writing each epoch
+ *     as it finishes, live progress (throttled) and a heartbeat every few seconds;
+ *  3. store the evaluation, robustness curve and summary, and mark it SUCCEEDED / CANCELLED / FAILED.
+ * Every write is announced on `run_events` by database triggers. Cancel: cancelRun sets
+ * cancelRequested; the worker hears it (LISTEN, or at the next heartbeat) and stops after the current
+ * batch. Shutdown (SIGTERM): the run in hand stops after its batch and goes back to QUEUED.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { validateConfig } from '../../trainer/config/schema';
+import { runExperiment } from '../../trainer/run';
+import type { EpochMetrics, RunResult } from '../../trainer/result';
+import { createPrisma, Prisma, type PrismaClient } from '../db/client';
+import { loadNamedDataset } from '../datasets/catalog';
+import { DEFAULT_STALE_SECONDS, reapStaleRuns } from '../runs/reaper';
+
+export interface WorkerOptions {
+  url: string;
+  heartbeatMs?: number;
+  staleSeconds?: number;
+  /** Fallback poll for new work when no notification arrives. */
+  pollMs?: number;
+  /** Where trained models are saved (a folder per run); null to skip saving. */
+  modelsDir?: string | null;
+  /** Minimum interval between progress writes. */
+  progressMs?: number;
+  log?: (message: string) => void;
+}
+
+interface ClaimedRun {
+  id: string;
+  name: string;
+  preset: string | null;
+  dataset: string;
+  config: unknown;
+}
+
+export class TrainerWorker {
+  readonly host = os.hostname();
+  readonly pid = process.pid;
+  private prisma: PrismaClient;
+  private listener: pg.Client | null = null;
+  private stopping = false;
+  private wake: (() => void) | null = null;
+  private current: { id: string; cancel: boolean } | null = null;
+  private loop: Promise<void> | null = null;
+  private readonly opts: Required<Omit<WorkerOptions, 'modelsDir'>> & { modelsDir: string | null };
+
+  constructor(options: WorkerOptions) {
+    this.opts = {
+      heartbeatMs: Number(process.env.WORKER_HEARTBEAT_MS) || 2000,
+      staleSeconds: DEFAULT_STALE_SECONDS,
+      pollMs: 2000,
+      progressMs: 500,
+      log: (m) => console.log(`[worker ${this.pid}] ${m}`),
+      ...options,
+      modelsDir: options.modelsDir === undefined ? path.resolve(process.env.MODELS_DIR ?? 'models') : options.modelsDir,
+    };
+    this.prisma = createPrisma(options.url, { max: 4 });
+  }
+
+  async start(): Promise<void> {
+    this.listener = new pg.Client({ connectionString: this.opts.url });
+    this.listener.on('notification', (msg) => this.onNotification(msg.payload));
+    this.listener.on('error', (err) => this.opts.log(`listener error: ${err.message}`));
+    await this.listener.connect();
+    await this.listener.query('LISTEN run_events');
+    this.loop = this.run();
+  }
+
+  /** Stops after the current batch; an interrupted run goes back to the queue. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop?.catch(() => {});
+    await this.listener?.end().catch(() => {});
+    await this.prisma.$disconnect();
+  }
+
+  private onNotification(payload: string | undefined) {
+    if (!payload) return;
+    let event: { type: string; kind?: string; runId: string; status?: string };
+    try {
+      event = JSON.parse(payload);
+    } catch {
+      return;
+    }
+    if (event.type !== 'run') return;
+    if (event.status === 'QUEUED' && (event.kind === 'created' || event.kind === 'status')) this.wake?.();
+    if (this.current && event.runId === this.current.id && !this.current.cancel) void this.checkCancel();
+  }
+
+  private async checkCancel() {
+    const current = this.current;
+    if (!current) return;
+    const row = await this.prisma.run.findUnique({ where: { id: current.id }, select: { cancelRequested: true, status: true } }).catch(() => null);
+    // A run deleted or finished by someone else (e.g. marked FAILED as stale) is not ours to finish.
+    if (!row || row.cancelRequested || row.status !== 'RUNNING') current.cancel = true;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        await reapStaleRuns(this.prisma, this.opts.staleSeconds);
+        const run = await this.claim();
+        if (run) await this.execute(run);
+        else await this.idle();
+      } catch (err) {
+        this.opts.log(`loop error: ${(err as Error).message}`);
+        await this.idle();
+      }
+    }
+  }
+
+  private idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, this.opts.pollMs);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.wake = null;
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  /** Atomically takes the oldest QUEUED run; concurrent workers skip rows another one has locked. */
+  async claim(): Promise<ClaimedRun | null> {
+    const rows = await this.prisma.$queryRaw<ClaimedRun[]>`
+      UPDATE "Run" SET "status" = 'RUNNING', "startedAt" = now(), "heartbeatAt" = now(),
+        "workerHost" = ${this.host}, "workerPid" = ${this.pid}, "error" = NULL, "progress" = '{"phase":"loading"}'::jsonb
+      WHERE "id" = (
+        SELECT "id" FROM "Run" WHERE "status" = 'QUEUED' AND NOT "cancelRequested"
+        ORDER BY "createdAt", "id" FOR UPDATE SKIP LOCKED LIMIT 1)
+      RETURNING "id", "name", "preset", "dataset", "config"`;
+    return rows[0] ?? null;
+  }
+
+  private async execute(run: ClaimedRun): Promise<void> {
+    const current = { id: run.id, cancel: false };
+    this.current = current;
+    this.opts.log(`training ${run.id} (${run.name}) on ${run.dataset}`);
+    const heartbeat = setInterval(() => {
+      void this.prisma.run.update({ where: { id: run.id }, data: { heartbeatAt: new Date() } }).catch(() => {});
+      void this.checkCancel();
+    }, this.opts.heartbeatMs);
+    let phase = 'loading';
+    let lastProgress = 0;
+    let progressInFlight = false;
+    const writeProgress = (progress: Record<string, unknown>) => {
+      const now = Date.now();
+      if (progressInFlight || now - lastProgress < this.opts.progressMs) return;
+      lastProgress = now;
+      progressInFlight = true;
+      this.prisma.run
+        .updateMany({ where: { id: run.id, status: 'RUNNING' }, data: { progress: { ...progress, phase } } })
+        .catch(() => {})
+        .finally(() => (progressInFlight = false));
+    };
+    try {
+      const config = validateConfig(run.config);
+      const dataset = await loadNamedDataset(run.dataset);
+      const result = await runExperiment(config, {
+        dataset,
+        preset: run.preset,
+        saveModelDir: this.opts.modelsDir ? path.join(this.opts.modelsDir, run.id) : undefined,
+        callbacks: {
+          onPhase: (p) => {
+            phase = p;
+            lastProgress = 0;
+            writeProgress({ epoch: 0, epochs: config.epochs, batch: 0, batches: 0 });
+          },
+          onBatch: (p) => writeProgress({ epoch: p.epoch, epochs: p.epochs, batch: p.batch, batches: p.batches, samplesPerSecond: p.samplesPerSecond }),
+          onEpoch: (m) => this.writeEpoch(run.id, m),
+          shouldStop: () => current.cancel || this.stopping,
+        },
+      });
+      await this.finish(run, result, current.cancel);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.opts.log(`run ${run.id} failed: ${err instanceof Error ? err.stack : message}`);
+      await this.prisma.run.updateMany({
+        where: { id: run.id, status: 'RUNNING' },
+        data: { status: 'FAILED', finishedAt: new Date(), progress: Prisma.DbNull, error: message },
+      });
+    } finally {
+      clearInterval(heartbeat);
+      this.current = null;
+    }
+  }
+
+  private async writeEpoch(runId: string, m: EpochMetrics) {
+    await this.prisma.epoch.create({ data: { runId, ...m } });
+  }
+
+  private async finish(run: ClaimedRun, result: RunResult, cancelled: boolean) {
+    const mine = { id: run.id, status: 'RUNNING' as const, workerPid: this.pid, workerHost: this.host };
+    if (result.cancelled && !cancelled && this.stopping) {
+      // Shutdown, not a user's cancel: put the run back so the next worker starts it afresh.
+      await this.prisma.$transaction([
+        this.prisma.epoch.deleteMany({ where: { runId: run.id } }),
+        this.prisma.run.updateMany({
+          where: mine,
+          data: { status: 'QUEUED', startedAt: null, heartbeatAt: null, workerHost: null, workerPid: null, progress: Prisma.DbNull, error: 'requeued: its worker shut down before it finished' },
+        }),
+      ]);
+      this.opts.log(`requeued ${run.id}`);
+      return;
+    }
+    const durationSeconds = result.timings.totalSeconds;
+    const common = {
+      finishedAt: new Date(),
+      progress: Prisma.DbNull,
+      backend: result.backend,
+      codeVersion: result.codeVersion,
+      parameters: result.parameters,
+      bestEpoch: result.history.length ? result.bestEpoch : null,
+      stoppedEarly: result.stoppedEarly,
+      durationSeconds,
+      valAccuracy: result.validation?.accuracy ?? (result.history.length ? result.history[result.history.length - 1].valAccuracy : null),
+      summary: { dataset: result.dataset, timings: result.timings } as object,
+    };
+    if (result.cancelled || !result.test) {
+      await this.prisma.run.updateMany({ where: mine, data: { ...common, status: 'CANCELLED' } });
+      this.opts.log(`cancelled ${run.id} after ${result.history.length} epoch(s)`);
+      return;
+    }
+    const test = result.test;
+    await this.prisma.$transaction([
+      this.prisma.evaluation.create({
+        data: {
+          runId: run.id,
+          accuracy: test.accuracy,
+          macroF1: test.macroF1,
+          crossEntropy: test.crossEntropy,
+          trainAccuracy: result.train?.accuracy,
+          trainLoss: result.train?.crossEntropy,
+          valAccuracy: result.validation?.accuracy,
+          valLoss: result.validation?.crossEntropy,
+          count: test.count,
+          perClass: test.perClass as unknown as object,
+          confusion: test.confusion,
+          classNames: result.dataset.classNames,
+        },
+      }),
+      this.prisma.robustnessPoint.createMany({ data: result.robustness.points.map((p) => ({ runId: run.id, sigma: p.sigma, accuracy: p.accuracy })), skipDuplicates: true }),
+      this.prisma.run.updateMany({
+        where: mine,
+        data: {
+          ...common,
+          status: 'SUCCEEDED',
+          testAccuracy: test.accuracy,
+          macroF1: test.macroF1,
+          modelPath: this.opts.modelsDir ? path.join(this.opts.modelsDir, run.id) : null,
+        },
+      }),
+    ]);
+    this.opts.log(`finished ${run.id}: test accuracy ${(test.accuracy * 100).toFixed(2)}%`);
+  }
+}
