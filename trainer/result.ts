@@ -67,9 +67,11 @@ export interface RunResult {
   stoppedEarly: boolean;
   /** Set when a caller asked the run to stop (cancel) before its last epoch. */
   cancelled: boolean;
-  train: { accuracy: number; crossEntropy: number };
-  validation: { accuracy: number; crossEntropy: number };
-  test: EvaluationMetrics;
+  /** Final weights measured on the whole train and validation splits (null when cancelled). */
+  train: { accuracy: number; crossEntropy: number } | null;
+  validation: { accuracy: number; crossEntropy: number } | null;
+  /** Null when the run was cancelled before its evaluation. */
+  test: EvaluationMetrics | null;
   robustness: { clip: boolean; points: RobustnessPoint[] };
   timings: { totalSeconds: number; trainSeconds: number; evalSeconds: number; meanEpochSeconds: number; samplesPerSecond: number };
   startedAt: string;

@@ -1,0 +1,71 @@
+/**
+ * Progress display for long training runs. On a terminal: a live bar with epoch, batch, samples/s,
+ * ETA and losses. Elsewhere (CI logs, pipes): one line per epoch, so logs stay readable.
+ */
+import cliProgress from 'cli-progress';
+import type { EpochMetrics } from '../result';
+import type { BatchProgress } from '../train/loop';
+
+function duration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const s = Math.round(seconds);
+  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
+
+export class TrainingProgress {
+  private bar: cliProgress.SingleBar | null = null;
+  private lastVal = '–';
+  private readonly started = performance.now();
+  private readonly tty = process.stderr.isTTY === true;
+
+  onBatch(p: BatchProgress): void {
+    if (!this.tty) return;
+    if (!this.bar) {
+      this.bar = new cliProgress.SingleBar(
+        {
+          format: 'epoch {epoch}/{epochs} {bar} batch {value}/{total} | {rate} samples/s | ETA {eta_run} | loss {loss} | val loss {val}',
+          barsize: 24,
+          stream: process.stderr,
+          hideCursor: true,
+        },
+        cliProgress.Presets.shades_classic,
+      );
+      this.bar.start(p.batches, 0);
+    }
+    const elapsed = (performance.now() - this.started) / 1000;
+    const done = (p.epoch - 1) * p.batches + p.batch;
+    const eta = (elapsed / done) * (p.epochs * p.batches - done);
+    this.bar.setTotal(p.batches);
+    this.bar.update(p.batch, {
+      epoch: p.epoch,
+      epochs: p.epochs,
+      rate: Math.round(p.samplesPerSecond).toLocaleString('en-US'),
+      eta_run: duration(eta),
+      loss: p.loss.toFixed(4),
+      val: this.lastVal,
+    });
+  }
+
+  onEpoch(m: EpochMetrics, epochs: number): void {
+    this.lastVal = m.valLoss.toFixed(4);
+    const line = `epoch ${m.epoch}/${epochs}  lr ${m.lr.toExponential(2)}  train loss ${m.trainLoss.toFixed(4)} acc ${(100 * m.trainAccuracy).toFixed(2)}%  val loss ${m.valLoss.toFixed(4)} acc ${(100 * m.valAccuracy).toFixed(2)}%  ${Math.round(m.samplesPerSecond).toLocaleString('en-US')} samples/s  ${m.seconds.toFixed(1)}s`;
+    if (this.tty && this.bar) {
+      this.bar.stop();
+      this.bar = null;
+    }
+    process.stderr.write(line + '\n');
+  }
+
+  message(text: string): void {
+    if (this.bar) {
+      this.bar.stop();
+      this.bar = null;
+    }
+    process.stderr.write(text + '\n');
+  }
+
+  stop(): void {
+    this.bar?.stop();
+    this.bar = null;
+  }
+}

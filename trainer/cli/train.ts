@@ -1,0 +1,142 @@
+/**
+ * `npm run train -- --preset M1g [--data DIR] [--epochs N] [--seed S] [--backend wasm] [--out result.json] [--save-model DIR]`
+ * Trains one configuration from the command line, with no database or server: a progress bar while
+ * it runs, a summary table at the end, and the full RunResult as JSON with --out.
+ * Any config field can be overridden: the common ones have flags, and --set field=value (repeatable,
+ * value parsed as JSON when it can be) reaches every other, e.g. --set 'earlyStopping={"patience":3,"minDelta":0}'.
+ */
+import { writeFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, withOverrides, DEFAULT_CONFIG, type RunConfig } from '../config/schema';
+import { findPreset, PRESETS } from '../config/presets';
+import { runExperiment } from '../run';
+import type { RunResult } from '../result';
+import { datasetSpecFromArgs, fail, loadDatasetOrExit } from './args';
+import { TrainingProgress } from './progress';
+import { topConfusions } from '../eval/metrics';
+
+const HELP = `Usage: npm run train -- [options]
+  --preset NAME        one of ${PRESETS.map((p) => p.name).join(', ')} (default M0)
+  --data DIR           folder with EMNIST ByMerge files (default: $EMNIST_DIR)
+  --fixture NAME       use DIR/fixtures/emnist-bymerge-test-NAME-* (strat100 or first1000)
+  --images F --labels F   any IDX (or CSV) dataset instead; repeat for several files (names with "train" are train)
+  --mapping FILE       class names for --images data (label ascii_code lines)
+  --epochs N  --seed S  --lr X  --batch-size N  --hidden 128,64  --engine scratch|layers
+  --backend auto|tensorflow|wasm|cpu
+  --split stratified|official   --set field=value (any config field; repeatable)
+  --out FILE           write the result JSON here
+  --save-model DIR     save the trained model (for npm run evaluate)
+  --list               list the presets and exit`;
+
+function parseValue(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+function buildConfig(values: Record<string, string | string[] | boolean | undefined>): { config: RunConfig; preset: string } {
+  const preset = findPreset((values.preset as string) ?? 'M0');
+  const overrides: Record<string, unknown> = {};
+  const num = (flag: string, field: string) => {
+    if (values[flag] !== undefined) overrides[field] = Number(values[flag]);
+  };
+  num('epochs', 'epochs');
+  num('seed', 'seed');
+  num('lr', 'lr');
+  num('batch-size', 'batchSize');
+  if (values.hidden !== undefined) overrides.hidden = String(values.hidden).split(',').filter(Boolean).map(Number);
+  if (values.engine !== undefined) overrides.engine = values.engine;
+  if (values.backend !== undefined) overrides.backend = values.backend;
+  if (values.split === 'official') overrides.split = { mode: 'official', valFraction: 0.1 };
+  else if (values.split !== undefined && values.split !== 'stratified') fail(`--split must be stratified or official, not "${values.split}"`);
+  for (const assignment of (values.set as string[] | undefined) ?? []) {
+    const eq = assignment.indexOf('=');
+    if (eq <= 0) fail(`--set needs field=value, got "${assignment}"`);
+    const field = assignment.slice(0, eq);
+    if (!(field in DEFAULT_CONFIG)) fail(`--set ${field}: unknown config field; known fields: ${Object.keys(DEFAULT_CONFIG).join(', ')}`);
+    overrides[field] = parseValue(assignment.slice(eq + 1));
+  }
+  try {
+    return { config: withOverrides(preset.config, overrides), preset: preset.name };
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message);
+    throw err;
+  }
+}
+
+function pct(x: number | undefined | null): string {
+  return x === undefined || x === null ? '–' : `${(100 * x).toFixed(2)}%`;
+}
+
+function printSummary(r: RunResult): void {
+  const rows: [string, string][] = [
+    ['preset / engine / backend', `${r.preset ?? 'custom'} / ${r.engine} / ${r.backend}`],
+    ['network', `${r.dataset.imageSize.rows * r.dataset.imageSize.cols}-${r.config.hidden.join('-')}-${r.dataset.classNames.length} (${r.parameters.toLocaleString('en-US')} parameters)`],
+    ['data', `${r.dataset.name}: train ${r.dataset.splitSizes.train}, val ${r.dataset.splitSizes.val}, test ${r.dataset.splitSizes.test}`],
+    ['epochs', `${r.history.length} run, best ${r.bestEpoch}${r.stoppedEarly ? ' (stopped early)' : ''}${r.cancelled ? ' (cancelled)' : ''}`],
+    ['train accuracy / loss', `${pct(r.train?.accuracy)} / ${r.train?.crossEntropy.toFixed(4) ?? '–'}`],
+    ['val accuracy / loss', `${pct(r.validation?.accuracy)} / ${r.validation?.crossEntropy.toFixed(4) ?? '–'}`],
+    ['test accuracy', pct(r.test?.accuracy)],
+    ['test macro F1', pct(r.test?.macroF1)],
+    ['test cross-entropy', r.test?.crossEntropy.toFixed(4) ?? '–'],
+    ['robustness (σ: acc)', r.robustness.points.map((p) => `${p.sigma}: ${pct(p.accuracy)}`).join('  ')],
+    ['most confused (true→pred)', r.test ? topConfusions(r.test.confusion, r.dataset.classNames, 5).map((c) => `${c.trueClass}→${c.predicted} ${c.count}`).join(', ') : '–'],
+    ['time', `${r.timings.totalSeconds.toFixed(1)}s total, ${r.timings.meanEpochSeconds.toFixed(1)}s/epoch, ${Math.round(r.timings.samplesPerSecond).toLocaleString('en-US')} samples/s`],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  process.stdout.write('\n' + rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      preset: { type: 'string' }, data: { type: 'string' }, fixture: { type: 'string' },
+      images: { type: 'string', multiple: true }, labels: { type: 'string', multiple: true }, mapping: { type: 'string' },
+      epochs: { type: 'string' }, seed: { type: 'string' }, lr: { type: 'string' }, 'batch-size': { type: 'string' },
+      hidden: { type: 'string' }, engine: { type: 'string' }, backend: { type: 'string' }, split: { type: 'string' },
+      set: { type: 'string', multiple: true }, out: { type: 'string' }, 'save-model': { type: 'string' },
+      list: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) return void process.stdout.write(HELP + '\n');
+  if (values.list) {
+    for (const p of PRESETS) process.stdout.write(`${p.name.padEnd(4)} ${p.group.padEnd(15)} ${p.description}\n`);
+    return;
+  }
+  const { config, preset } = buildConfig(values);
+  const progress = new TrainingProgress();
+  progress.message(`loading data…`);
+  const dataset = await loadDatasetOrExit(datasetSpecFromArgs(values));
+  progress.message(`${dataset.name}: ${dataset.count.toLocaleString('en-US')} images, ${dataset.classNames.length} classes; training ${preset} on the ${config.engine} engine`);
+  let interrupted = false;
+  process.once('SIGINT', () => {
+    interrupted = true;
+    progress.message('interrupted: stopping after this batch (Ctrl-C again to quit now)');
+    process.once('SIGINT', () => process.exit(130));
+  });
+  const result = await runExperiment(config, {
+    dataset,
+    preset,
+    saveModelDir: values['save-model'],
+    callbacks: {
+      onBatch: (p) => progress.onBatch(p),
+      onEpoch: (m) => progress.onEpoch(m, config.epochs),
+      onPhase: (phase) => phase !== 'training' && phase !== 'loading' && progress.message(`${phase}…`),
+      shouldStop: () => interrupted,
+    },
+  });
+  progress.stop();
+  printSummary(result);
+  if (values.out) {
+    await mkdir(path.dirname(path.resolve(values.out)), { recursive: true });
+    await writeFile(values.out, JSON.stringify(result, null, 1));
+    process.stdout.write(`result written to ${values.out}\n`);
+  }
+  if (values['save-model'] && !result.cancelled) process.stdout.write(`model saved to ${values['save-model']}\n`);
+}
+
+main().catch((err) => fail(err instanceof Error ? err.message : String(err)));

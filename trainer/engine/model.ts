@@ -1,0 +1,32 @@
+/**
+ * What the training loop needs from an engine. The scratch engine (hand-written backprop) and the
+ * layers engine (tf.layers + autograd) both implement it, so data, loop, early stopping, metrics,
+ * robustness and saving are shared and the two engines can be compared step for step.
+ */
+import type * as tf from '@tensorflow/tfjs';
+
+export interface StepResult {
+  /** Mean cross-entropy of the batch before the update (the data term, without any penalty). */
+  loss: number;
+  /** Correct predictions in the batch before the update. */
+  correct: number;
+}
+
+/** Weights as plain arrays, in layer order; used for best-weight restore and saving. */
+export interface WeightSnapshot {
+  names: string[];
+  shapes: number[][];
+  values: Float32Array[];
+}
+
+export interface TrainableModel {
+  readonly engine: 'scratch' | 'layers';
+  readonly parameterCount: number;
+  /** One optimisation step on a batch ([n, features] in [0,1], labels [n]) at learning rate `lr`. */
+  trainStep(x: tf.Tensor2D, labels: Int32Array, lr: number): StepResult;
+  /** Logits [n, classes] in inference mode (no dropout, BatchNorm running statistics). */
+  logits(x: tf.Tensor2D): tf.Tensor2D;
+  snapshot(): WeightSnapshot;
+  restore(snapshot: WeightSnapshot): void;
+  dispose(): void;
+}

@@ -1,0 +1,88 @@
+/**
+ * Optimisers written by hand (no tf.train), one update rule each, applied to a list of variables:
+ *  - SGD:        θ ← θ − η·g
+ *  - momentum:   v ← β·v + g;  θ ← θ − η·v
+ *  - Adam:       m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;
+ *                m̂ = m/(1−β1^t);  v̂ = v/(1−β2^t);  θ ← θ − η·m̂/(√v̂ + ε)
+ * Adam optionally applies weight decay wd: 'coupled' adds wd·θ to g (PyTorch's Adam(weight_decay)),
+ * 'decoupled' subtracts η·wd·θ from θ after the Adam step (AdamW).
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export interface Optimizer {
+  /** Updates every variable in place from its gradient (same order) at learning rate `lr`. */
+  apply(variables: tf.Variable[], grads: tf.Tensor[], lr: number): void;
+  dispose(): void;
+}
+
+export class Sgd implements Optimizer {
+  private velocity: tf.Variable[] | null = null;
+  constructor(private readonly momentum = 0) {}
+
+  apply(variables: tf.Variable[], grads: tf.Tensor[], lr: number): void {
+    if (this.momentum > 0 && !this.velocity) this.velocity = variables.map((v) => tf.variable(tf.zerosLike(v), false));
+    tf.tidy(() => {
+      variables.forEach((theta, i) => {
+        if (this.velocity) {
+          const v = this.velocity[i];
+          v.assign(tf.add(tf.mul(v, this.momentum), grads[i]));
+          theta.assign(tf.sub(theta, tf.mul(v, lr)));
+        } else {
+          theta.assign(tf.sub(theta, tf.mul(grads[i], lr)));
+        }
+      });
+    });
+  }
+
+  dispose(): void {
+    this.velocity?.forEach((v) => v.dispose());
+  }
+}
+
+export interface AdamOptions {
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  weightDecay?: number;
+  weightDecayMode?: 'coupled' | 'decoupled';
+  /** Which variables weight decay applies to (default: all). */
+  decayMask?: boolean[];
+}
+
+export class Adam implements Optimizer {
+  private m: tf.Variable[] | null = null;
+  private v: tf.Variable[] | null = null;
+  private t = 0;
+  constructor(private readonly options: AdamOptions) {}
+
+  apply(variables: tf.Variable[], grads: tf.Tensor[], lr: number): void {
+    const { beta1, beta2, epsilon, weightDecay = 0, weightDecayMode = 'coupled', decayMask } = this.options;
+    if (!this.m || !this.v) {
+      this.m = variables.map((x) => tf.variable(tf.zerosLike(x), false));
+      this.v = variables.map((x) => tf.variable(tf.zerosLike(x), false));
+    }
+    this.t += 1;
+    const correction1 = 1 - beta1 ** this.t;
+    const correction2 = 1 - beta2 ** this.t;
+    tf.tidy(() => {
+      variables.forEach((theta, i) => {
+        const decays = weightDecay > 0 && (decayMask ? decayMask[i] : true);
+        const g = decays && weightDecayMode === 'coupled' ? tf.add(grads[i], tf.mul(theta, weightDecay)) : grads[i];
+        const m = this.m![i];
+        const v = this.v![i];
+        m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
+        v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2)));
+        const mHat = tf.div(m, correction1);
+        const vHat = tf.div(v, correction2);
+        let next = tf.sub(theta, tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), epsilon)), lr));
+        if (decays && weightDecayMode === 'decoupled') next = tf.sub(next, tf.mul(theta, lr * weightDecay));
+        theta.assign(next);
+      });
+    });
+  }
+
+  dispose(): void {
+    this.m?.forEach((x) => x.dispose());
+    this.v?.forEach((x) => x.dispose());
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * One experiment end to end, the library entry point used by the CLI and by the run-service worker:
+ * split the pooled data, build the engine's model, train (with callbacks for progress, epochs and
+ * cancel), then measure the kept weights on train/val/test, the robustness curve, optionally save the
+ * model, and return the RunResult.
+ */
+import type { RunConfig } from './config/schema';
+import { countParameters } from './config/presets';
+import type { Dataset } from './data/dataset';
+import { splitDataset } from './data/split';
+import { activeBackend, initBackend } from './engine/backend';
+import { createModel } from './engine/factory';
+import { evaluate, quickEvaluate } from './eval/evaluate';
+import { robustnessCurve } from './eval/robustness';
+import { saveModel } from './model/savedModel';
+import type { RunResult } from './result';
+import { trainModel, type TrainCallbacks } from './train/loop';
+import { codeVersion } from './version';
+import { deriveSeed } from './util/rng';
+
+export type RunPhase = 'loading' | 'training' | 'evaluating' | 'robustness' | 'saving';
+
+export interface RunCallbacks extends TrainCallbacks {
+  onPhase?(phase: RunPhase): void;
+}
+
+export interface RunOptions {
+  dataset: Dataset;
+  preset?: string | null;
+  saveModelDir?: string;
+  callbacks?: RunCallbacks;
+}
+
+export async function runExperiment(config: RunConfig, options: RunOptions): Promise<RunResult> {
+  const started = new Date();
+  const t0 = performance.now();
+  const { dataset: ds, callbacks = {} } = options;
+  await initBackend(config.backend);
+  callbacks.onPhase?.('loading');
+  const split = splitDataset(ds, config.split, config.seed);
+  if (split.train.length === 0 || split.val.length === 0 || split.test.length === 0) {
+    throw new Error(`dataset ${ds.name} (${ds.count} images) is too small for this split: train ${split.train.length}, val ${split.val.length}, test ${split.test.length}`);
+  }
+  const inputSize = ds.rows * ds.cols;
+  const classes = ds.classNames.length;
+  const model = createModel(config, inputSize, classes);
+  try {
+    callbacks.onPhase?.('training');
+    const outcome = await trainModel(model, ds, split, config, callbacks);
+    const tEval = performance.now();
+    let test: RunResult['test'] = null;
+    let train: RunResult['train'] = null;
+    let validation: RunResult['validation'] = null;
+    let points: RunResult['robustness']['points'] = [];
+    if (!outcome.cancelled) {
+      callbacks.onPhase?.('evaluating');
+      train = quickEvaluate(model, ds, split.train);
+      validation = quickEvaluate(model, ds, split.val);
+      test = evaluate(model, ds, split.test);
+      callbacks.onPhase?.('robustness');
+      points = robustnessCurve(model, ds, split.test, { sigmas: config.robustness.sigmas, clip: config.robustness.clip, seed: deriveSeed(config.seed, 'robustness') });
+    }
+    const evalSeconds = (performance.now() - tEval) / 1000;
+    if (options.saveModelDir && !outcome.cancelled) {
+      callbacks.onPhase?.('saving');
+      await saveModel(options.saveModelDir, model, {
+        config,
+        inputSize,
+        classNames: ds.classNames,
+        image: { rows: ds.rows, cols: ds.cols, transposed: ds.transposed },
+        backend: activeBackend(),
+        codeVersion: codeVersion(),
+      });
+    }
+    const samplesTrained = outcome.history.length * split.train.length;
+    return {
+      config,
+      preset: options.preset ?? null,
+      engine: config.engine,
+      backend: activeBackend(),
+      codeVersion: codeVersion(),
+      seed: config.seed,
+      dataset: {
+        name: ds.name,
+        classNames: ds.classNames,
+        imageSize: { rows: ds.rows, cols: ds.cols },
+        splitSizes: { train: split.train.length, val: split.val.length, test: split.test.length },
+        sources: ds.sources.map((s) => `${s.file} (${s.role}, ${s.count})`),
+      },
+      parameters: model.parameterCount ?? countParameters(inputSize, config.hidden, classes, config.batchNorm),
+      history: outcome.history,
+      bestEpoch: outcome.bestEpoch,
+      stoppedEarly: outcome.stoppedEarly,
+      cancelled: outcome.cancelled,
+      train,
+      validation,
+      test,
+      robustness: { clip: config.robustness.clip, points },
+      timings: {
+        totalSeconds: (performance.now() - t0) / 1000,
+        trainSeconds: outcome.trainSeconds,
+        evalSeconds,
+        meanEpochSeconds: outcome.history.length ? outcome.history.reduce((s, h) => s + h.seconds, 0) / outcome.history.length : 0,
+        samplesPerSecond: outcome.trainSeconds > 0 ? samplesTrained / outcome.trainSeconds : 0,
+      },
+      startedAt: started.toISOString(),
+      finishedAt: new Date().toISOString(),
+    };
+  } finally {
+    model.dispose();
+  }
+}
