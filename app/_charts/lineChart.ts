@@ -1,0 +1,140 @@
+/**
+ * Line chart: one or more series of (x, y) points on linear axes, with axis labels and units, a legend,
+ * point markers carrying hover titles, and an empty-state message. Used for training curves (loss and
+ * accuracy per epoch), robustness curves (accuracy vs σ) and their overlays on the compare and report
+ * pages. A pure function of (element, data, options): it replaces the element's contents each call.
+ */
+import { axisBottom, axisLeft, extent, format, line, max, min, scaleLinear } from 'd3';
+import { seriesColor } from './palette';
+import { freshSvg, textWidth, type Margin } from './svg';
+
+export interface LinePoint { x: number; y: number }
+export interface LineSeries {
+  name: string;
+  points: LinePoint[];
+  color?: string;
+  dashed?: boolean;
+}
+
+export interface LineChartOptions {
+  width: number;
+  height: number;
+  margin: Margin;
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  /** d3-format specifiers for ticks and hover titles. */
+  xFormat: string;
+  yFormat: string;
+  /** Fixed domains; null fits the data (y padded by 5%). */
+  xDomain: [number, number] | null;
+  yDomain: [number, number] | null;
+  /** Only integer x ticks (epochs). */
+  integerX: boolean;
+  markers: boolean;
+  legend: boolean;
+  emptyText: string;
+}
+
+export const lineChartDefaults: LineChartOptions = {
+  width: 560,
+  height: 260,
+  margin: { top: 30, right: 16, bottom: 40, left: 56 },
+  title: '',
+  xLabel: 'x',
+  yLabel: 'y',
+  xFormat: ',~g',
+  yFormat: ',~g',
+  xDomain: null,
+  yDomain: null,
+  integerX: false,
+  markers: true,
+  legend: true,
+  emptyText: 'No data yet',
+};
+
+export function lineChart(el: Element, data: LineSeries[], options: Partial<LineChartOptions> = {}): SVGSVGElement {
+  const o: LineChartOptions = { ...lineChartDefaults, ...options, margin: { ...lineChartDefaults.margin, ...options.margin } };
+  const { width, height, margin } = o;
+  const svg = freshSvg(el, width, height, o.title || `${o.yLabel} by ${o.xLabel}`);
+  const innerW = Math.max(10, width - margin.left - margin.right);
+  const innerH = Math.max(10, height - margin.top - margin.bottom);
+  const series = data.map((s, i) => ({ ...s, color: s.color ?? seriesColor(i), points: s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y)) }));
+  const all = series.flatMap((s) => s.points);
+
+  const xExt = o.xDomain ?? (all.length ? (extent(all, (p) => p.x) as [number, number]) : [0, 1]);
+  if (xExt[0] === xExt[1]) xExt[1] = xExt[0] + 1;
+  let yExt: [number, number];
+  if (o.yDomain) yExt = o.yDomain;
+  else if (all.length) {
+    const lo = min(all, (p) => p.y)!;
+    const hi = max(all, (p) => p.y)!;
+    const pad = (hi - lo || Math.abs(hi) || 1) * 0.05;
+    yExt = [lo - pad, hi + pad];
+  } else yExt = [0, 1];
+
+  const x = scaleLinear().domain(xExt).range([0, innerW]);
+  const y = scaleLinear().domain(yExt).range([innerH, 0]).nice();
+  const fx = format(o.xFormat);
+  const fy = format(o.yFormat);
+
+  const g = svg.append('g').attr('transform', `translate(${margin.left},${margin.top})`);
+  // Horizontal grid lines behind everything.
+  g.append('g').attr('class', 'grid').call((sel) =>
+    sel.selectAll('line').data(y.ticks(5)).join('line').attr('x1', 0).attr('x2', innerW).attr('y1', (d) => y(d)).attr('y2', (d) => y(d)),
+  );
+
+  const xTicks = o.integerX ? x.ticks(Math.min(8, Math.max(1, xExt[1] - xExt[0]))).filter((t) => Number.isInteger(t)) : x.ticks(Math.max(2, Math.floor(innerW / 80)));
+  g.append('g').attr('class', 'axis axis-x').attr('transform', `translate(0,${innerH})`).call(axisBottom(x).tickValues(xTicks).tickFormat((d) => fx(d as number)));
+  g.append('g').attr('class', 'axis axis-y').call(axisLeft(y).ticks(5).tickFormat((d) => fy(d as number)));
+  g.append('text').attr('class', 'axis-label').attr('x', innerW / 2).attr('y', innerH + 32).attr('text-anchor', 'middle').text(o.xLabel);
+  g.append('text').attr('class', 'axis-label').attr('transform', `translate(${-margin.left + 14},${innerH / 2}) rotate(-90)`).attr('text-anchor', 'middle').text(o.yLabel);
+  if (o.title) svg.append('text').attr('class', 'chart-title').attr('x', margin.left).attr('y', 14).text(o.title);
+
+  if (!all.length) {
+    g.append('text').attr('class', 'empty').attr('x', innerW / 2).attr('y', innerH / 2).attr('text-anchor', 'middle').style('fill', '#94a3b8').text(o.emptyText);
+  }
+
+  const path = line<LinePoint>().x((p) => x(p.x)).y((p) => y(p.y));
+  const plot = g.append('g').attr('class', 'series');
+  series.forEach((s, i) => {
+    const sg = plot.append('g').attr('class', 'line-series').attr('data-series', s.name).attr('data-index', i);
+    sg.append('path')
+      .attr('d', path(s.points) ?? '')
+      .attr('fill', 'none')
+      .attr('stroke', s.color)
+      .attr('stroke-width', 2)
+      .attr('stroke-dasharray', s.dashed ? '5 4' : null);
+    if (o.markers) {
+      sg.selectAll('circle')
+        .data(s.points)
+        .join('circle')
+        .attr('cx', (p) => x(p.x))
+        .attr('cy', (p) => y(p.y))
+        .attr('r', s.points.length > 60 ? 1.5 : 3)
+        .attr('fill', s.dashed ? '#fff' : s.color)
+        .attr('stroke', s.color)
+        .append('title')
+        .text((p) => `${s.name}\n${o.xLabel}: ${fx(p.x)}\n${o.yLabel}: ${fy(p.y)}`);
+    }
+  });
+
+  if (o.legend && series.length) {
+    // One row, right-aligned above the plot; long legends wrap onto a second row.
+    const items = series.map((s) => ({ s, w: 22 + textWidth(s.name) + 12 }));
+    const leg = svg.append('g').attr('class', 'legend');
+    let cx = width - margin.right;
+    let row = 0;
+    for (const it of [...items].reverse()) {
+      if (cx - it.w < margin.left + (o.title ? textWidth(o.title, 12) + 12 : 0) && cx !== width - margin.right) {
+        row += 1;
+        cx = width - margin.right;
+      }
+      cx -= it.w;
+      const lg = leg.append('g').attr('transform', `translate(${cx},${10 + row * 14})`).attr('data-legend', it.s.name);
+      lg.append('line').attr('x1', 0).attr('x2', 16).attr('y1', 0).attr('y2', 0).attr('stroke', it.s.color).attr('stroke-width', 2).attr('stroke-dasharray', it.s.dashed ? '4 3' : null);
+      lg.append('text').attr('x', 20).attr('y', 4).text(it.s.name);
+    }
+  }
+  return svg.node()!;
+}

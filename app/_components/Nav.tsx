@@ -1,0 +1,34 @@
+'use client';
+/** Top navigation; highlights the section the current path belongs to. */
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+
+const LINKS = [
+  { href: '/', label: 'Runs', match: (p: string) => p === '/' || p.startsWith('/runs') },
+  { href: '/compare', label: 'Compare', match: (p: string) => p.startsWith('/compare') },
+  { href: '/launch', label: 'Launch', match: (p: string) => p.startsWith('/launch') },
+  { href: '/datasets/emnist', label: 'Dataset', match: (p: string) => p.startsWith('/datasets') },
+  { href: '/report', label: 'Study report', match: (p: string) => p.startsWith('/report') },
+];
+
+export function Nav() {
+  const path = usePathname() ?? '/';
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <nav className="mx-auto flex h-12 max-w-[1240px] items-center gap-1 px-5">
+        <Link href="/" className="mr-4 font-semibold tracking-tight text-slate-900">
+          EMNIST<span className="text-sky-700"> runs</span>
+        </Link>
+        {LINKS.map((l) => (
+          <Link
+            key={l.href}
+            href={l.href}
+            className={`rounded px-3 py-1.5 text-sm ${l.match(path) ? 'bg-sky-50 font-medium text-sky-800' : 'text-slate-600 hover:bg-slate-100'}`}
+          >
+            {l.label}
+          </Link>
+        ))}
+      </nav>
+    </header>
+  );
+}

@@ -1,0 +1,61 @@
+/** Number, time and status formatting shared by pages and charts. Pure functions. */
+
+export const DASH = '—';
+
+/** A fraction in [0,1] as a percentage: 0.8745 → "87.45%". */
+export function pct(x: number | null | undefined, digits = 2): string {
+  return x == null || !Number.isFinite(x) ? DASH : `${(x * 100).toFixed(digits)}%`;
+}
+
+export function num(x: number | null | undefined, digits = 4): string {
+  return x == null || !Number.isFinite(x) ? DASH : x.toFixed(digits);
+}
+
+export function int(x: number | null | undefined): string {
+  return x == null || !Number.isFinite(x) ? DASH : Math.round(x).toLocaleString('en-US');
+}
+
+/** Seconds as "42 s", "3 min 05 s", "2 h 04 min". */
+export function duration(seconds: number | null | undefined): string {
+  if (seconds == null || !Number.isFinite(seconds)) return DASH;
+  if (seconds < 60) return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
+  const m = Math.floor(seconds / 60);
+  if (m < 60) return `${m} min ${String(Math.round(seconds % 60)).padStart(2, '0')} s`;
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}
+
+/** "3 min ago" style, relative to `now` (injectable for tests). */
+export function ago(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return DASH;
+  const t = Date.parse(iso);
+  if (!Number.isFinite(t)) return DASH;
+  const s = Math.max(0, (now - t) / 1000);
+  if (s < 45) return 'just now';
+  if (s < 3600) return `${Math.round(s / 60)} min ago`;
+  if (s < 86400) return `${Math.round(s / 3600)} h ago`;
+  return new Date(t).toISOString().slice(0, 10);
+}
+
+export function dateTime(iso: string | null | undefined): string {
+  if (!iso) return DASH;
+  const d = new Date(iso);
+  return Number.isFinite(d.getTime()) ? d.toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : DASH;
+}
+
+/** Seconds a run has taken so far (finished, or running until now). */
+export function elapsed(run: { durationSeconds: number | null; startedAt: string | null; finishedAt: string | null }, now = Date.now()): number | null {
+  if (run.durationSeconds != null) return run.durationSeconds;
+  if (!run.startedAt) return null;
+  const end = run.finishedAt ? Date.parse(run.finishedAt) : now;
+  return (end - Date.parse(run.startedAt)) / 1000;
+}
+
+/** CSV from rows of objects; values quoted when they contain a comma, quote or newline. */
+export function toCsv(rows: Record<string, unknown>[], columns?: string[]): string {
+  const cols = columns ?? (rows.length ? Object.keys(rows[0]) : []);
+  const cell = (v: unknown) => {
+    const s = v == null ? '' : String(v);
+    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return [cols.join(','), ...rows.map((r) => cols.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
+}

@@ -1,0 +1,95 @@
+/** The GraphQL documents the pages send, in one place so they are easy to check against the schema. */
+
+export const RUN_SUMMARY_FIELDS = `
+  id name preset engine backend dataset status owner tags group createdAt startedAt finishedAt
+  durationSeconds queuePosition parameters
+  progress { epoch epochs batch batches samplesPerSecond phase }
+  evaluation { accuracy macroF1 crossEntropy valAccuracy }
+`;
+
+export const EPOCH_FIELDS = `epoch lr trainLoss trainAccuracy valLoss valAccuracy seconds samplesPerSecond`;
+
+export const RUN_DETAIL_FIELDS = `
+  id name preset engine backend dataset seed status owner tags notes group config parameters
+  createdAt startedAt finishedAt heartbeatAt durationSeconds error codeVersion workerHost queuePosition
+  progress { epoch epochs batch batches samplesPerSecond phase }
+  epochs { ${EPOCH_FIELDS} }
+  evaluation {
+    accuracy macroF1 crossEntropy trainAccuracy trainLoss valAccuracy valLoss count
+    perClass { classIndex name precision recall f1 support }
+    confusion classNames
+  }
+  robustness { sigma accuracy }
+  modelPath bestEpoch stoppedEarly
+`;
+
+export const RUNS_QUERY = `
+  query Runs($filter: RunFilter, $sort: RunSort, $first: Int, $after: String) {
+    runs(filter: $filter, sort: $sort, first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { cursor node { ${RUN_SUMMARY_FIELDS} } }
+    }
+    system { workers queued running defaultDataset }
+  }
+`;
+
+export const RUNS_CHANGED = `subscription { runsChanged { kind runId status } }`;
+
+export const RUN_QUERY = `query Run($id: ID!) { run(id: $id) { ${RUN_DETAIL_FIELDS} } }`;
+
+/** Live status without the heavy fields (confusion etc.); epochs arrive on their own subscription. */
+export const RUN_UPDATED = `
+  subscription RunUpdated($id: ID!) {
+    runUpdated(id: $id) {
+      id status backend queuePosition startedAt finishedAt heartbeatAt durationSeconds error parameters
+      bestEpoch stoppedEarly workerHost
+      progress { epoch epochs batch batches samplesPerSecond phase }
+    }
+  }
+`;
+
+export const EPOCH_ADDED = `subscription EpochAdded($runId: ID!) { epochAdded(runId: $runId) { runId ${EPOCH_FIELDS} } }`;
+
+export const COMPARE_QUERY = `query Compare($ids: [ID!]!) { compare(ids: $ids) { ${RUN_DETAIL_FIELDS} } }`;
+
+export const PRESETS_QUERY = `
+  query Presets { presets { name group description engine config parameters } datasets { name title available isDefault hint } system { workers queued running defaultDataset } }
+`;
+
+export const DATASET_SAMPLES_QUERY = `
+  query DatasetSamples($name: String!) { dataset(name: $name) { name classNames samples { classIndex label rows cols pixelsBase64 } } }
+`;
+
+export const DATASET_QUERY = `
+  query Dataset($name: String!) {
+    dataset(name: $name) {
+      name title available hint isDefault classNames imageCount
+      stats { counts mean std max min maxClass minClass maxMinRatio }
+      splits { set images proportion minPerClass maxPerClass }
+      samples { classIndex label rows cols pixelsBase64 }
+    }
+    datasets { name title available isDefault }
+  }
+`;
+
+export const LAUNCH_RUN = `mutation LaunchRun($input: LaunchRunInput!) { launchRun(input: $input) { id name status } }`;
+export const LAUNCH_STUDY = `mutation LaunchStudy($input: LaunchStudyInput) { launchStudy(input: $input) { id runs { id name preset status } } }`;
+export const CANCEL_RUN = `mutation CancelRun($id: ID!) { cancelRun(id: $id) { id status } }`;
+export const UPDATE_RUN = `mutation UpdateRun($id: ID!, $input: UpdateRunInput!) { updateRun(id: $id, input: $input) { id name tags notes } }`;
+
+/** Every finished run with what the report needs (no confusion matrices: they are large). */
+export const REPORT_QUERY = `
+  query Report {
+    runs(filter: { status: [SUCCEEDED] }, sort: { field: CREATED_AT, direction: DESC }, first: 500) {
+      totalCount
+      edges { node {
+        id name preset engine backend dataset status createdAt parameters group
+        epochs { epoch trainLoss trainAccuracy valLoss valAccuracy }
+        evaluation { accuracy macroF1 crossEntropy trainAccuracy trainLoss valAccuracy valLoss }
+        robustness { sigma accuracy }
+        bestEpoch
+      } }
+    }
+  }
+`;

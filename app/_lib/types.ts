@@ -1,0 +1,97 @@
+/**
+ * TypeScript shapes of what the pages ask the API for (a subset of server/schema.graphql's types).
+ * Fractions in [0,1], losses in nats, times as ISO strings, as the schema says.
+ */
+import type { RunConfig } from '@/trainer/config/schema';
+
+export type RunStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+export const RUN_STATUSES: RunStatus[] = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
+
+export interface Epoch {
+  runId?: string;
+  epoch: number;
+  lr: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  valLoss: number;
+  valAccuracy: number;
+  seconds: number;
+  samplesPerSecond: number;
+}
+
+export interface ClassScore { classIndex: number; name: string; precision: number; recall: number; f1: number; support: number }
+
+export interface Evaluation {
+  accuracy: number;
+  macroF1: number;
+  crossEntropy: number;
+  trainAccuracy: number | null;
+  trainLoss: number | null;
+  valAccuracy: number | null;
+  valLoss: number | null;
+  count: number;
+  perClass: ClassScore[];
+  confusion: number[][];
+  classNames: string[];
+}
+
+export interface RobustnessPoint { sigma: number; accuracy: number }
+
+export interface RunProgress { epoch: number; epochs: number; batch: number; batches: number; samplesPerSecond: number | null; phase: string | null }
+
+/** A row of the runs table. */
+export interface RunSummary {
+  id: string;
+  name: string;
+  preset: string | null;
+  engine: string;
+  backend: string | null;
+  dataset: string;
+  status: RunStatus;
+  owner: string | null;
+  tags: string[];
+  group: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationSeconds: number | null;
+  queuePosition: number | null;
+  parameters: number | null;
+  progress: RunProgress | null;
+  evaluation: Pick<Evaluation, 'accuracy' | 'macroF1' | 'crossEntropy' | 'valAccuracy'> | null;
+}
+
+export interface RunDetail extends Omit<RunSummary, 'evaluation'> {
+  seed: number;
+  notes: string | null;
+  config: RunConfig;
+  heartbeatAt: string | null;
+  error: string | null;
+  codeVersion: string | null;
+  workerHost: string | null;
+  epochs: Epoch[];
+  evaluation: Evaluation | null;
+  robustness: RobustnessPoint[];
+  modelPath: string | null;
+  bestEpoch: number | null;
+  stoppedEarly: boolean | null;
+}
+
+export interface PresetInfo { name: string; group: string; description: string; engine: string; config: RunConfig; parameters: number }
+
+export interface SampleImage { classIndex: number; label: string; rows: number; cols: number; pixelsBase64: string }
+
+export interface DatasetInfo {
+  name: string;
+  title: string;
+  available: boolean;
+  hint: string | null;
+  isDefault: boolean;
+  classNames: string[];
+  imageCount: number | null;
+  stats: { counts: number[]; mean: number; std: number; max: number; min: number; maxClass: number; minClass: number; maxMinRatio: number } | null;
+  splits: { set: string; images: number; proportion: number; minPerClass: number; maxPerClass: number }[];
+  samples: SampleImage[];
+}
+
+export interface SystemInfo { workers: number; queued: number; running: number; defaultDataset: string }
