@@ -7,7 +7,7 @@ const LINKS = [
   { href: '/', label: 'Runs', match: (p: string) => p === '/' || p.startsWith('/runs') },
   { href: '/compare', label: 'Compare', match: (p: string) => p.startsWith('/compare') },
   { href: '/launch', label: 'Launch', match: (p: string) => p.startsWith('/launch') },
-  { href: '/datasets/emnist', label: 'Dataset', match: (p: string) => p.startsWith('/datasets') },
+  { href: '/datasets', label: 'Datasets', match: (p: string) => p.startsWith('/datasets') },
   { href: '/report', label: 'Study report', match: (p: string) => p.startsWith('/report') },
 ];
 
