@@ -7,8 +7,8 @@
  */
 import { useRouter } from 'next/navigation';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { ACTIVATIONS, BACKENDS, ENGINES, OPTIMIZERS, type ConfigIssue, type RunConfig } from '@/trainer/config/schema';
-import { PRESETS, countParameters } from '@/trainer/config/presets';
+import { ACTIVATIONS, BACKENDS, ENGINES, OPTIMIZERS, type ConfigIssue, type RunConfig } from '../../trainer/config/schema';
+import { PRESETS, countParameters } from '../../trainer/config/presets';
 import { GqlError, gql } from '../_lib/graphql';
 import { useQuery } from '../_lib/hooks';
 import { LAUNCH_RUN, LAUNCH_STUDY, PRESETS_QUERY, RUN_QUERY } from '../_lib/queries';

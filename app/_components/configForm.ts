@@ -2,7 +2,7 @@
  * Converts between a RunConfig and the launch form's string fields, and validates with the shared zod
  * schema (checkConfig) so the form shows exactly the API's field messages. Pure; unit-tested.
  */
-import { checkConfig, DEFAULT_CONFIG, type ConfigIssue, type RunConfig } from '@/trainer/config/schema';
+import { checkConfig, DEFAULT_CONFIG, type ConfigIssue, type RunConfig } from '../../trainer/config/schema';
 
 /** Every form field, keyed by its config path. */
 export type FormValues = Record<string, string | boolean>;

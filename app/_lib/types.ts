@@ -2,7 +2,7 @@
  * TypeScript shapes of what the pages ask the API for (a subset of server/schema.graphql's types).
  * Fractions in [0,1], losses in nats, times as ISO strings, as the schema says.
  */
-import type { RunConfig } from '@/trainer/config/schema';
+import type { RunConfig } from '../../trainer/config/schema';
 
 export type RunStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 export const RUN_STATUSES: RunStatus[] = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];

@@ -1,0 +1,111 @@
+/** Pure helpers behind the pages: analysis, formatting, the launch form's validation, the report tables. */
+import { describe, expect, it } from 'vitest';
+import { bestIndex, configDiff, confusionDifference, flatten, topConfusedPairs } from '../../app/_lib/analysis';
+import { ago, duration, pct, toCsv } from '../../app/_lib/format';
+import { configToForm, validateForm } from '../../app/_components/configForm';
+import { latestByPreset, m1Table, robustnessTable, testTable, type ReportRun } from '../../app/_lib/report';
+import { DEFAULT_CONFIG } from '../../trainer/config/schema';
+import { PRESETS } from '../../trainer/config/presets';
+
+describe('analysis', () => {
+  it('finds the most confused pairs, largest first, with the rate of the true class', () => {
+    const m = [[90, 10, 0], [1, 95, 4], [0, 30, 70]];
+    const pairs = topConfusedPairs(m, ['O', '0', 'D'], 2);
+    expect(pairs.map((p) => `${p.trueName}→${p.predName}`)).toEqual(['D→0', 'O→0']);
+    expect(pairs[0].rate).toBeCloseTo(0.3);
+  });
+
+  it('differences confusion matrices in percentage points of each true class', () => {
+    const d = confusionDifference([[50, 50], [0, 100]], [[80, 20], [0, 200]]);
+    expect(d[0][0]).toBeCloseTo(30);
+    expect(d[0][1]).toBeCloseTo(-30);
+    expect(d[1][1]).toBeCloseTo(0);
+  });
+
+  it('diffs configs down to the differing dotted fields only', () => {
+    const a = { ...DEFAULT_CONFIG };
+    const b = { ...DEFAULT_CONFIG, lr: 0.01, hidden: [400, 240, 120], schedule: { type: 'exponential', gamma: 0.95 } };
+    const diff = configDiff([a, b]);
+    expect(diff.map((d) => d.field)).toEqual(['hidden', 'lr', 'schedule.gamma', 'schedule.type']);
+    expect(flatten({ split: { mode: 'official' } })).toEqual({ 'split.mode': 'official' });
+  });
+
+  it('marks the best value, ignoring missing ones', () => {
+    expect(bestIndex([0.8, null, 0.9, 0.85], 'max')).toBe(2);
+    expect(bestIndex([0.4, 0.3, undefined], 'min')).toBe(1);
+    expect(bestIndex([null, NaN], 'max')).toBe(-1);
+  });
+});
+
+describe('format', () => {
+  it('formats fractions, durations, relative times and CSV', () => {
+    expect(pct(0.8745)).toBe('87.45%');
+    expect(pct(null)).toBe('—');
+    expect(duration(5.25)).toBe('5.3 s');
+    expect(duration(185)).toBe('3 min 05 s');
+    expect(duration(7440)).toBe('2 h 04 min');
+    expect(ago('2026-01-01T00:00:00Z', Date.parse('2026-01-01T00:10:00Z'))).toBe('10 min ago');
+    expect(toCsv([{ a: 1, b: 'x,y' }, { a: 2, b: 'q"z' }])).toBe('a,b\n1,"x,y"\n2,"q""z"\n');
+  });
+});
+
+describe('launch form validation', () => {
+  it('round-trips every preset through the form unchanged', () => {
+    for (const p of PRESETS) {
+      const r = validateForm(configToForm(p.config));
+      expect(r.ok, p.name).toBe(true);
+      if (r.ok) expect(r.config).toEqual(p.config);
+    }
+  });
+
+  it('reports the schema message next to the field, and parse errors by field', () => {
+    const f = configToForm(DEFAULT_CONFIG);
+    const bad = validateForm({ ...f, lr: '-1' });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.issues).toContainEqual({ field: 'lr', message: 'must be greater than 0' });
+    const text = validateForm({ ...f, epochs: 'ten', hidden: '128, x' });
+    expect(text.ok).toBe(false);
+    if (!text.ok) {
+      expect(text.issues.find((i) => i.field === 'epochs')!.message).toBe('"ten" is not a number');
+      expect(text.issues.find((i) => i.field === 'hidden')!.message).toMatch(/numbers/);
+      expect(text.issues.filter((i) => i.field === 'epochs')).toHaveLength(1);
+    }
+    const split = validateForm({ ...f, 'split.train': '0.8' });
+    expect(split.ok).toBe(false);
+    if (!split.ok) expect(split.issues[0].field).toBe('split');
+    const scratch = validateForm({ ...f, activation: 'gelu' });
+    if (!scratch.ok) expect(scratch.issues[0]).toMatchObject({ field: 'activation' });
+  });
+
+  it('ignores fields the form hides (e.g. schedule parameters of another schedule type)', () => {
+    const f = configToForm(DEFAULT_CONFIG);
+    expect(validateForm({ ...f, 'schedule.gamma': 'nonsense' }).ok).toBe(true);
+    expect(validateForm({ ...f, 'schedule.type': 'exponential', 'schedule.gamma': 'nonsense' }).ok).toBe(false);
+  });
+});
+
+describe('report tables', () => {
+  const run = (preset: string, createdAt: string, acc: number): ReportRun => ({
+    id: `${preset}-${createdAt}`, name: preset, preset, engine: 'scratch', dataset: 'emnist-bymerge', createdAt, parameters: 111791, group: null,
+    epochs: [{ epoch: 1, trainLoss: 0.5, trainAccuracy: acc + 0.01, valLoss: 0.4, valAccuracy: acc - 0.01 }],
+    evaluation: { accuracy: acc, macroF1: acc - 0.03, crossEntropy: 0.4, trainAccuracy: null, trainLoss: null, valAccuracy: null, valLoss: null },
+    robustness: [{ sigma: 0, accuracy: acc }, { sigma: 0.1, accuracy: acc - 0.05 }],
+    bestEpoch: 1,
+  });
+
+  it('uses the newest run per preset and puts published figures beside ours in the same units', () => {
+    const by = latestByPreset([run('M0', '2026-01-01T00:00:00Z', 0.8), run('M0', '2026-01-02T00:00:00Z', 0.87), run('M1g', '2026-01-01T00:00:00Z', 0.885)], null);
+    expect(by.get('M0')!.evaluation!.accuracy).toBe(0.87);
+    const t = testTable(by);
+    const m1g = t.find((r) => r.model === 'M1g')!;
+    expect(m1g.published.accuracy).toBeCloseTo(0.8858);
+    expect(m1g.oursGainPp).toBeCloseTo(1.5);
+    expect(m1g.publishedGainPp).toBeCloseTo(1.13);
+    expect(t.find((r) => r.model === 'M2')!.ours).toBeNull();
+    const m1 = m1Table(by);
+    expect(m1.find((r) => r.model === 'M1g')!.ours.valAcc).toBeCloseTo(0.875); // falls back to the kept epoch
+    const rob = robustnessTable(by).find((r) => r.model === 'M0')!;
+    expect(rob.ours.slice(0, 3)).toEqual([0.87, 0.82, null]);
+    expect(rob.published[0]).toBeCloseTo(0.8745);
+  });
+});
