@@ -21,6 +21,9 @@ export interface DatasetEntry {
   available: boolean;
   hint: string | null;
   isDefault: boolean;
+  /** Known without loading the images (for parameter counts). */
+  classCount: number;
+  inputSize: number;
   load(): Promise<Dataset>;
 }
 
@@ -57,6 +60,8 @@ export function listDatasets(): DatasetEntry[] {
       available: emnistAvailable,
       hint: emnistAvailable ? null : dir ? `EMNIST_DIR=${dir}: missing ${full!.missing.join('; ')}. ${EMNIST_HINT}` : EMNIST_HINT,
       isDefault: emnistAvailable,
+      classCount: 47,
+      inputSize: 784,
       load: () => cached(EMNIST_BYMERGE, () => loadDataset({ kind: 'emnist', dir: dir ?? '(EMNIST_DIR not set)' })),
     },
   ];
@@ -67,6 +72,8 @@ export function listDatasets(): DatasetEntry[] {
       available: true,
       hint: null,
       isDefault: false,
+      classCount: 47,
+      inputSize: 784,
       load: () => cached(`${EMNIST_BYMERGE}-strat100`, () => loadDataset({ kind: 'emnist', dir: dir!, fixture: 'strat100' })),
     });
   }
@@ -76,6 +83,8 @@ export function listDatasets(): DatasetEntry[] {
     available: true,
     hint: null,
     isDefault: !emnistAvailable,
+    classCount: 10,
+    inputSize: 784,
     load: () => cached('mnist', async () => loadMnistPackage()),
   });
   return entries;

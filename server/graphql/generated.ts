@@ -238,6 +238,8 @@ export type Run = {
   stoppedEarly?: Maybe<Scalars['Boolean']['output']>;
   tags: Array<Scalars['String']['output']>;
   workerHost?: Maybe<Scalars['String']['output']>;
+  /** Process id of the worker training it (on workerHost). */
+  workerPid?: Maybe<Scalars['Int']['output']>;
 };
 
 export type RunChange = {
@@ -639,6 +641,7 @@ export type RunResolvers<ContextType = GraphQLContext, ParentType extends Resolv
   stoppedEarly?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   workerHost?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  workerPid?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 }>;
 
 export type RunChangeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RunChange'] = ResolversParentTypes['RunChange']> = ResolversObject<{

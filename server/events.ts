@@ -1,0 +1,134 @@
+/**
+ * The server's ear on the database: one LISTEN connection on `run_events` (fed by triggers, so every
+ * writer is heard: workers, mutations, other server replicas), fanned out in-process to any number of
+ * GraphQL subscriptions as async iterators. Reconnects with backoff if the connection drops.
+ */
+import pg from 'pg';
+import type { RunStatus } from './db/client';
+
+export interface RunEvent {
+  type: 'run';
+  kind: 'created' | 'updated' | 'status' | 'deleted';
+  runId: string;
+  status: RunStatus;
+  /** Sender's clock (ms since epoch) when the trigger fired. */
+  at: number;
+}
+
+export interface EpochEvent {
+  type: 'epoch';
+  runId: string;
+  epoch: {
+    runId: string;
+    epoch: number;
+    lr: number;
+    trainLoss: number;
+    trainAccuracy: number;
+    valLoss: number;
+    valAccuracy: number;
+    seconds: number;
+    samplesPerSecond: number;
+  };
+  at: number;
+}
+
+export type BusEvent = RunEvent | EpochEvent;
+
+type Listener = (event: BusEvent) => void;
+
+export class RunEvents {
+  private client: pg.Client | null = null;
+  private listeners = new Set<Listener>();
+  private closed = false;
+  private retry: NodeJS.Timeout | null = null;
+
+  constructor(private readonly url: string) {}
+
+  async start(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.url });
+    client.on('notification', (msg) => {
+      if (!msg.payload) return;
+      let event: BusEvent;
+      try {
+        event = JSON.parse(msg.payload) as BusEvent;
+      } catch {
+        return;
+      }
+      for (const l of this.listeners) l(event);
+    });
+    client.on('error', () => this.reconnect());
+    client.on('end', () => this.reconnect());
+    await client.connect();
+    await client.query('LISTEN run_events');
+    this.client = client;
+  }
+
+  private reconnect() {
+    if (this.closed || this.retry) return;
+    this.client = null;
+    this.retry = setTimeout(async () => {
+      this.retry = null;
+      try {
+        await this.start();
+      } catch {
+        this.reconnect();
+      }
+    }, 1000);
+  }
+
+  on(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** An async iterator of the events that pass `filter`, mapped by `map` (dropping undefined). */
+  subscribe<T>(filter: (e: BusEvent) => boolean, map: (e: BusEvent) => T | Promise<T | undefined> | undefined): AsyncIterableIterator<T> {
+    const queue: BusEvent[] = [];
+    let waiting: ((r: IteratorResult<BusEvent>) => void) | null = null;
+    let done = false;
+    const off = this.on((e) => {
+      if (done || !filter(e)) return;
+      if (waiting) {
+        const w = waiting;
+        waiting = null;
+        w({ value: e, done: false });
+      } else queue.push(e);
+    });
+    const finish = (): Promise<IteratorResult<T>> => {
+      done = true;
+      off();
+      waiting?.({ value: undefined, done: true });
+      waiting = null;
+      return Promise.resolve({ value: undefined, done: true });
+    };
+    const iterator: AsyncIterableIterator<T> = {
+      async next(): Promise<IteratorResult<T>> {
+        for (;;) {
+          if (done) return { value: undefined, done: true };
+          const event = queue.length
+            ? queue.shift()!
+            : await new Promise<IteratorResult<BusEvent>>((resolve) => (waiting = resolve)).then((r) => (r.done ? null : r.value));
+          if (event === null) return { value: undefined, done: true };
+          const value = await map(event);
+          if (value !== undefined) return { value, done: false };
+        }
+      },
+      return: finish,
+      throw: (err) => {
+        void finish();
+        return Promise.reject(err);
+      },
+      [Symbol.asyncIterator]() {
+        return iterator;
+      },
+    };
+    return iterator;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.retry) clearTimeout(this.retry);
+    this.listeners.clear();
+    await this.client?.end().catch(() => {});
+  }
+}

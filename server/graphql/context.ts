@@ -1,0 +1,60 @@
+/**
+ * The per-request (per-operation, for subscriptions: per event) context: the Prisma client, the event
+ * bus and fresh DataLoaders, so one query over 50 runs costs a handful of SQL statements, not 50×.
+ */
+import DataLoader from 'dataloader';
+import type { Epoch, Evaluation, PrismaClient, RobustnessPoint, Run } from '../db/client';
+import type { RunEvents } from '../events';
+
+export interface ServiceInfo {
+  /** Worker processes this server supervises (0 when workers run elsewhere). */
+  workers(): number;
+}
+
+export interface GraphQLContext {
+  prisma: PrismaClient;
+  events: RunEvents;
+  service: ServiceInfo;
+  loaders: Loaders;
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+function groupBy<T extends { runId: string }>(ids: readonly string[], rows: T[]): T[][] {
+  const by = new Map<string, T[]>(ids.map((id) => [id, []]));
+  for (const r of rows) by.get(r.runId)?.push(r);
+  return ids.map((id) => by.get(id)!);
+}
+
+export function createLoaders(prisma: PrismaClient) {
+  return {
+    run: new DataLoader<string, Run | null>(async (ids) => {
+      const rows = await prisma.run.findMany({ where: { id: { in: [...ids] } } });
+      const by = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => by.get(id) ?? null);
+    }),
+    epochs: new DataLoader<string, Epoch[]>(async (ids) =>
+      groupBy(ids, await prisma.epoch.findMany({ where: { runId: { in: [...ids] } }, orderBy: [{ runId: 'asc' }, { epoch: 'asc' }] })),
+    ),
+    evaluation: new DataLoader<string, Evaluation | null>(async (ids) => {
+      const rows = await prisma.evaluation.findMany({ where: { runId: { in: [...ids] } } });
+      const by = new Map(rows.map((r) => [r.runId, r]));
+      return ids.map((id) => by.get(id) ?? null);
+    }),
+    robustness: new DataLoader<string, RobustnessPoint[]>(async (ids) =>
+      groupBy(ids, await prisma.robustnessPoint.findMany({ where: { runId: { in: [...ids] } }, orderBy: { sigma: 'asc' } })),
+    ),
+    /** Position in the queue (0 = next) of each QUEUED run. */
+    queuePosition: new DataLoader<string, number | null>(async (ids) => {
+      const rows = await prisma.$queryRaw<{ id: string; pos: number }[]>`
+        SELECT "id", (row_number() OVER (ORDER BY "createdAt", "id") - 1)::int AS pos
+        FROM "Run" WHERE "status" = 'QUEUED' AND NOT "cancelRequested"`;
+      const by = new Map(rows.map((r) => [r.id, r.pos]));
+      return ids.map((id) => by.get(id) ?? null);
+    }),
+  };
+}
+
+export function createContext(prisma: PrismaClient, events: RunEvents, service: ServiceInfo): GraphQLContext {
+  return { prisma, events, service, loaders: createLoaders(prisma) };
+}

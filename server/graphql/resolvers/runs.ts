@@ -1,0 +1,46 @@
+/** Runs: the list, one run, compare, and the Run type's fields (children through DataLoaders). */
+import type { Run as DbRun } from '../../db/client';
+import type { ClassScore, Evaluation, QueryResolvers, RunResolvers } from '../generated';
+import { listRuns, UUID } from '../../runs/service';
+import { inputError } from '../../runs/service';
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+export const runQueries: QueryResolvers = {
+  runs: (_root, args, { prisma }) => listRuns(prisma, args),
+  run: (_root, { id }, { loaders }) => (UUID.test(id) ? loaders.run.load(id) : null),
+  compare: async (_root, { ids }, { loaders }) => {
+    if (ids.length > 50) throw inputError('ids: compare at most 50 runs', [{ field: 'ids', message: 'at most 50' }]);
+    const runs = await loaders.run.loadMany(ids.filter((id) => UUID.test(id)));
+    return runs.filter((r): r is DbRun => !!r && !(r instanceof Error));
+  },
+};
+
+export const Run: RunResolvers = {
+  createdAt: (r) => r.createdAt.toISOString(),
+  startedAt: (r) => iso(r.startedAt),
+  finishedAt: (r) => iso(r.finishedAt),
+  heartbeatAt: (r) => iso(r.heartbeatAt),
+  group: (r) => r.groupId,
+  durationSeconds: (r) => r.durationSeconds ?? (r.startedAt ? ((r.finishedAt ?? new Date()).getTime() - r.startedAt.getTime()) / 1000 : null),
+  queuePosition: (r, _a, { loaders }) => (r.status === 'QUEUED' ? loaders.queuePosition.load(r.id) : null),
+  progress: (r) => {
+    if (r.status !== 'RUNNING' || !r.progress || typeof r.progress !== 'object') return null;
+    const p = r.progress as Record<string, number | string | undefined>;
+    return {
+      epoch: Number(p.epoch ?? 0),
+      epochs: Number(p.epochs ?? (r.config as { epochs?: number }).epochs ?? 0),
+      batch: Number(p.batch ?? 0),
+      batches: Number(p.batches ?? 0),
+      samplesPerSecond: p.samplesPerSecond == null ? null : Number(p.samplesPerSecond),
+      phase: p.phase == null ? null : String(p.phase),
+    };
+  },
+  epochs: (r, _a, { loaders }) => loaders.epochs.load(r.id),
+  evaluation: async (r, _a, { loaders }) => {
+    const e = await loaders.evaluation.load(r.id);
+    if (!e) return null;
+    return { ...e, perClass: e.perClass as unknown as ClassScore[], confusion: e.confusion as number[][] } satisfies Evaluation;
+  },
+  robustness: (r, _a, { loaders }) => loaders.robustness.load(r.id),
+};

@@ -1,0 +1,28 @@
+/**
+ * `npm start` / `tsx server/main.ts`: the whole product on one port (PORT, default 3000). Embedded
+ * PostgreSQL under .data/ unless DATABASE_URL is set; WORKERS trainer processes (default 1);
+ * SERVE_UI=0 serves only the API. SIGINT/SIGTERM shut everything down cleanly.
+ */
+import { startRunService } from './app';
+
+process.env.NEXT_TELEMETRY_DISABLED ??= '1';
+const service = await startRunService();
+console.log(`[server] ready on ${service.url} (GraphQL at ${service.url}/graphql; ${service.supervisor?.size ?? 0} worker(s); database ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded'})`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[server] ${signal}: shutting down`);
+    const force = setTimeout(() => process.exit(1), 20_000);
+    force.unref();
+    service.close().then(
+      () => process.exit(0),
+      (err) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  });
+}

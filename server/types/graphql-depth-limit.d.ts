@@ -1,0 +1,5 @@
+// graphql-depth-limit ships no types.
+declare module 'graphql-depth-limit' {
+  import type { ValidationRule } from 'graphql';
+  export default function depthLimit(maxDepth: number, options?: { ignore?: (string | RegExp | ((name: string) => boolean))[] }, callback?: (depths: Record<string, number>) => void): ValidationRule;
+}
