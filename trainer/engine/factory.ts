@@ -4,6 +4,7 @@
  */
 import type { RunConfig } from '../config/schema';
 import type { TrainableModel, WeightSnapshot } from './model';
+import { LayersMlp } from './layersMlp';
 import { ScratchMlp } from './scratchMlp';
 
 export function createModel(config: RunConfig, inputSize: number, classes: number, weights?: WeightSnapshot): TrainableModel {
@@ -11,6 +12,9 @@ export function createModel(config: RunConfig, inputSize: number, classes: numbe
   switch (config.engine) {
     case 'scratch':
       model = ScratchMlp.fromConfig(config, inputSize, classes);
+      break;
+    case 'layers':
+      model = LayersMlp.fromConfig(config, inputSize, classes);
       break;
     default:
       throw new Error(`Engine "${config.engine}" is not available in this build`);

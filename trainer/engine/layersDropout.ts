@@ -1,0 +1,38 @@
+/**
+ * Inverted dropout as a tf.layers layer whose masks come from the run's seed.
+ * Why not tf.layers.dropout: without a seed it draws from Math.random (runs are not reproducible), and
+ * with one it redraws the *same* mask on every call. Here call k of layer `seed` uses the derived seed
+ * (seed, k), so every step gets a fresh mask and a run repeats exactly. In training each unit is zeroed
+ * with probability `rate` and survivors are scaled by 1/(1 − rate); in inference it is the identity.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { deriveSeed } from '../util/rng';
+
+export class SeededDropout extends tf.layers.Layer {
+  static className = 'SeededDropout';
+  private calls = 0;
+
+  constructor(
+    readonly rate: number,
+    private readonly seed: number,
+  ) {
+    super({});
+    if (!(rate >= 0 && rate < 1)) throw new Error(`dropout rate must be in [0, 1), got ${rate}`);
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
+    return inputShape;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    if (!kwargs.training || this.rate === 0) return x;
+    const stepSeed = deriveSeed(this.seed, `dropout-${this.calls++}`);
+    return tf.dropout(x, this.rate, undefined, stepSeed); // [n, units]: x·mask/(1 − rate)
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), rate: this.rate, seed: this.seed };
+  }
+}
+tf.serialization.registerClass(SeededDropout);

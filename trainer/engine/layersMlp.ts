@@ -1,0 +1,236 @@
+/**
+ * The framework engine: the study's PyTorch models (M2, M3a, M3b) rebuilt with tf.layers and autograd.
+ * Each hidden block is Dense → [BatchNormalization] → activation → [Dropout] (the usual PyTorch
+ * nn.Sequential order); without BatchNorm the activation is fused into Dense. The output is a linear
+ * Dense giving logits [n, classes]; the loss is the same fused softmax cross-entropy as the scratch
+ * engine, differentiated by tf.variableGrads (autograd), not by hand.
+ *
+ * Optimiser: the hand-written Sgd/Adam of optimizers.ts (not tf.train), so both engines share one update
+ * rule and can be compared step for step. Weight decay wd (config.weightDecay) is applied to every
+ * trainable parameter (kernels, biases, BatchNorm γ and β) as PyTorch does for `model.parameters()`:
+ *  - 'coupled'   g ← g + wd·θ before the update   (PyTorch `Adam(weight_decay=wd)`, or SGD's)
+ *  - 'decoupled' θ ← θ − η·wd·θ beside the update  (AdamW; for SGD the same shrink of θ)
+ * config.l2 still means λ/2·Σ‖W‖² on kernels added to the objective, as in the scratch engine.
+ *
+ * BatchNorm follows PyTorch's BatchNorm1d defaults: ε = 1e-5 and running statistics updated with
+ * momentum 0.1 (tfjs momentum 0.9); tfjs updates the running variance with the biased batch variance.
+ * Dropout is SeededDropout (reproducible masks). Kernels start from heInitialWeights(sizes, seed), the
+ * scratch engine's very draw, so both engines start from identical weights for the same seed.
+ *
+ * tfjs layer and variable names are process-global, so layers are left to tfjs's unique auto-naming and
+ * snapshots use our own deterministic names: dense_l/{kernel,bias} (identical to the scratch engine's)
+ * and batch_norm_l/{gamma,beta,moving_mean,moving_variance}, in layer order.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { RunConfig } from '../config/schema';
+import { deriveSeed } from '../util/rng';
+import { activationLayer, TFJS_ACTIVATION, type ActivationName } from './layersActivations';
+import { SeededDropout } from './layersDropout';
+import { countCorrect, oneHot, softmaxCrossEntropy } from './loss';
+import type { StepResult, TrainableModel, WeightSnapshot } from './model';
+import { Adam, Sgd, type Optimizer } from './optimizers';
+import { heInitialWeights } from './scratchMlp';
+
+export interface LayersMlpOptions {
+  /** [input, ...hidden, classes] */
+  sizes: number[];
+  activation: ActivationName;
+  batchNorm: boolean;
+  dropout: number;
+  optimizer: 'sgd' | 'adam';
+  momentum: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  l2: number;
+  weightDecay: number;
+  weightDecayMode: 'coupled' | 'decoupled';
+  seed: number;
+}
+
+/** PyTorch BatchNorm1d defaults, in tfjs terms (tfjs momentum = 1 − PyTorch momentum). */
+export const BATCH_NORM = { momentum: 0.9, epsilon: 1e-5 } as const;
+
+/** One variable of the model with its snapshot name. */
+interface NamedVariable {
+  name: string;
+  variable: tf.Variable;
+  trainable: boolean;
+}
+
+export function layersOptionsFromConfig(config: RunConfig, inputSize: number, classes: number): LayersMlpOptions {
+  return {
+    sizes: [inputSize, ...config.hidden, classes],
+    activation: config.activation,
+    batchNorm: config.batchNorm,
+    dropout: config.dropout,
+    optimizer: config.optimizer,
+    momentum: config.momentum,
+    beta1: config.beta1,
+    beta2: config.beta2,
+    epsilon: config.epsilon,
+    l2: config.l2,
+    weightDecay: config.weightDecay,
+    weightDecayMode: config.weightDecayMode,
+    seed: config.seed,
+  };
+}
+
+export class LayersMlp implements TrainableModel {
+  readonly engine = 'layers' as const;
+  readonly parameterCount: number;
+  /** The network as a tf.sequential (summary(), layer list); the forward pass walks its layers. */
+  readonly model: tf.Sequential;
+  private readonly named: NamedVariable[] = [];
+  private readonly trainables: tf.Variable[];
+  private readonly kernels: tf.Variable[] = [];
+  private readonly optimizer: Optimizer;
+  private readonly classes: number;
+
+  constructor(
+    readonly options: LayersMlpOptions,
+    initial: WeightSnapshot = heInitialWeights(options.sizes, options.seed),
+  ) {
+    const { sizes, activation, batchNorm, dropout } = options;
+    this.classes = sizes[sizes.length - 1];
+    const layers: tf.layers.Layer[] = [];
+    const denses: tf.layers.Layer[] = [];
+    const norms: (tf.layers.Layer | null)[] = [];
+    for (let l = 0; l < sizes.length - 1; l++) {
+      const hidden = l < sizes.length - 2;
+      // Without BatchNorm the activation is fused into Dense (one _FusedMatMul kernel for relu).
+      const dense = tf.layers.dense({
+        units: sizes[l + 1],
+        activation: hidden && !batchNorm ? TFJS_ACTIVATION[activation] : 'linear',
+        kernelInitializer: 'zeros', // overwritten below from `initial`
+        ...(l === 0 ? { inputShape: [sizes[0]] } : {}),
+      });
+      layers.push(dense);
+      denses.push(dense);
+      norms.push(null);
+      if (!hidden) continue;
+      if (batchNorm) {
+        const norm = tf.layers.batchNormalization({ momentum: BATCH_NORM.momentum, epsilon: BATCH_NORM.epsilon });
+        layers.push(norm, activationLayer(activation));
+        norms[l] = norm;
+      }
+      if (dropout > 0) layers.push(new SeededDropout(dropout, deriveSeed(options.seed, `dropout-layer-${l}`)));
+    }
+    this.model = tf.sequential({ layers });
+    for (let l = 0; l < denses.length; l++) {
+      const [kernel, bias] = denses[l].weights;
+      this.named.push({ name: `dense_${l}/kernel`, variable: kernel.read() as tf.Variable, trainable: true });
+      this.named.push({ name: `dense_${l}/bias`, variable: bias.read() as tf.Variable, trainable: true });
+      this.kernels.push(kernel.read() as tf.Variable);
+      const norm = norms[l];
+      if (norm) {
+        // tfjs BatchNormalization weights are [gamma, beta, moving_mean, moving_variance].
+        const [gamma, beta, mean, variance] = norm.weights;
+        this.named.push({ name: `batch_norm_${l}/gamma`, variable: gamma.read() as tf.Variable, trainable: true });
+        this.named.push({ name: `batch_norm_${l}/beta`, variable: beta.read() as tf.Variable, trainable: true });
+        this.named.push({ name: `batch_norm_${l}/moving_mean`, variable: mean.read() as tf.Variable, trainable: false });
+        this.named.push({ name: `batch_norm_${l}/moving_variance`, variable: variance.read() as tf.Variable, trainable: false });
+      }
+    }
+    this.trainables = this.named.filter((n) => n.trainable).map((n) => n.variable);
+    this.parameterCount = this.trainables.reduce((s, v) => s + v.size, 0);
+    // Only the given names are set (He-initialised kernels and zero biases); BatchNorm starts at γ=1, β=0, μ=0, σ²=1.
+    this.restore(initial, { partial: true });
+    const decay = options.optimizer === 'adam' && options.weightDecay > 0 ? { weightDecay: options.weightDecay, weightDecayMode: options.weightDecayMode } : {};
+    this.optimizer =
+      options.optimizer === 'adam'
+        ? new Adam({ beta1: options.beta1, beta2: options.beta2, epsilon: options.epsilon, ...decay })
+        : new Sgd(options.momentum);
+  }
+
+  static fromConfig(config: RunConfig, inputSize: number, classes: number): LayersMlp {
+    return new LayersMlp(layersOptionsFromConfig(config, inputSize, classes));
+  }
+
+  /** Logits [n, classes]; `training` switches BatchNorm to batch statistics (and updates the running ones) and turns dropout on. */
+  forward(x: tf.Tensor2D, training: boolean): tf.Tensor2D {
+    let h: tf.Tensor = x;
+    for (const layer of this.model.layers) h = layer.apply(h, { training }) as tf.Tensor;
+    return h as tf.Tensor2D;
+  }
+
+  logits(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => this.forward(x, false));
+  }
+
+  /** The objective autograd differentiates: mean CE (+ λ/2·Σ‖W‖² when l2 > 0). Returns the CE and logits too. */
+  private objective(x: tf.Tensor2D, targets: tf.Tensor2D): { objective: tf.Scalar; ce: tf.Scalar; logits: tf.Tensor2D } {
+    const logits = this.forward(x, true); // [n, classes]
+    const ce = softmaxCrossEntropy(logits, targets);
+    let objective = ce;
+    if (this.options.l2 > 0) {
+      for (const W of this.kernels) objective = tf.add(objective, tf.mul(tf.sum(tf.square(W)), this.options.l2 / 2));
+    }
+    return { objective, ce, logits };
+  }
+
+  trainStep(x: tf.Tensor2D, labels: Int32Array, lr: number): StepResult {
+    const targets = oneHot(labels, this.classes);
+    let kept: tf.Tensor[] = [];
+    const { value, grads } = tf.variableGrads(() => {
+      const { objective, ce, logits } = this.objective(x, targets);
+      kept = [tf.keep(ce), tf.keep(logits)];
+      return objective;
+    }, this.trainables);
+    const [ce, logits] = kept as [tf.Scalar, tf.Tensor2D];
+    const correct = countCorrect(logits, targets);
+    let g = this.trainables.map((v) => grads[v.name]);
+    const { weightDecay: wd, weightDecayMode, optimizer } = this.options;
+    if (optimizer === 'sgd' && wd > 0) {
+      // Adam applies weight decay itself (optimizers.ts); SGD's is done here with the same two meanings.
+      if (weightDecayMode === 'coupled') {
+        const coupled = tf.tidy(() => g.map((gi, i) => tf.add(gi, tf.mul(this.trainables[i], wd))));
+        tf.dispose(g);
+        g = coupled;
+      } else {
+        tf.tidy(() => this.trainables.forEach((v) => v.assign(tf.mul(v, 1 - lr * wd))));
+      }
+    }
+    this.optimizer.apply(this.trainables, g, lr);
+    const result = { loss: ce.dataSync()[0], correct: correct.dataSync()[0] };
+    tf.dispose([targets, value, ce, logits, correct, ...g]);
+    return result;
+  }
+
+  snapshot(): WeightSnapshot {
+    return {
+      names: this.named.map((n) => n.name),
+      shapes: this.named.map((n) => n.variable.shape.slice()),
+      values: this.named.map((n) => n.variable.dataSync().slice() as Float32Array),
+    };
+  }
+
+  /**
+   * Sets weights by snapshot name. A full restore (saved model, best-epoch weights) needs every variable;
+   * `partial` lets the constructor take the scratch engine's dense-only initial snapshot.
+   */
+  restore(snapshot: WeightSnapshot, { partial = false } = {}): void {
+    const index = new Map(snapshot.names.map((name, i) => [name, i]));
+    const missing = this.named.filter((n) => !index.has(n.name)).map((n) => n.name);
+    if (missing.length && !partial) throw new Error(`weights for the layers model lack ${missing.join(', ')}; the snapshot was made for a different network`);
+    const known = new Set(this.named.map((n) => n.name));
+    const unknown = snapshot.names.filter((n) => !known.has(n));
+    if (unknown.length) throw new Error(`weights ${unknown.join(', ')} do not belong to this layers model (${this.options.sizes.join('-')}${this.options.batchNorm ? ', BatchNorm' : ''})`);
+    tf.tidy(() => {
+      for (const n of this.named) {
+        const i = index.get(n.name);
+        if (i === undefined) continue;
+        const shape = snapshot.shapes[i];
+        if (shape.length !== n.variable.shape.length || shape.some((d, k) => d !== n.variable.shape[k])) {
+          throw new Error(`weight ${n.name} has shape [${shape}] in the snapshot but [${n.variable.shape}] in the model`);
+        }
+        n.variable.assign(tf.tensor(snapshot.values[i], shape));
+      }
+    });
+  }
+
+  dispose(): void {
+    this.model.dispose();
+    this.optimizer.dispose();
+  }
+}
