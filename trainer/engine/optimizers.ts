@@ -15,12 +15,17 @@ export interface Optimizer {
   dispose(): void;
 }
 
+/** Zero-filled optimiser state shaped like each variable (the tidy frees the temporary zeros tensors). */
+function zerosFor(variables: tf.Variable[]): tf.Variable[] {
+  return tf.tidy(() => variables.map((v) => tf.variable(tf.zerosLike(v), false)));
+}
+
 export class Sgd implements Optimizer {
   private velocity: tf.Variable[] | null = null;
   constructor(private readonly momentum = 0) {}
 
   apply(variables: tf.Variable[], grads: tf.Tensor[], lr: number): void {
-    if (this.momentum > 0 && !this.velocity) this.velocity = variables.map((v) => tf.variable(tf.zerosLike(v), false));
+    if (this.momentum > 0 && !this.velocity) this.velocity = zerosFor(variables);
     tf.tidy(() => {
       variables.forEach((theta, i) => {
         if (this.velocity) {
@@ -58,8 +63,8 @@ export class Adam implements Optimizer {
   apply(variables: tf.Variable[], grads: tf.Tensor[], lr: number): void {
     const { beta1, beta2, epsilon, weightDecay = 0, weightDecayMode = 'coupled', decayMask } = this.options;
     if (!this.m || !this.v) {
-      this.m = variables.map((x) => tf.variable(tf.zerosLike(x), false));
-      this.v = variables.map((x) => tf.variable(tf.zerosLike(x), false));
+      this.m = zerosFor(variables);
+      this.v = zerosFor(variables);
     }
     this.t += 1;
     const correction1 = 1 - beta1 ** this.t;
