@@ -64,6 +64,13 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     fs.rmSync(pidFile);
   }
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (asRoot) {
+    // PostgreSQL runs as the unprivileged `postgres` user, which must be able to reach the data folder
+    // (mkdtemp makes 0700 folders).
+    const parent = path.dirname(dataDir);
+    if ((fs.statSync(parent).mode & 0o005) !== 0o005) fs.chmodSync(parent, 0o755);
+  }
   const log = options.verbose ? (m: unknown) => console.log(`[postgres] ${String(m).trimEnd()}`) : () => {};
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -72,7 +79,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     password: PASSWORD,
     persistent: true,
     authMethod: 'password',
-    createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
+    createPostgresUser: asRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
     onLog: log,
     onError: log,

@@ -27,10 +27,10 @@ const config: runtime.GetPrismaClientConfig = {
       "fromEnvVar": null
     },
     "config": {
+      "importFileExtension": "",
       "moduleFormat": "esm",
       "runtime": "nodejs",
-      "engineType": "client",
-      "importFileExtension": ""
+      "engineType": "client"
     },
     "binaryTargets": [
       {
