@@ -1,0 +1,92 @@
+/**
+ * `npm run screenshots`: builds the dashboard if needed, starts the real server on port 0 with a fresh
+ * database, queues the study (M0–M3b, a few epochs each) on a small dataset, waits for it, and saves a
+ * 1280×800 PNG of every page into screenshots/ (plus full-page versions in screenshots/full/).
+ *
+ * Environment: EMNIST_DIR (default ../shared/data/emnist when present; the 47-class fixture is used),
+ * SCREENSHOT_DATASET (override the dataset), SCREENSHOT_EPOCHS (default 4), CHROMIUM_PATH.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { ROOT, buildNext, findChromium, gqlAt, openBrowser, startServer, waitForRuns } from '../test/e2e/harness';
+
+const OUT = path.join(ROOT, 'screenshots');
+
+async function main() {
+  const chromiumPath = findChromium();
+  if (!chromiumPath) throw new Error('chromium not found: apt-get install -y chromium (or set CHROMIUM_PATH)');
+  const built = buildNext();
+  console.log(built ? `built Next.js in ${built.toFixed(0)} s` : 'Next.js build is current');
+
+  const sharedEmnist = path.resolve(ROOT, '../shared/data/emnist');
+  const env: NodeJS.ProcessEnv = {};
+  if (!process.env.EMNIST_DIR && fs.existsSync(sharedEmnist)) env.EMNIST_DIR = sharedEmnist;
+  const server = await startServer({ env: { ...env, WORKERS: process.env.WORKERS ?? '2' } });
+  console.log(`server at ${server.url}`);
+  const { context, close } = await openBrowser(chromiumPath);
+  try {
+    const { datasets } = await gqlAt<{ datasets: { name: string; available: boolean; isDefault: boolean }[] }>(server.url, '{ datasets { name available isDefault } }');
+    const dataset = process.env.SCREENSHOT_DATASET ?? datasets.find((d) => d.name.endsWith('strat100'))?.name ?? datasets.find((d) => d.isDefault)!.name;
+    const epochs = Number(process.env.SCREENSHOT_EPOCHS ?? 4);
+    console.log(`queuing the study on ${dataset}, ${epochs} epochs each`);
+    const study = await gqlAt<{ launchStudy: { runs: { id: string; preset: string }[] } }>(
+      server.url,
+      'mutation($i: LaunchStudyInput){ launchStudy(input: $i){ id runs { id preset } } }',
+      { i: { dataset, owner: 'screenshots', overrides: { epochs } } },
+    );
+    const runs = study.launchStudy.runs;
+    const byPreset = (p: string) => runs.find((r) => r.preset === p)?.id ?? runs[0].id;
+    const page = await context.newPage();
+    fs.mkdirSync(path.join(OUT, 'full'), { recursive: true });
+
+    // The runs page while the study is in progress (live statuses and queue positions).
+    await shoot(page, `${server.url}/`, 'runs-live', '[data-run-id]');
+    await waitForRuns(server.url, runs.map((r) => r.id), 15 * 60_000);
+
+    await gqlAt(server.url, 'mutation($id: ID!, $i: UpdateRunInput!){ updateRun(id: $id, input: $i){ id } }', { id: byPreset('M1g'), i: { tags: ['deeper', 'study'], notes: 'Deeper MLP (M1g) from the screenshot study.' } });
+    await shoot(page, `${server.url}/`, 'runs', '[data-run-id]');
+    await shoot(page, `${server.url}/runs/${byPreset('M1g')}`, 'run', '[data-testid=confusion] svg');
+    await shoot(page, `${server.url}/compare?ids=${['M0', 'M1g', 'M3b'].map(byPreset).join(',')}`, 'compare', '[data-testid=confusion-diff] svg');
+    await shoot(page, `${server.url}/launch`, 'launch', '[data-testid=launch-form]');
+    await page.fill('#f-lr', '-1');
+    await page.fill('#f-hidden', '128, abc');
+    await page.click('[data-testid=launch-submit]');
+    await page.waitForSelector('[data-testid="error-lr"]:has-text("greater than 0")');
+    await save(page, 'launch-invalid');
+    await shoot(page, `${server.url}/datasets/${dataset}`, 'dataset', '[data-testid=samples] canvas');
+    await shoot(page, `${server.url}/report`, 'report', '[data-testid=report-test]');
+
+    // A run page while training: queue a longer run and catch it mid-way.
+    const live = await gqlAt<{ launchRun: { id: string } }>(server.url, 'mutation($i: LaunchRunInput!){ launchRun(input: $i){ id } }', {
+      i: { preset: 'M1b', dataset, name: 'M1b live', config: { epochs: 40, earlyStopping: null } },
+    });
+    await page.goto(`${server.url}/runs/${live.launchRun.id}`);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=epoch-count]')?.textContent?.split(' ')[0] ?? 0) >= 3, null, { timeout: 180_000 });
+    await page.waitForTimeout(800);
+    await save(page, 'run-live');
+    await gqlAt(server.url, 'mutation($id: ID!){ cancelRun(id: $id){ id } }', { id: live.launchRun.id });
+    console.log(`screenshots in ${path.relative(ROOT, OUT)}/`);
+  } finally {
+    await close();
+    await server.stop();
+  }
+}
+
+async function shoot(page: Page, url: string, name: string, readySelector: string) {
+  await page.goto(url);
+  await page.waitForSelector(readySelector, { timeout: 60_000 });
+  await page.waitForTimeout(800); // let charts measure and draw
+  await save(page, name);
+}
+
+async function save(page: Page, name: string) {
+  await page.screenshot({ path: path.join(OUT, `${name}.png`) });
+  await page.screenshot({ path: path.join(OUT, 'full', `${name}.png`), fullPage: true });
+  console.log(`  ${name}.png`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,146 @@
+/**
+ * What the browser tests and the screenshot script share: find Debian's chromium, build Next.js once,
+ * start the real server (`tsx server/main.ts`) on port 0 with its own fresh embedded database, talk
+ * GraphQL to it, and open a headless browser with the flags this environment needs and a fresh
+ * profile. Never downloads a browser (no `npx playwright install`).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const CHROMIUM_PATHS = [process.env.CHROMIUM_PATH, '/usr/lib/chromium/chromium', '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export function findChromium(): string | null {
+  for (const p of CHROMIUM_PATHS) if (p && fs.existsSync(p)) return p;
+  return null;
+}
+
+/** Newest modification time under the paths that feed the Next.js build. */
+function newestSource(): number {
+  let newest = 0;
+  const walk = (p: string) => {
+    if (!fs.existsSync(p)) return;
+    const st = fs.statSync(p);
+    if (st.isDirectory()) for (const e of fs.readdirSync(p)) walk(path.join(p, e));
+    else newest = Math.max(newest, st.mtimeMs);
+  };
+  for (const p of ['app', 'public', 'next.config.mjs', 'postcss.config.mjs', 'trainer/config', 'package.json']) walk(path.join(ROOT, p));
+  return newest;
+}
+
+/**
+ * Runs `next build` unless .next holds a build newer than every source file (force to always build).
+ * Returns the seconds it took (0 when the existing build was current).
+ */
+export function buildNext({ force = false } = {}): number {
+  const buildId = path.join(ROOT, '.next', 'BUILD_ID');
+  if (!force && fs.existsSync(buildId) && fs.statSync(buildId).mtimeMs > newestSource()) return 0;
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'build'], {
+    cwd: ROOT,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.status !== 0) throw new Error(`next build failed (exit ${r.status}):\n${(r.stdout ?? '').slice(-4000)}\n${(r.stderr ?? '').slice(-4000)}`);
+  return (Date.now() - t0) / 1000;
+}
+
+export interface TestServer {
+  url: string;
+  dataDir: string;
+  log: () => string;
+  stop: () => Promise<void>;
+}
+
+/** Starts the product on port 0 with a fresh DATA_DIR; resolves once it prints its URL. */
+export async function startServer({ env = {}, timeoutMs = 90_000 }: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<TestServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'emnist-e2e-data-'));
+  const tsx = path.join(ROOT, 'node_modules/.bin/tsx');
+  const child: ChildProcess = spawn(tsx, ['server/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: '', WORKERS: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: false,
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in ${timeoutMs / 1000} s:\n${output.slice(-4000)}`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /ready on (http:\/\/[^\s]+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with code ${code} before it was ready:\n${output.slice(-4000)}`));
+    });
+  });
+  return {
+    url,
+    dataDir,
+    log: () => output,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function gqlAt<T>(url: string, query: string, variables?: Record<string, unknown>): Promise<T> {
+  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const body = (await res.json()) as { data?: T; errors?: { message: string }[] };
+  if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
+  return body.data!;
+}
+
+/** Polls until every run has finished (or the timeout passes). */
+export async function waitForRuns(url: string, ids: string[], timeoutMs = 300_000): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    const d = await gqlAt<{ compare: { id: string; status: string }[] }>(url, 'query($ids:[ID!]!){ compare(ids:$ids){ id status } }', { ids });
+    if (d.compare.every((r) => !['QUEUED', 'RUNNING'].includes(r.status))) return;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`runs still active after ${timeoutMs / 1000} s: ${JSON.stringify(d.compare)}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** A headless chromium with a fresh profile directory (removed on close). */
+export async function openBrowser(executablePath: string, viewport = { width: 1280, height: 800 }): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'emnist-e2e-profile-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: CHROMIUM_FLAGS, viewport });
+  return {
+    context,
+    close: async () => {
+      await context.close().catch(() => {});
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
