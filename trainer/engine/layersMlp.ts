@@ -26,7 +26,7 @@ import type { RunConfig } from '../config/schema';
 import { deriveSeed } from '../util/rng';
 import { activationLayer, TFJS_ACTIVATION, type ActivationName } from './layersActivations';
 import { SeededDropout } from './layersDropout';
-import { countCorrect, oneHot, softmaxCrossEntropy } from './loss';
+import { softmaxCrossEntropy } from './loss';
 import type { StepResult, TrainableModel, WeightSnapshot } from './model';
 import { Adam, Sgd, type Optimizer } from './optimizers';
 import { heInitialWeights } from './scratchMlp';
@@ -170,7 +170,8 @@ export class LayersMlp implements TrainableModel {
   }
 
   trainStep(x: tf.Tensor2D, labels: Int32Array, lr: number): StepResult {
-    const targets = oneHot(labels, this.classes);
+    const labelTensor = tf.tensor1d(labels, 'int32'); // [n]
+    const targets = tf.tidy(() => tf.oneHot(labelTensor, this.classes).toFloat()) as tf.Tensor2D; // [n, classes]
     let kept: tf.Tensor[] = [];
     const { value, grads } = tf.variableGrads(() => {
       const { objective, ce, logits } = this.objective(x, targets);
@@ -178,7 +179,7 @@ export class LayersMlp implements TrainableModel {
       return objective;
     }, this.trainables);
     const [ce, logits] = kept as [tf.Scalar, tf.Tensor2D];
-    const correct = countCorrect(logits, targets);
+    const correct = tf.tidy(() => tf.sum(tf.equal(tf.argMax(logits, 1), labelTensor).toInt()));
     let g = this.trainables.map((v) => grads[v.name]);
     const { weightDecay: wd, weightDecayMode, optimizer } = this.options;
     if (optimizer === 'sgd' && wd > 0) {
@@ -193,7 +194,7 @@ export class LayersMlp implements TrainableModel {
     }
     this.optimizer.apply(this.trainables, g, lr);
     const result = { loss: ce.dataSync()[0], correct: correct.dataSync()[0] };
-    tf.dispose([targets, value, ce, logits, correct, ...g]);
+    tf.dispose([labelTensor, targets, value, ce, logits, correct, ...g]);
     return result;
   }
 
