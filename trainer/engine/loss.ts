@@ -5,8 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-export function oneHot(labels: Int32Array, classes: number): tf.Tensor2D {
-  return tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), classes).toFloat() as tf.Tensor2D);
+export function oneHot(labels: Int32Array | tf.Tensor1D, classes: number): tf.Tensor2D {
+  return tf.tidy(() => tf.oneHot(labels instanceof Int32Array ? tf.tensor1d(labels, 'int32') : labels, classes).toFloat() as tf.Tensor2D);
 }
 
 /** Mean cross-entropy of logits [n, c] against one-hot targets [n, c]. */
@@ -22,7 +22,7 @@ export function softmaxCrossEntropyGrad(logits: tf.Tensor2D, targets: tf.Tensor2
   return tf.tidy(() => tf.div(tf.sub(tf.softmax(logits), targets), logits.shape[0]) as tf.Tensor2D);
 }
 
-/** Number of rows whose arg-max logit is the label. */
-export function countCorrect(logits: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
-  return tf.tidy(() => tf.sum(tf.equal(tf.argMax(logits, 1), tf.argMax(targets, 1)).toInt()));
+/** Number of rows whose arg-max logit is the label (given as [n] int32 labels, or [n, c] one-hot). */
+export function countCorrect(logits: tf.Tensor2D, labels: tf.Tensor1D | tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() => tf.sum(tf.equal(tf.argMax(logits, 1), labels.rank === 2 ? tf.argMax(labels, 1) : labels).toInt()));
 }

@@ -67,8 +67,13 @@ export class Adam implements Optimizer {
       this.v = zerosFor(variables);
     }
     this.t += 1;
-    const correction1 = 1 - beta1 ** this.t;
-    const correction2 = 1 - beta2 ** this.t;
+    // Bias correction folded into the step size (Kingma & Ba, §2): m̂/(√v̂ + ε) equals
+    // (√c2/c1)·m/(√v + ε·√c2) with c1 = 1−β1^t, c2 = 1−β2^t — the same update with three fewer
+    // full-size tensor ops per variable, which matters on the single-threaded wasm backend.
+    const c1 = 1 - beta1 ** this.t;
+    const c2 = 1 - beta2 ** this.t;
+    const stepSize = (lr * Math.sqrt(c2)) / c1;
+    const epsHat = epsilon * Math.sqrt(c2);
     tf.tidy(() => {
       variables.forEach((theta, i) => {
         const decays = weightDecay > 0 && (decayMask ? decayMask[i] : true);
@@ -77,9 +82,7 @@ export class Adam implements Optimizer {
         const v = this.v![i];
         m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
         v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2)));
-        const mHat = tf.div(m, correction1);
-        const vHat = tf.div(v, correction2);
-        let next = tf.sub(theta, tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), epsilon)), lr));
+        let next = tf.sub(theta, tf.mul(tf.div(m, tf.add(tf.sqrt(v), epsHat)), stepSize));
         if (decays && weightDecayMode === 'decoupled') next = tf.sub(next, tf.mul(theta, lr * weightDecay));
         theta.assign(next);
       });

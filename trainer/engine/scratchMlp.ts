@@ -131,12 +131,13 @@ export class ScratchMlp implements TrainableModel {
   }
 
   trainStep(x: tf.Tensor2D, labels: Int32Array, lr: number): StepResult {
-    const targets = oneHot(labels, this.sizes[this.sizes.length - 1]);
+    const labelTensor = tf.tensor1d(labels, 'int32');
+    const targets = oneHot(labelTensor, this.sizes[this.sizes.length - 1]);
     const { loss, grads, logits } = this.gradients(x, targets);
-    const correct = countCorrect(logits, targets);
+    const correct = countCorrect(logits, labelTensor);
     this.optimizer.apply(this.variables, grads, lr);
     const result = { loss: loss.dataSync()[0], correct: correct.dataSync()[0] };
-    tf.dispose([targets, loss, logits, correct, ...grads]);
+    tf.dispose([labelTensor, targets, loss, logits, correct, ...grads]);
     return result;
   }
 
