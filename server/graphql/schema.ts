@@ -6,9 +6,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeExecutableSchema } from '@graphql-tools/schema';
 import depthLimit from 'graphql-depth-limit';
-import { GraphQLError, GraphQLScalarType, Kind, specifiedRules, type ASTVisitor, type ValidationContext, type ValueNode } from 'graphql';
+import {
+  buildSchema as buildSdl,
+  GraphQLError,
+  GraphQLObjectType,
+  GraphQLScalarType,
+  Kind,
+  specifiedRules,
+  type ASTVisitor,
+  type GraphQLFieldResolver,
+  type GraphQLSchema,
+  type ValidationContext,
+  type ValueNode,
+} from 'graphql/index.js'; // the CommonJS build, the copy Apollo and graphql-ws load too (vitest would pick index.mjs)
 import type { Resolvers } from './generated';
 import { catalogQueries, Dataset, Preset } from './resolvers/catalog';
 import { mutations, StudyGroup } from './resolvers/mutations';
@@ -73,6 +84,34 @@ export const resolvers: Resolvers = {
   Dataset,
 };
 
-export function buildSchema() {
-  return makeExecutableSchema({ typeDefs: fs.readFileSync(SCHEMA_PATH, 'utf8'), resolvers: resolvers as never });
+/**
+ * SDL plus resolvers, attached by hand rather than with @graphql-tools: that package is CommonJS and
+ * would build the schema with a second copy of graphql where ESM code (graphql-ws) validates it.
+ */
+export function buildSchema(): GraphQLSchema {
+  const schema = buildSdl(fs.readFileSync(SCHEMA_PATH, 'utf8'));
+  for (const [typeName, typeResolvers] of Object.entries(resolvers)) {
+    const type = schema.getType(typeName);
+    if (!type) throw new Error(`resolvers for unknown type ${typeName}`);
+    if (type instanceof GraphQLScalarType) {
+      const scalar = typeResolvers as GraphQLScalarType;
+      type.serialize = scalar.serialize;
+      type.parseValue = scalar.parseValue;
+      type.parseLiteral = scalar.parseLiteral;
+      continue;
+    }
+    if (!(type instanceof GraphQLObjectType)) throw new Error(`cannot attach resolvers to ${typeName}`);
+    const fields = type.getFields();
+    for (const [fieldName, r] of Object.entries(typeResolvers as Record<string, unknown>)) {
+      const field = fields[fieldName];
+      if (!field) throw new Error(`resolver for unknown field ${typeName}.${fieldName}`);
+      if (typeof r === 'function') field.resolve = r as GraphQLFieldResolver<unknown, unknown>;
+      else {
+        const { subscribe, resolve } = r as { subscribe?: GraphQLFieldResolver<unknown, unknown>; resolve?: GraphQLFieldResolver<unknown, unknown> };
+        if (subscribe) field.subscribe = subscribe;
+        if (resolve) field.resolve = resolve;
+      }
+    }
+  }
+  return schema;
 }
