@@ -1,0 +1,187 @@
+/**
+ * The GraphQL API without workers (runs stay QUEUED): validation that names the field and stores
+ * nothing, launch/clone/update/cancel/delete, launchStudy, the list query's filters, sorts and keyset
+ * pagination, presets, datasets (EMNIST missing with a hint, MNIST always there), query limits.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSchema, parse, validate } from 'graphql/index.js';
+import { PRESETS } from '../../trainer/config/presets';
+import { MAX_DEPTH, MAX_FIELDS, validationRules } from '../../server/graphql/schema';
+import { EMNIST_DIR, hasEmnist } from '../helpers/emnist';
+import { startTestService, TINY, type TestService } from './helpers';
+
+let svc: TestService;
+const savedEmnist = process.env.EMNIST_DIR;
+
+beforeAll(async () => {
+  delete process.env.EMNIST_DIR; // the catalogue reads it per request; tests below set it when they need it
+  svc = await startTestService({ workers: 0 });
+});
+afterAll(async () => {
+  if (savedEmnist !== undefined) process.env.EMNIST_DIR = savedEmnist;
+  await svc?.stopAll();
+});
+
+const LAUNCH = 'mutation($input: LaunchRunInput!) { launchRun(input: $input) { id name status preset dataset engine seed tags owner config parameters queuePosition createdAt } }';
+const count = async () => (await svc.gql('{ runs { totalCount } }')).data.runs.totalCount as number;
+
+describe('launching and validation', () => {
+  it('refuses invalid configs naming the field and the rule, and queues nothing', async () => {
+    const before = await count();
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ preset: 'M0', dataset: 'mnist', config: { lr: -1 } }, /config\.lr: must be greater than 0/],
+      [{ dataset: 'mnist', config: { hidden: [] } }, /config\.hidden: needs at least one hidden layer/],
+      [{ dataset: 'mnist', config: { activation: 'gelu' } }, /config\.activation: the scratch engine supports only relu/],
+      [{ dataset: 'mnist', config: { learningRate: 0.1 } }, /config: unknown field\(s\) learningRate/],
+      [{ dataset: 'mnist', config: { split: { train: 0.5 } } }, /config\.split: train \+ val \+ test must be 1/],
+      [{ dataset: 'mnist', config: 'fast' }, /config: must be an object/],
+      [{ preset: 'M9', dataset: 'mnist' }, /preset: unknown preset "M9"/],
+      [{ dataset: 'cifar' }, /dataset: unknown dataset "cifar"/],
+      [{ dataset: 'emnist-bymerge' }, /dataset: emnist-bymerge is not available/],
+    ];
+    for (const [input, message] of cases) {
+      const res = await svc.gql(LAUNCH, { input });
+      expect(res.errors?.[0].message, JSON.stringify(input)).toMatch(message);
+      expect(res.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+    }
+    const res = await svc.gql(LAUNCH, { input: { dataset: 'mnist', config: { lr: 0, epochs: 0 } } });
+    expect(res.errors![0].extensions.issues.map((i: { field: string }) => i.field).sort()).toEqual(['config.epochs', 'config.lr']);
+    expect(await count()).toBe(before);
+  });
+
+  it('launches a preset with overrides merged over it and fills the filterable columns', async () => {
+    const res = await svc.gql(LAUNCH, { input: { preset: 'M1b', dataset: 'mnist', config: { epochs: 3, seed: 7 }, tags: ['a', ' b ', 'a'], owner: 'ada' } });
+    expect(res.errors).toBeUndefined();
+    const run = res.data.launchRun;
+    expect(run).toMatchObject({ status: 'QUEUED', preset: 'M1b', dataset: 'mnist', engine: 'scratch', seed: 7, tags: ['a', 'b'], owner: 'ada', name: 'M1b on mnist' });
+    expect(run.config).toMatchObject({ optimizer: 'adam', epochs: 3, seed: 7, earlyStopping: { patience: 5, minDelta: 0 } });
+    expect(run.parameters).toBe(784 * 128 + 128 + 128 * 64 + 64 + 64 * 10 + 10);
+    expect(typeof run.queuePosition).toBe('number');
+  });
+
+  it('clones with overrides, edits, cancels a queued run and deletes', async () => {
+    const src = (await svc.gql(LAUNCH, { input: { dataset: 'mnist', config: TINY, name: 'source' } })).data.launchRun;
+    const bad = await svc.gql('mutation($id: ID!) { cloneRun(id: $id, overrides: { lr: 20 }) { id } }', { id: src.id });
+    expect(bad.errors![0].message).toMatch(/overrides\.lr/);
+    const clone = (await svc.gql('mutation($id: ID!) { cloneRun(id: $id, overrides: { hidden: [32, 16] }) { id name config } }', { id: src.id })).data.cloneRun;
+    expect(clone.name).toBe('source (clone)');
+    expect(clone.config.hidden).toEqual([32, 16]);
+    expect(clone.config.lr).toBe(TINY.lr);
+    const edited = (await svc.gql('mutation($id: ID!) { updateRun(id: $id, input: { name: "renamed", tags: ["x"], notes: "why" }) { name tags notes } }', { id: clone.id })).data.updateRun;
+    expect(edited).toEqual({ name: 'renamed', tags: ['x'], notes: 'why' });
+    const cancelled = (await svc.gql('mutation($id: ID!) { cancelRun(id: $id) { status finishedAt } }', { id: clone.id })).data.cancelRun;
+    expect(cancelled.status).toBe('CANCELLED');
+    const again = await svc.gql('mutation($id: ID!) { cancelRun(id: $id) { status } }', { id: clone.id });
+    expect(again.errors![0].message).toMatch(/already finished/);
+    expect((await svc.gql('mutation($id: ID!) { deleteRun(id: $id) }', { id: clone.id })).data.deleteRun).toBe(true);
+    expect((await svc.gql('query($id: ID!) { run(id: $id) { id } }', { id: clone.id })).data.run).toBeNull();
+    expect((await svc.gql('mutation { deleteRun(id: "nope") }')).errors![0].message).toMatch(/No run with id nope/);
+  });
+
+  it('queues the whole study as one group', async () => {
+    const res = await svc.gql('mutation { launchStudy(input: { dataset: "mnist", owner: "team", overrides: { epochs: 1 } }) { id runs { preset group config status } } }');
+    expect(res.errors).toBeUndefined();
+    const study = res.data.launchStudy;
+    expect(study.runs.map((r: { preset: string }) => r.preset)).toEqual(PRESETS.map((p) => p.name));
+    expect(study.runs.every((r: { group: string; config: { epochs: number } }) => r.group === study.id && r.config.epochs === 1)).toBe(true);
+    const grouped = await svc.gql('query($g: String) { runs(filter: { group: $g }, first: 100) { totalCount } }', { g: study.id });
+    expect(grouped.data.runs.totalCount).toBe(PRESETS.length);
+  });
+});
+
+describe('the runs list', () => {
+  it('filters, sorts and pages by cursor without gaps or repeats', async () => {
+    for (let i = 0; i < 7; i++) {
+      await svc.gql(LAUNCH, { input: { dataset: 'mnist', config: TINY, name: `page ${i}`, tags: ['paging'], owner: i % 2 ? 'odd' : 'even', notes: i === 3 ? 'The Needle' : null } });
+    }
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const res: any = await svc.gql('query($after: String) { runs(filter: { tag: "paging" }, sort: { field: NAME, direction: ASC }, first: 3, after: $after) { totalCount edges { cursor node { name } } pageInfo { hasNextPage endCursor } } }', { after });
+      expect(res.errors).toBeUndefined();
+      expect(res.data.runs.totalCount).toBe(7);
+      seen.push(...res.data.runs.edges.map((e: { node: { name: string } }) => e.node.name));
+      if (!res.data.runs.pageInfo.hasNextPage) break;
+      after = res.data.runs.pageInfo.endCursor;
+    }
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => `page ${i}`));
+    const odd = await svc.gql('{ runs(filter: { tag: "paging", owner: "odd" }) { totalCount } }');
+    expect(odd.data.runs.totalCount).toBe(3);
+    const text = await svc.gql('{ runs(filter: { text: "needle" }) { edges { node { name } } } }');
+    expect(text.data.runs.edges.map((e: { node: { name: string } }) => e.node.name)).toEqual(['page 3']);
+    const status = await svc.gql('{ runs(filter: { status: [CANCELLED] }) { edges { node { status } } } }');
+    expect(status.data.runs.edges.every((e: { node: { status: string } }) => e.node.status === 'CANCELLED')).toBe(true);
+    // A nullable sort key (no test accuracy yet) pages through NULLs too.
+    const byAcc: string[] = [];
+    after = null;
+    for (;;) {
+      const res: any = await svc.gql('query($after: String) { runs(filter: { tag: "paging" }, sort: { field: TEST_ACCURACY, direction: DESC }, first: 4, after: $after) { edges { node { name } } pageInfo { hasNextPage endCursor } } }', { after });
+      byAcc.push(...res.data.runs.edges.map((e: { node: { name: string } }) => e.node.name));
+      if (!res.data.runs.pageInfo.hasNextPage) break;
+      after = res.data.runs.pageInfo.endCursor;
+    }
+    expect(byAcc.sort()).toEqual(seen);
+    expect((await svc.gql('{ runs(after: "garbage") { totalCount } }')).errors![0].message).toMatch(/after: not a cursor/);
+    expect((await svc.gql('{ runs(first: 100000) { totalCount } }')).errors![0].message).toMatch(/first: must be between/);
+  });
+
+  it('compares runs and reports the queue', async () => {
+    const ids = (await svc.gql('{ runs(first: 3) { edges { node { id } } } }')).data.runs.edges.map((e: { node: { id: string } }) => e.node.id);
+    const cmp = await svc.gql('query($ids: [ID!]!) { compare(ids: $ids) { id epochs { epoch } evaluation { accuracy } robustness { sigma } } }', { ids: [...ids, 'not-an-id'] });
+    expect(cmp.data.compare.map((r: { id: string }) => r.id).sort()).toEqual([...ids].sort());
+    const system = (await svc.gql('{ system { workers queued running defaultDataset } }')).data.system;
+    expect(system).toMatchObject({ workers: 0, running: 0, defaultDataset: 'mnist' });
+    expect(system.queued).toBeGreaterThan(5);
+  });
+
+  it('refuses queries that are too deep or too wide', async () => {
+    // The deepest natural query passes.
+    expect((await svc.gql('{ runs { edges { node { evaluation { perClass { name } } epochs { epoch } } } pageInfo { endCursor } } }')).errors).toBeUndefined();
+    // Too many fields (aliases multiply work) are refused over HTTP and WebSocket alike.
+    const wide = `{ ${Array.from({ length: MAX_FIELDS + 1 }, (_, i) => `f${i}: presets { name }`).join(' ')} }`;
+    expect((await svc.gql(wide)).errors?.[0].message).toMatch(/more than 400 fields/);
+    // Our schema has no cycles today, so check the depth rule on a recursive one.
+    const recursive = buildSchema('type Node { child: Node, name: String } type Query { root: Node }');
+    const deep = `{ root { ${'child { '.repeat(MAX_DEPTH + 1)}name${' }'.repeat(MAX_DEPTH + 1)} } }`;
+    expect(validate(recursive, parse(deep), validationRules).map((e) => e.message).join()).toMatch(/exceeds maximum operation depth of 8/);
+  });
+});
+
+describe('catalogue', () => {
+  it('lists presets with parameter counts', async () => {
+    const presets = (await svc.gql('{ presets { name group engine description parameters config } }')).data.presets;
+    expect(presets.map((p: { name: string }) => p.name)).toEqual(PRESETS.map((p) => p.name));
+    expect(presets.find((p: { name: string }) => p.name === 'M1g').parameters).toBe(444_847);
+  });
+
+  it('reports EMNIST missing with what to do, and MNIST ready with statistics and samples', async () => {
+    const res = await svc.gql('{ datasets { name available isDefault hint imageCount classNames stats { counts maxMinRatio } splits { set images } samples { label rows cols pixelsBase64 } } }');
+    const [emnist, mnist] = res.data.datasets;
+    expect(emnist).toMatchObject({ name: 'emnist-bymerge', available: false, isDefault: false, imageCount: null });
+    expect(emnist.hint).toMatch(/npm run data:emnist/);
+    expect(emnist.hint).toMatch(/EMNIST_DIR/);
+    expect(mnist).toMatchObject({ name: 'mnist', available: true, isDefault: true, imageCount: 10_000 });
+    expect(mnist.classNames).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    expect(mnist.stats.counts.reduce((a: number, b: number) => a + b, 0)).toBe(10_000);
+    expect(mnist.splits.map((s: { images: number }) => s.images).reduce((a: number, b: number) => a + b, 0)).toBe(10_000);
+    expect(mnist.samples).toHaveLength(10);
+    expect(Buffer.from(mnist.samples[3].pixelsBase64, 'base64')).toHaveLength(28 * 28);
+  });
+
+  it.skipIf(!hasEmnist)('makes EMNIST the default when EMNIST_DIR holds it', async () => {
+    process.env.EMNIST_DIR = EMNIST_DIR!;
+    try {
+      const res = await svc.gql('{ datasets { name available isDefault } system { defaultDataset } }');
+      expect(res.data.datasets.find((d: { name: string }) => d.name === 'emnist-bymerge')).toMatchObject({ available: true, isDefault: true });
+      expect(res.data.system.defaultDataset).toBe('emnist-bymerge');
+      const fixture = await svc.gql('{ dataset(name: "emnist-bymerge-strat100") { imageCount classNames stats { counts } } }');
+      expect(fixture.data.dataset.imageCount).toBe(4700);
+      expect(fixture.data.dataset.stats.counts.every((c: number) => c === 100)).toBe(true);
+      const launched = await svc.gql(LAUNCH, { input: { preset: 'M0' } });
+      expect(launched.data.launchRun.dataset).toBe('emnist-bymerge');
+      expect(launched.data.launchRun.parameters).toBe(784 * 128 + 128 + 128 * 64 + 64 + 64 * 47 + 47);
+    } finally {
+      delete process.env.EMNIST_DIR;
+    }
+  });
+});
