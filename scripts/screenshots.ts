@@ -41,7 +41,7 @@ async function main() {
     fs.mkdirSync(path.join(OUT, 'full'), { recursive: true });
 
     // The runs page while the study is in progress (live statuses and queue positions).
-    await shoot(page, `${server.url}/`, 'runs-live', '[data-run-id]');
+    await shoot(page, `${server.url}/`, 'runs-live', '[data-run-id] [data-status=RUNNING]');
     await waitForRuns(server.url, runs.map((r) => r.id), 15 * 60_000);
 
     await gqlAt(server.url, 'mutation($id: ID!, $i: UpdateRunInput!){ updateRun(id: $id, input: $i){ id } }', { id: byPreset('M1g'), i: { tags: ['deeper', 'study'], notes: 'Deeper MLP (M1g) from the screenshot study.' } });
@@ -54,7 +54,8 @@ async function main() {
     await page.click('[data-testid=launch-submit]');
     await page.waitForSelector('[data-testid="error-lr"]:has-text("greater than 0")');
     await save(page, 'launch-invalid');
-    await shoot(page, `${server.url}/datasets/${dataset}`, 'dataset', '[data-testid=samples] canvas');
+    const full = datasets.find((d) => d.name === 'emnist-bymerge' && d.available)?.name ?? dataset;
+    await shoot(page, `${server.url}/datasets/${full}`, 'dataset', '[data-testid=samples] canvas');
     await shoot(page, `${server.url}/report`, 'report', '[data-testid=report-test]');
 
     // A run page while training: queue a longer run and catch it mid-way.

@@ -55,14 +55,31 @@ export const lineChartDefaults: LineChartOptions = {
 
 export function lineChart(el: Element, data: LineSeries[], options: Partial<LineChartOptions> = {}): SVGSVGElement {
   const o: LineChartOptions = { ...lineChartDefaults, ...options, margin: { ...lineChartDefaults.margin, ...options.margin } };
-  const { width, height, margin } = o;
+  const { width, height } = o;
   const svg = freshSvg(el, width, height, o.title || `${o.yLabel} by ${o.xLabel}`);
-  const innerW = Math.max(10, width - margin.left - margin.right);
-  const innerH = Math.max(10, height - margin.top - margin.bottom);
   const series = data.map((s, i) => ({ ...s, color: s.color ?? seriesColor(i), points: s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y)) }));
   const all = series.flatMap((s) => s.points);
 
-  const xExt = o.xDomain ?? (all.length ? (extent(all, (p) => p.x) as [number, number]) : [0, 1]);
+  // Legend rows, right-aligned above the plot; the plot moves down by the rows it needs (never overlaps).
+  const legendTop = o.title ? 16 : 0;
+  const legendRows: { s: (typeof series)[number]; w: number }[][] = [];
+  if (o.legend && series.length) {
+    const avail = width - o.margin.left - o.margin.right;
+    let row: { s: (typeof series)[number]; w: number }[] = [];
+    let used = 0;
+    for (const s of series) {
+      const w = 22 + textWidth(s.name) + 12;
+      if (row.length && used + w > avail) { legendRows.push(row); row = []; used = 0; }
+      row.push({ s, w });
+      used += w;
+    }
+    legendRows.push(row);
+  }
+  const margin = { ...o.margin, top: Math.max(o.margin.top, legendTop + legendRows.length * 15 + 12) };
+  const innerW = Math.max(10, width - margin.left - margin.right);
+  const innerH = Math.max(10, height - margin.top - margin.bottom);
+
+  const xExt: [number, number] = o.xDomain ? [...o.xDomain] : all.length ? (extent(all, (p) => p.x) as [number, number]) : [0, 1];
   if (xExt[0] === xExt[1]) xExt[1] = xExt[0] + 1;
   let yExt: [number, number];
   if (o.yDomain) yExt = o.yDomain;
@@ -119,22 +136,17 @@ export function lineChart(el: Element, data: LineSeries[], options: Partial<Line
     }
   });
 
-  if (o.legend && series.length) {
-    // One row, right-aligned above the plot; long legends wrap onto a second row.
-    const items = series.map((s) => ({ s, w: 22 + textWidth(s.name) + 12 }));
+  if (legendRows.length) {
     const leg = svg.append('g').attr('class', 'legend');
-    let cx = width - margin.right;
-    let row = 0;
-    for (const it of [...items].reverse()) {
-      if (cx - it.w < margin.left + (o.title ? textWidth(o.title, 12) + 12 : 0) && cx !== width - margin.right) {
-        row += 1;
-        cx = width - margin.right;
+    legendRows.forEach((row, r) => {
+      let cx = width - margin.right - row.reduce((a, it) => a + it.w, 0);
+      for (const it of row) {
+        const lg = leg.append('g').attr('transform', `translate(${cx},${legendTop + 10 + r * 15})`).attr('data-legend', it.s.name);
+        lg.append('line').attr('x1', 0).attr('x2', 16).attr('y1', 0).attr('y2', 0).attr('stroke', it.s.color).attr('stroke-width', 2).attr('stroke-dasharray', it.s.dashed ? '4 3' : null);
+        lg.append('text').attr('x', 20).attr('y', 4).text(it.s.name);
+        cx += it.w;
       }
-      cx -= it.w;
-      const lg = leg.append('g').attr('transform', `translate(${cx},${10 + row * 14})`).attr('data-legend', it.s.name);
-      lg.append('line').attr('x1', 0).attr('x2', 16).attr('y1', 0).attr('y2', 0).attr('stroke', it.s.color).attr('stroke-width', 2).attr('stroke-dasharray', it.s.dashed ? '4 3' : null);
-      lg.append('text').attr('x', 20).attr('y', 4).text(it.s.name);
-    }
+    });
   }
   return svg.node()!;
 }

@@ -29,7 +29,7 @@ const METRICS: Metric[] = [
   { key: 'noise', label: 'Acc at σ=0.2', get: (r) => r.robustness.find((p) => Math.abs(p.sigma - 0.2) < 1e-9)?.accuracy, better: 'max', show: pct },
   { key: 'params', label: 'Parameters', get: (r) => r.parameters, better: null, show: int },
   { key: 'epochs', label: 'Epochs', get: (r) => r.epochs.length, better: null, show: int },
-  { key: 'time', label: 'Duration', get: (r) => r.durationSeconds, better: 'min', show: duration },
+  { key: 'time', label: 'Duration', get: (r) => r.durationSeconds, better: null, show: duration },
 ];
 
 export function CompareView({ ids }: { ids: string[] }) {
@@ -42,7 +42,7 @@ export function CompareView({ ids }: { ids: string[] }) {
   const color = (i: number) => seriesColor(i);
   const curves = (metric: 'loss' | 'accuracy'): LineSeries[] =>
     runs.flatMap((r, i) => {
-      const val = { name: `${r.name} val`, color: color(i), points: r.epochs.map((e) => ({ x: e.epoch, y: metric === 'loss' ? e.valLoss : e.valAccuracy })) };
+      const val = { name: showTrain ? `${r.name} val` : r.name, color: color(i), points: r.epochs.map((e) => ({ x: e.epoch, y: metric === 'loss' ? e.valLoss : e.valAccuracy })) };
       const train = { name: `${r.name} train`, color: color(i), dashed: true, points: r.epochs.map((e) => ({ x: e.epoch, y: metric === 'loss' ? e.trainLoss : e.trainAccuracy })) };
       return showTrain ? [val, train] : [val];
     });
@@ -60,8 +60,8 @@ export function CompareView({ ids }: { ids: string[] }) {
     return { matrix: confusionDifference(a.evaluation.confusion, b.evaluation.confusion), rowLabels: names, colLabels: names };
   }, [a, b]);
   const diffOpts = useMemo(() => ({ diverging: true, scale, legendLabel: 'Δ pp', valueFormat: '+.2f' }), [scale]);
-  const lossOpts = useMemo(() => ({ xLabel: 'epoch', yLabel: 'cross-entropy (nats)', integerX: true, yFormat: '.3f', title: 'Loss' }), []);
-  const accOpts = useMemo(() => ({ xLabel: 'epoch', yLabel: 'accuracy (%)', integerX: true, yFormat: '.0%', title: 'Accuracy' }), []);
+  const lossOpts = useMemo(() => ({ xLabel: 'epoch', yLabel: 'cross-entropy (nats)', integerX: true, yFormat: '.3f' }), []);
+  const accOpts = useMemo(() => ({ xLabel: 'epoch', yLabel: 'accuracy (%)', integerX: true, yFormat: '.0%' }), []);
   const robustOpts = useMemo(() => ({ xLabel: 'noise σ (pixel scale 0–1)', yLabel: 'test accuracy (%)', yFormat: '.0%', yDomain: [0, 1] as [number, number], emptyText: 'No robustness results yet' }), []);
 
   if (ids.length < 2) {
@@ -102,7 +102,8 @@ export function CompareView({ ids }: { ids: string[] }) {
                     <span className="ml-2"><StatusBadge status={r.status} /></span>
                   </td>
                   {METRICS.map((m) => {
-                    const best = m.better ? bestIndex(runs.map(m.get), m.better) : -1;
+                    // Only finished runs compete for best: a failed run's partial numbers are not a result.
+                    const best = m.better ? bestIndex(runs.map((x) => (x.status === 'SUCCEEDED' ? m.get(x) : null)), m.better) : -1;
                     return (
                       <td key={m.key} className={`px-2 py-1.5 text-right tabular-nums ${best === i ? 'font-semibold text-emerald-800' : ''}`} data-best={best === i || undefined}>
                         {best === i && <span aria-label="best">★ </span>}

@@ -175,7 +175,7 @@ export function LaunchForm({ from, preset }: { from: string | null; preset: stri
         <Card title="Model">
           <div className="grid grid-cols-2 gap-x-4 md:grid-cols-4">
             {select('engine', 'Engine', ENGINES)}
-            {text('hidden', 'Hidden layers', 'widths, e.g. 128, 64')}
+            {text('hidden', 'Hidden layers', 'e.g. 128, 64')}
             {select('activation', 'Activation', ACTIVATIONS)}
             {select('backend', 'Backend', BACKENDS)}
             {check('batchNorm', 'BatchNorm (layers)')}
@@ -205,13 +205,14 @@ export function LaunchForm({ from, preset }: { from: string | null; preset: stri
             {select('schedule.type', 'LR schedule', ['constant', 'linear', 'exponential'])}
             {values['schedule.type'] === 'linear' && text('schedule.alpha', 'Decay α per epoch')}
             {values['schedule.type'] === 'linear' && text('schedule.minLr', 'Minimum η')}
-            {values['schedule.type'] === 'exponential' && text('schedule.gamma', 'Decay γ')}
-            {values['schedule.type'] === 'constant' && <div className="col-span-2" />}
-            {values['schedule.type'] === 'exponential' && <div />}
+            {values['schedule.type'] === 'exponential' && text('schedule.gamma', 'Decay γ per epoch')}
+          </div>
+          <div className="grid grid-cols-2 gap-x-4 md:grid-cols-4">
             {check('earlyStopping', 'Early stopping')}
-            {values.earlyStopping ? text('earlyStopping.patience', 'Patience (epochs)') : <div />}
-            {values.earlyStopping ? text('earlyStopping.minDelta', 'Min improvement') : <div />}
-            <div />
+            {values.earlyStopping && text('earlyStopping.patience', 'Patience (epochs)')}
+            {values.earlyStopping && text('earlyStopping.minDelta', 'Min improvement')}
+          </div>
+          <div className="grid grid-cols-2 gap-x-4 md:grid-cols-4">
             {select('split.mode', 'Split', ['stratified', 'official'])}
             {values['split.mode'] === 'stratified' ? (
               <>
@@ -220,9 +221,13 @@ export function LaunchForm({ from, preset }: { from: string | null; preset: stri
                 {text('split.test', 'Test share')}
               </>
             ) : (
-              <>{text('split.valFraction', 'Validation share of train')}<div /><div /></>
+              text('split.valFraction', 'Validation share of train')
             )}
-            <div className="col-span-2 md:col-span-4 -mt-1 min-h-[1rem] text-xs text-red-700" data-testid="error-split">{(submitted || [...touched].some((t) => t.startsWith('split'))) ? issuesFor('split').map((i) => i.message).join('; ') : ''}</div>
+          </div>
+          <div className="-mt-1 min-h-[1rem] text-xs text-red-700" data-testid="error-split" role={issuesFor('split').length ? 'alert' : undefined}>
+            {submitted || [...touched].some((t) => t.startsWith('split')) ? issuesFor('split').map((i) => i.message).join('; ') : ''}
+          </div>
+          <div className="grid grid-cols-2 gap-x-4 md:grid-cols-4">
             <div className="col-span-2">{text('robustness.sigmas', 'Noise levels σ', 'comma-separated')}</div>
             {check('robustness.clip', 'Clip noisy pixels to [0,1]')}
           </div>

@@ -5,17 +5,46 @@
  * at once where the reproduction agrees with the study.
  */
 import Link from 'next/link';
-import { useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { barChart } from '../_charts/barChart';
 import { lineChart, type LineSeries } from '../_charts/lineChart';
 import { seriesColor } from '../_charts/palette';
 import { int, num } from '../_lib/format';
-import { useQuery } from '../_lib/hooks';
+import { gql } from '../_lib/graphql';
 import { PUBLISHED } from '../_lib/published';
 import { REPORT_QUERY } from '../_lib/queries';
 import { engineTable, latestByPreset, m1Table, m3Table, robustnessTable, testTable, type FitRow, type ReportRun } from '../_lib/report';
 import { Chart } from './Chart';
 import { Card, Empty, ErrorBox, Skeleton } from './ui';
+
+type ReportPage = { runs: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: ReportRun }[] } };
+
+/** Every finished run, newest first, fetched page by page (the API serves at most 200 per page). */
+function useAllFinishedRuns(limit = 2000) {
+  const [data, setData] = useState<ReportRun[] | null>(null);
+  const [error, setError] = useState<Error | null>(null);
+  const [loading, setLoading] = useState(true);
+  const refetch = useCallback(async () => {
+    setLoading(true);
+    try {
+      const all: ReportRun[] = [];
+      let after: string | null = null;
+      do {
+        const page: ReportPage = await gql<ReportPage>(REPORT_QUERY, { after });
+        all.push(...page.runs.edges.map((e) => e.node));
+        after = page.runs.pageInfo.hasNextPage ? page.runs.pageInfo.endCursor : null;
+      } while (after && all.length < limit);
+      setData(all);
+      setError(null);
+    } catch (err) {
+      setError(err as Error);
+    } finally {
+      setLoading(false);
+    }
+  }, [limit]);
+  useEffect(() => void refetch(), [refetch]);
+  return { data, error, loading, refetch };
+}
 
 const pc = (x: number | null | undefined, d = 2) => (x == null ? '—' : (100 * x).toFixed(d));
 
@@ -71,8 +100,8 @@ function FitTable({ rows, extra }: { rows: (FitRow & { engine?: string })[]; ext
 }
 
 export function ReportView() {
-  const { data, error, loading, refetch } = useQuery<{ runs: { totalCount: number; edges: { node: ReportRun }[] } }>(REPORT_QUERY, {});
-  const runs = useMemo(() => data?.runs.edges.map((e) => e.node) ?? [], [data]);
+  const { data, error, loading, refetch } = useAllFinishedRuns();
+  const runs = useMemo(() => data ?? [], [data]);
   const datasets = useMemo(() => [...new Set(runs.map((r) => r.dataset))].sort(), [runs]);
   const [chosen, setChosen] = useState<string | null>(null);
   const dataset = chosen ?? (datasets.includes('emnist-bymerge') ? 'emnist-bymerge' : datasets[0] ?? null);

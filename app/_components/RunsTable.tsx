@@ -135,7 +135,12 @@ export function RunsTable() {
       {error && <ErrorBox title="Could not load runs" error={error} onRetry={() => void refetch()} />}
 
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="w-full min-w-[1100px] text-sm" data-testid="runs-table">
+        {/* Fixed column widths: rows arriving, loading or changing status never shift the columns. */}
+        <table className="w-full min-w-[1100px] table-fixed text-sm" data-testid="runs-table">
+          <colgroup>
+            <col className="w-9" /><col className="w-[250px]" /><col className="w-[150px]" /><col className="w-[120px]" /><col className="w-[150px]" />
+            <col className="w-[78px]" /><col className="w-[82px]" /><col className="w-[82px]" /><col className="w-[70px]" /><col className="w-[90px]" /><col className="w-[96px]" />
+          </colgroup>
           <thead className="border-b border-slate-200 bg-slate-50">
             <tr>
               <th className="w-8 px-2"><span className="sr-only">Select</span></th>
@@ -163,15 +168,15 @@ export function RunsTable() {
                 <td className="px-2">
                   <input type="checkbox" aria-label={`Select ${r.name}`} checked={selected.includes(r.id)} onChange={() => toggleSelected(r.id)} className="h-4 w-4 accent-sky-700" />
                 </td>
-                <td className="max-w-[240px] px-2">
+                <td className="px-2">
                   <Link href={`/runs/${r.id}`} className="block truncate font-medium text-sky-800 hover:underline">{r.name}</Link>
                   <div className="truncate text-xs text-slate-500">{[r.preset, r.dataset, r.group && `group ${r.group.slice(0, 8)}`].filter(Boolean).join(' · ')}</div>
                 </td>
                 <td className="px-2">
                   <StatusBadge status={r.status} extra={statusDetail(r)} />
                 </td>
-                <td className="whitespace-nowrap px-2 text-xs text-slate-600">{r.engine} · {r.backend ?? '—'}</td>
-                <td className="max-w-[180px] px-2 text-xs">
+                <td className="truncate whitespace-nowrap px-2 text-xs text-slate-600">{r.engine} · {r.backend ?? '—'}</td>
+                <td className="px-2 text-xs">
                   <div className="truncate text-slate-600">{r.owner ?? '—'}</div>
                   <div className="flex gap-1 overflow-hidden">{r.tags.map((t) => <span key={t} className="rounded bg-slate-100 px-1.5 text-[11px] text-slate-600">{t}</span>)}</div>
                 </td>

@@ -80,9 +80,10 @@ export const UPDATE_RUN = `mutation UpdateRun($id: ID!, $input: UpdateRunInput!)
 
 /** Every finished run with what the report needs (no confusion matrices: they are large). */
 export const REPORT_QUERY = `
-  query Report {
-    runs(filter: { status: [SUCCEEDED] }, sort: { field: CREATED_AT, direction: DESC }, first: 500) {
+  query Report($after: String) {
+    runs(filter: { status: [SUCCEEDED] }, sort: { field: CREATED_AT, direction: DESC }, first: 200, after: $after) {
       totalCount
+      pageInfo { hasNextPage endCursor }
       edges { node {
         id name preset engine backend dataset status createdAt parameters group
         epochs { epoch trainLoss trainAccuracy valLoss valAccuracy }

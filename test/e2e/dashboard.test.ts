@@ -1,0 +1,131 @@
+/**
+ * Browser tests of the real product: `next build` once, the real server (`tsx server/main.ts`) on port 0
+ * with its own fresh embedded PostgreSQL and one trainer worker, Debian's chromium through
+ * playwright-core. They open the runs page, refuse an invalid form without queuing anything, launch a
+ * tiny MNIST run from the form and watch its epochs arrive without a reload, then open the compare,
+ * dataset and report pages. Without chromium they are skipped with a message saying how to install it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { buildNext, findChromium, gqlAt, openBrowser, startServer, waitForRuns, type TestServer } from './harness';
+
+const chromiumPath = findChromium();
+if (!chromiumPath) {
+  console.warn('[e2e] SKIPPED: chromium not found. Install it with `apt-get install -y chromium` (or set CHROMIUM_PATH); never `npx playwright install`.');
+}
+
+const RUN_COUNT = 'query { runs(first: 1) { totalCount } }';
+const countRuns = async (url: string) => (await gqlAt<{ runs: { totalCount: number } }>(url, RUN_COUNT)).runs.totalCount;
+
+describe.skipIf(!chromiumPath)('dashboard in a browser', () => {
+  let server: TestServer;
+  let context: BrowserContext;
+  let closeBrowser: () => Promise<void>;
+  let page: Page;
+  const pageErrors: string[] = [];
+  const ids: { blocker?: string; tiny?: string } = {};
+
+  beforeAll(async () => {
+    buildNext(); // no-op when globalSetup (or an earlier run) already built the current sources
+    server = await startServer({ env: { WORKERS: '1' } });
+    ({ context, close: closeBrowser } = await openBrowser(chromiumPath!));
+    page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page.setDefaultTimeout(30_000);
+  }, 300_000);
+
+  afterAll(async () => {
+    await closeBrowser?.();
+    await server?.stop();
+  }, 60_000);
+
+  it('opens the runs page', async () => {
+    await page.goto(`${server.url}/`);
+    await expect(page.locator('h1').first().textContent()).resolves.toBe('Runs');
+    await page.waitForSelector('[data-testid=runs-count]:has-text("0 runs")');
+    await page.waitForSelector('text=No runs yet');
+  });
+
+  it('shows the field error for an invalid value and queues nothing', async () => {
+    const before = await countRuns(server.url);
+    await page.goto(`${server.url}/launch`);
+    await page.waitForSelector('[data-testid=launch-form]');
+    await page.fill('#f-lr', '-1');
+    await expect(page.locator('[data-testid="error-lr"]').textContent()).resolves.toBe('must be greater than 0');
+    await page.fill('#f-epochs', 'two');
+    await page.click('[data-testid=launch-submit]');
+    await page.waitForSelector('[data-testid="error-epochs"]:has-text("is not a number")');
+    await page.waitForTimeout(1000);
+    expect(new URL(page.url()).pathname).toBe('/launch');
+    expect(await countRuns(server.url)).toBe(before);
+  });
+
+  it('launches a small run from the form and shows its epochs as they arrive, without a reload', async () => {
+    // A first run keeps the worker busy, so the form's run is still queued when its page opens.
+    const blocker = await gqlAt<{ launchRun: { id: string } }>(server.url, 'mutation($i: LaunchRunInput!){ launchRun(input: $i){ id } }', {
+      i: { name: 'e2e blocker', preset: 'M0', dataset: 'mnist', config: { hidden: [16], epochs: 3, batchSize: 16 } },
+    });
+    ids.blocker = blocker.launchRun.id;
+
+    await page.goto(`${server.url}/launch`);
+    await page.waitForSelector('#f-dataset option[value="mnist"]', { state: 'attached' });
+    await page.selectOption('#f-dataset', 'mnist');
+    await page.selectOption('#f-preset', 'M1b');
+    await page.fill('#f-hidden', '16');
+    await page.fill('#f-epochs', '2');
+    await page.fill('input[name=name]', 'e2e tiny run');
+    await page.click('[data-testid=launch-submit]');
+    await page.waitForURL(/\/runs\/[^/]+$/);
+    ids.tiny = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+    await page.waitForSelector('[data-testid=run-page]');
+    await page.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
+    await expect(page.locator('[data-testid=run-name]').textContent()).resolves.toBe('e2e tiny run');
+
+    const epochs = async () => Number((await page.locator('[data-testid=epoch-count]').textContent())!.split(' ')[0]);
+    const firstStatus = await page.locator('[data-testid=run-page]').getAttribute('data-status');
+    const firstEpochs = await epochs();
+    if (firstStatus === 'QUEUED') expect(await page.locator('[data-testid=run-progress-text]').textContent()).toMatch(/^Queued/);
+
+    await page.waitForFunction(() => document.querySelector('[data-testid=epoch-count]')?.textContent?.startsWith('2 epochs'), null, { timeout: 120_000 });
+    await page.waitForSelector('[data-testid=run-page][data-status=SUCCEEDED]', { timeout: 60_000 });
+    await page.waitForSelector('[data-testid=confusion] svg .cells rect');
+    expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
+    expect(firstEpochs).toBeLessThan(2); // they arrived while we watched
+    expect(await page.locator('[data-testid=loss-curve] .line-series circle').count()).toBe(4); // train + validation, 2 epochs
+    expect(await page.locator('[data-testid=confused-pairs] li').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid=run-metrics]').textContent()).toMatch(/Test accuracy\d+\.\d\d%/);
+  });
+
+  it('opens the compare page for two runs from its URL', async () => {
+    await waitForRuns(server.url, [ids.blocker!, ids.tiny!], 120_000);
+    await page.goto(`${server.url}/compare?ids=${ids.blocker},${ids.tiny}`);
+    await page.waitForSelector('[data-testid=compare-metrics] tbody tr >> nth=1');
+    expect(await page.locator('[data-testid=compare-metrics] tbody tr').count()).toBe(2);
+    expect(await page.locator('[data-testid=compare-metrics] [data-best]').count()).toBeGreaterThan(0);
+    const diff = (await page.locator('[data-testid=config-diff]').textContent())!;
+    expect(diff).toContain('batchSize');
+    expect(diff).toContain('optimizer');
+    expect(diff).not.toContain('seed'); // equal fields are not shown
+    await page.waitForSelector('[data-testid=confusion-diff] svg .cells rect', { state: 'attached' });
+  });
+
+  it('opens the dataset page', async () => {
+    await page.goto(`${server.url}/datasets/mnist`);
+    await page.waitForSelector('[data-testid=samples] canvas >> nth=9');
+    expect(await page.locator('[data-testid=samples] canvas').count()).toBe(10);
+    expect(await page.locator('[data-testid=class-distribution] .bars rect').count()).toBe(10);
+    expect(await page.locator('[data-testid=splits] tbody tr').count()).toBe(3);
+  });
+
+  it('opens the report page with our runs beside the published figures', async () => {
+    await page.goto(`${server.url}/report`);
+    await page.waitForSelector('[data-testid=report-test]');
+    const text = (await page.locator('[data-testid=report-test]').textContent())!;
+    expect(text).toContain('87.45'); // M0's published test accuracy
+    expect(await page.locator('[data-testid=report-page]').textContent()).toContain('2 finished runs');
+  });
+
+  it('raised no uncaught errors in the pages', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
