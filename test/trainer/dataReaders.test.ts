@@ -106,8 +106,12 @@ describe('CSV and mapping readers', () => {
     const csv = await readCsvImages(good, 4);
     expect(Array.from(csv.labels)).toEqual([2, 1]);
     expect(Array.from(csv.pixels)).toEqual([0, 255, 7, 8, 1, 2, 3, 4]);
-    await expect(readCsvImages(file('header.csv', 'label,p1,p2,p3,p4\n1,1,2,3\n'), 4)).rejects.toThrow(/header\.csv: line 1, field 1: "label" is not an integer/);
-    await expect(readCsvImages(file('short.csv', '1,2,3\n'), 4)).rejects.toThrow(/short\.csv: line 1 has 3 fields, expected 5/);
+    const gz = await readCsvImages(file('ok.csv.gz', gzipSync('2,0,255,7,8\r\n1,1,2,3,4')), 4); // CRLF, no final newline
+    expect(Array.from(gz.labels)).toEqual([2, 1]);
+    expect(Array.from(gz.pixels)).toEqual([0, 255, 7, 8, 1, 2, 3, 4]);
+    await expect(readCsvImages(file("header.csv", "label,p1,p2,p3,p4\n1,1,2,3\n"), 4)).rejects.toThrow(/header\.csv: line 1, field 1: unexpected character "l" \(a header line\? the layout has no header\)/);
+    await expect(readCsvImages(file('short.csv', '1,2,3,4,5\n1,2,3\n'), 4)).rejects.toThrow(/short\.csv: line 2 has 3 fields, expected 5/);
+    await expect(readCsvImages(file('empty.csv', '\n'), 4)).rejects.toThrow(/empty\.csv: the CSV file is empty/);
     await expect(readCsvImages(file('big.csv', '1,2,3,4,256\n'), 4)).rejects.toThrow(/big\.csv: line 1, field 5: "256" is not an integer 0–255/);
   });
 

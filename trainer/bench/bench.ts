@@ -4,7 +4,9 @@
  *     on the active backend (override with BACKEND=cpu|wasm|tensorflow);
  *  2. the cost of a transposed matrix product with and without our wasm kernel override;
  *  3. with EMNIST_DIR set: load time and one real epoch of M1g over the stratified training split,
- *     extrapolated to the study's 566,667-image training split, and the process memory while doing it.
+ *     extrapolated to the study's 566,667-image training split, and the process memory while doing it;
+ *  4. memory at full scale: a synthetic pool of all 814,255 ByMerge images (uint8), split and streamed
+ *     for 200 batches, to show memory stays proportional to the uint8 data (≈ 640 MB).
  * Goals on a 2-core machine with wasm: ≥ 25,000 samples/s (small net), ≥ 7,000 (M1g's net).
  * Figures are ratios-in-one-run friendly: compare rows of the same run, not runs across machines.
  */
@@ -16,6 +18,7 @@ import { loadDataset } from '../data/load';
 import { splitDataset } from '../data/split';
 import { createModel } from '../engine/factory';
 import { trainModel } from '../train/loop';
+import { BatchStream } from '../data/batches';
 import { measureThroughput, type ThroughputFigure } from './throughput';
 import { benchTransposedMatMul } from './matmul';
 
@@ -46,15 +49,48 @@ async function main(): Promise<void> {
   }
 
   const dir = process.env.EMNIST_DIR;
-  if (!dir) {
-    console.log('\n3. real epoch: skipped (set EMNIST_DIR to the EMNIST folder)');
-    return;
+  if (dir) await realEpoch(dir, backend);
+  else console.log('\n3. real epoch: skipped (set EMNIST_DIR to the EMNIST folder)');
+  fullScaleMemory();
+}
+
+/** Section 4: a full-size uint8 pool, the stratified split and 200 streamed batches; RSS along the way. */
+function fullScaleMemory(): void {
+  console.log('\n4. memory at full ByMerge scale (814,255 synthetic 28×28 images)');
+  const rss0 = process.memoryUsage().rss;
+  const count = 814_255;
+  const images = new Uint8Array(count * 784);
+  const labels = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    labels[i] = i % 47;
+    images[i * 784 + (i % 784)] = 255; // touch every image so its pages are really resident
   }
+  const ds = { name: 'synthetic', images, labels, count, rows: 28, cols: 28, classNames: Array.from({ length: 47 }, (_, i) => String(i)), transposed: true, sources: [{ file: 'synthetic', role: 'train' as const, start: 0, count }] };
+  const rssPool = process.memoryUsage().rss;
+  const split = splitDataset(ds, { mode: 'stratified', train: 0.7, val: 0.1, test: 0.2 }, 42);
+  const stream = new BatchStream(ds, split.train, 512, { shuffleSeed: 42 });
+  let peak = process.memoryUsage().rss;
+  let n = 0;
+  for (const batch of stream.epoch()) {
+    batch.x.dispose();
+    peak = Math.max(peak, process.memoryUsage().rss);
+    if (++n === 200) break;
+  }
+  console.log(table([
+    ['figure', 'value'],
+    ['uint8 pool', mb(images.byteLength + labels.byteLength)],
+    ['RSS growth for the pool', mb(rssPool - rss0)],
+    ['split index arrays', mb(split.train.byteLength + split.val.byteLength + split.test.byteLength)],
+    ['peak RSS growth while streaming 200 batches', mb(peak - rss0)],
+  ]));
+}
+
+async function realEpoch(dir: string, backend: string): Promise<void> {
   console.log('\n3. one real epoch of M1g on EMNIST (stratified 70/10/20 of the files present)');
   const t0 = performance.now();
   const ds = await loadDataset({ kind: 'emnist', dir });
   const loadSeconds = (performance.now() - t0) / 1000;
-  const config = withOverrides(findPreset('M1g').config, { epochs: 1, backend });
+  const config = withOverrides(findPreset('M1g').config, { epochs: 1, backend: backend as BackendChoice });
   const split = splitDataset(ds, config.split, config.seed);
   const model = createModel(config, 784, ds.classNames.length);
   const rssBefore = process.memoryUsage().rss;
