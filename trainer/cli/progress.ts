@@ -27,6 +27,7 @@ export class TrainingProgress {
           barsize: 24,
           stream: process.stderr,
           hideCursor: true,
+          clearOnComplete: true,
         },
         cliProgress.Presets.shades_classic,
       );
