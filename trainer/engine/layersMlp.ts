@@ -2,8 +2,10 @@
  * The framework engine: the study's PyTorch models (M2, M3a, M3b) rebuilt with tf.layers and autograd.
  * Each hidden block is Dense → [BatchNormalization] → activation → [Dropout] (the usual PyTorch
  * nn.Sequential order); without BatchNorm the activation is fused into Dense. The output is a linear
- * Dense giving logits [n, classes]; the loss is the same fused softmax cross-entropy as the scratch
- * engine, differentiated by tf.variableGrads (autograd), not by hand.
+ * Dense giving logits [n, classes]; the loss is tfjs's fused tf.losses.softmaxCrossEntropy (mean over the
+ * batch; like PyTorch's CrossEntropyLoss its gradient is softmax − onehot, not an autograd walk through
+ * logSumExp, whose max-gradient runs a broadcast Equal that alone costs ~10 ms per batch on wasm), and
+ * the whole objective is differentiated by tf.variableGrads (autograd), not by hand.
  *
  * Optimiser: the hand-written Sgd/Adam of optimizers.ts (not tf.train), so both engines share one update
  * rule and can be compared step for step. Weight decay wd (config.weightDecay) is applied to every
@@ -26,7 +28,6 @@ import type { RunConfig } from '../config/schema';
 import { deriveSeed } from '../util/rng';
 import { activationLayer, TFJS_ACTIVATION, type ActivationName } from './layersActivations';
 import { SeededDropout } from './layersDropout';
-import { softmaxCrossEntropy } from './loss';
 import type { StepResult, TrainableModel, WeightSnapshot } from './model';
 import { Adam, Sgd, type Optimizer } from './optimizers';
 import { heInitialWeights } from './scratchMlp';
@@ -161,7 +162,7 @@ export class LayersMlp implements TrainableModel {
   /** The objective autograd differentiates: mean CE (+ λ/2·Σ‖W‖² when l2 > 0). Returns the CE and logits too. */
   private objective(x: tf.Tensor2D, targets: tf.Tensor2D): { objective: tf.Scalar; ce: tf.Scalar; logits: tf.Tensor2D } {
     const logits = this.forward(x, true); // [n, classes]
-    const ce = softmaxCrossEntropy(logits, targets);
+    const ce = tf.losses.softmaxCrossEntropy(targets, logits) as tf.Scalar; // mean over the batch
     let objective = ce;
     if (this.options.l2 > 0) {
       for (const W of this.kernels) objective = tf.add(objective, tf.mul(tf.sum(tf.square(W)), this.options.l2 / 2));
