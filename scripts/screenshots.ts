@@ -20,7 +20,7 @@ async function main() {
   console.log(built ? `built Next.js in ${built.toFixed(0)} s` : 'Next.js build is current');
 
   const sharedEmnist = path.resolve(ROOT, '../shared/data/emnist');
-  const env: NodeJS.ProcessEnv = {};
+  const env: Record<string, string | undefined> = {};
   if (!process.env.EMNIST_DIR && fs.existsSync(sharedEmnist)) env.EMNIST_DIR = sharedEmnist;
   const server = await startServer({ env: { ...env, WORKERS: process.env.WORKERS ?? '2' } });
   console.log(`server at ${server.url}`);

@@ -94,6 +94,20 @@ describe.skipIf(!chromiumPath)('dashboard in a browser', () => {
     expect(await page.locator('[data-testid=loss-curve] .line-series circle').count()).toBe(4); // train + validation, 2 epochs
     expect(await page.locator('[data-testid=confused-pairs] li').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-testid=run-metrics]').textContent()).toMatch(/Test accuracy\d+\.\d\d%/);
+
+    // Confusion heatmap: hovering a cell explains it; the colour scale toggles between log and linear.
+    const cell = page.locator('[data-testid=confusion] .cells rect').first();
+    await cell.scrollIntoViewIfNeeded();
+    const box = (await cell.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForFunction(() => /^True .+ predicted as .+: \d/.test(document.querySelector('[data-testid=confusion] [aria-live]')?.textContent ?? ''));
+    const fills = () => page.locator('[data-testid=confusion] .cells rect').evaluateAll((rs) => rs.map((r) => r.getAttribute('fill')).join());
+    const logFills = await fills();
+    await page.click('[data-testid=confusion] button:has-text("linear")');
+    await page.waitForFunction(() => document.querySelector('[data-testid=confusion] button[aria-pressed=true]')?.textContent === 'linear');
+    await page.waitForTimeout(100);
+    expect(await fills()).not.toBe(logFills);
+    expect(await page.locator('[data-testid=confusion] button[aria-pressed=true]').textContent()).toBe('linear');
   });
 
   it('opens the compare page for two runs from its URL', async () => {

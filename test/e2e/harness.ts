@@ -70,7 +70,7 @@ export interface TestServer {
 }
 
 /** Starts the product on port 0 with a fresh DATA_DIR; resolves once it prints its URL. */
-export async function startServer({ env = {}, timeoutMs = 90_000 }: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<TestServer> {
+export async function startServer({ env = {}, timeoutMs = 90_000 }: { env?: Record<string, string | undefined>; timeoutMs?: number } = {}): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'emnist-e2e-data-'));
   const tsx = path.join(ROOT, 'node_modules/.bin/tsx');
   const child: ChildProcess = spawn(tsx, ['server/main.ts'], {
