@@ -14,6 +14,7 @@ const config: CodegenConfig = {
         mappers: {
           Run: './mappers#RunModel',
           Epoch: './mappers#EpochModel',
+          Evaluation: './mappers#EvaluationModel',
           StudyGroup: './mappers#StudyGroupModel',
           Dataset: './mappers#DatasetModel',
           Preset: './mappers#PresetModel',

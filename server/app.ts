@@ -13,7 +13,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { GraphQLError, validate, type GraphQLSchema } from 'graphql/index.js';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { createPrisma } from './db/client';
+import { createDb } from './db/client';
 import { openDatabase, type DatabaseHandle } from './db/database';
 import { RunEvents } from './events';
 import { createContext, type GraphQLContext } from './graphql/context';
@@ -61,14 +61,14 @@ async function readBody(req: http.IncomingMessage, limit = 1_000_000): Promise<s
 
 export async function startRunService(options: RunServiceOptions = {}): Promise<RunService> {
   const db: DatabaseHandle = await openDatabase({ url: options.databaseUrl, dataDir: options.dataDir });
-  const prisma = createPrisma(db.url, { max: 20 });
+  const { prisma, pool, close: closeDb } = createDb(db.url, { max: 20 });
   const events = new RunEvents(db.url);
   await events.start();
 
   const workerCount = options.workers ?? (process.env.WORKERS !== undefined ? Number(process.env.WORKERS) : 1);
   const supervisor = workerCount > 0 ? new WorkerSupervisor({ url: db.url, count: workerCount, prisma, env: options.workerEnv, quiet: options.quietWorkers }) : null;
   const service = { workers: () => supervisor?.size ?? 0 };
-  const context = (): GraphQLContext => createContext(prisma, events, service);
+  const context = (): GraphQLContext => createContext(prisma, events, service, pool);
 
   const serveUi = options.serveUi ?? process.env.SERVE_UI !== '0';
   type Upgrade = (req: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => void;
@@ -178,7 +178,7 @@ export async function startRunService(options: RunServiceOptions = {}): Promise<
         await nextApp?.close?.().catch(() => {});
         await supervisor?.stop();
         await events.close();
-        await prisma.$disconnect();
+        await closeDb();
         await db.close();
       })();
       return closing;

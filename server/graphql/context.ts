@@ -3,6 +3,7 @@
  * bus and fresh DataLoaders, so one query over 50 runs costs a handful of SQL statements, not 50×.
  */
 import DataLoader from 'dataloader';
+import type pg from 'pg';
 import type { Epoch, Evaluation, PrismaClient, RobustnessPoint, Run } from '../db/client';
 import type { RunEvents } from '../events';
 
@@ -13,12 +14,15 @@ export interface ServiceInfo {
 
 export interface GraphQLContext {
   prisma: PrismaClient;
+  /** The same connections without Prisma, for hot raw-SQL reads. */
+  pool?: pg.Pool;
   events: RunEvents;
   service: ServiceInfo;
   loaders: Loaders;
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
+export type EvaluationScalars = Omit<Evaluation, 'perClass' | 'confusion' | 'classNames'>;
 
 function groupBy<T extends { runId: string }>(ids: readonly string[], rows: T[]): T[][] {
   const by = new Map<string, T[]>(ids.map((id) => [id, []]));
@@ -36,9 +40,20 @@ export function createLoaders(prisma: PrismaClient) {
     epochs: new DataLoader<string, Epoch[]>(async (ids) =>
       groupBy(ids, await prisma.epoch.findMany({ where: { runId: { in: [...ids] } }, orderBy: [{ runId: 'asc' }, { epoch: 'asc' }] })),
     ),
-    evaluation: new DataLoader<string, Evaluation | null>(async (ids) => {
-      const rows = await prisma.evaluation.findMany({ where: { runId: { in: [...ids] } } });
+    /** The evaluation's scalars; lists ask for accuracy and F1, not the 47×47 confusion matrix. */
+    evaluation: new DataLoader<string, EvaluationScalars | null>(async (ids) => {
+      const rows = await prisma.evaluation.findMany({ where: { runId: { in: [...ids] } }, omit: { perClass: true, confusion: true, classNames: true } });
       const by = new Map(rows.map((r) => [r.runId, r]));
+      return ids.map((id) => by.get(id) ?? null);
+    }),
+    evaluationDetail: new DataLoader<string, Pick<Evaluation, 'perClass' | 'confusion' | 'classNames'> | null>(async (ids) => {
+      const rows = await prisma.evaluation.findMany({ where: { runId: { in: [...ids] } }, select: { runId: true, perClass: true, confusion: true, classNames: true } });
+      const by = new Map(rows.map((r) => [r.runId, r]));
+      return ids.map((id) => by.get(id) ?? null);
+    }),
+    config: new DataLoader<string, Run['config'] | null>(async (ids) => {
+      const rows = await prisma.run.findMany({ where: { id: { in: [...ids] } }, select: { id: true, config: true } });
+      const by = new Map(rows.map((r) => [r.id, r.config]));
       return ids.map((id) => by.get(id) ?? null);
     }),
     robustness: new DataLoader<string, RobustnessPoint[]>(async (ids) =>
@@ -55,6 +70,6 @@ export function createLoaders(prisma: PrismaClient) {
   };
 }
 
-export function createContext(prisma: PrismaClient, events: RunEvents, service: ServiceInfo): GraphQLContext {
-  return { prisma, events, service, loaders: createLoaders(prisma) };
+export function createContext(prisma: PrismaClient, events: RunEvents, service: ServiceInfo, pool?: pg.Pool): GraphQLContext {
+  return { prisma, pool, events, service, loaders: createLoaders(prisma) };
 }

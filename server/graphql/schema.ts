@@ -23,7 +23,7 @@ import {
 import type { Resolvers } from './generated';
 import { catalogQueries, Dataset, Preset } from './resolvers/catalog';
 import { mutations, StudyGroup } from './resolvers/mutations';
-import { Run, runQueries } from './resolvers/runs';
+import { Evaluation, Run, runQueries } from './resolvers/runs';
 import { subscriptions } from './resolvers/subscriptions';
 
 export const SCHEMA_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../schema.graphql');
@@ -79,6 +79,7 @@ export const resolvers: Resolvers = {
   Mutation: mutations,
   Subscription: subscriptions,
   Run,
+  Evaluation,
   StudyGroup,
   Preset,
   Dataset,

@@ -1,13 +1,13 @@
 /** Runs: the list, one run, compare, and the Run type's fields (children through DataLoaders). */
 import type { Run as DbRun } from '../../db/client';
-import type { ClassScore, Evaluation, QueryResolvers, RunResolvers } from '../generated';
+import type { ClassScore, EvaluationResolvers, QueryResolvers, RunResolvers } from '../generated';
 import { listRuns, UUID } from '../../runs/service';
 import { inputError } from '../../runs/service';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 export const runQueries: QueryResolvers = {
-  runs: (_root, args, { prisma }) => listRuns(prisma, args),
+  runs: (_root, args, { prisma, pool }) => listRuns(prisma, args, pool),
   run: (_root, { id }, { loaders }) => (UUID.test(id) ? loaders.run.load(id) : null),
   compare: async (_root, { ids }, { loaders }) => {
     if (ids.length > 50) throw inputError('ids: compare at most 50 runs', [{ field: 'ids', message: 'at most 50' }]);
@@ -37,10 +37,14 @@ export const Run: RunResolvers = {
     };
   },
   epochs: (r, _a, { loaders }) => loaders.epochs.load(r.id),
-  evaluation: async (r, _a, { loaders }) => {
-    const e = await loaders.evaluation.load(r.id);
-    if (!e) return null;
-    return { ...e, perClass: e.perClass as unknown as ClassScore[], confusion: e.confusion as number[][] } satisfies Evaluation;
-  },
+  config: (r, _a, { loaders }) => (r.config !== undefined ? r.config : loaders.config.load(r.id)),
+  evaluation: (r, _a, { loaders }) => loaders.evaluation.load(r.id),
   robustness: (r, _a, { loaders }) => loaders.robustness.load(r.id),
+};
+
+/** The bulky parts of an evaluation load only when a query selects them. */
+export const Evaluation: EvaluationResolvers = {
+  perClass: async (e, _a, { loaders }) => ((await loaders.evaluationDetail.load(e.runId))?.perClass ?? []) as unknown as ClassScore[],
+  confusion: async (e, _a, { loaders }) => ((await loaders.evaluationDetail.load(e.runId))?.confusion ?? []) as number[][],
+  classNames: async (e, _a, { loaders }) => (await loaders.evaluationDetail.load(e.runId))?.classNames ?? [],
 };

@@ -1,0 +1,207 @@
+/**
+ * `npm run bench:api`: load figures for the run service, against a real server process.
+ *  1. The runs list over 1,000 stored runs: latency percentiles of the dashboard's list query
+ *     (default order, a sort on a nullable metric, a text filter, a deep page).
+ *  2. 100 graphql-ws clients subscribed to one live training run (epochAdded + runUpdated): does every
+ *     client get every epoch, and how long after the database's NOTIFY (trigger clock) does it arrive?
+ * Goals (issue 4): list p95 < 50 ms; every client gets every epoch within 250 ms of the NOTIFY.
+ * Options: BENCH_CLIENTS (100), BENCH_RUNS (1000), BENCH_EPOCHS (8), BENCH_REQUESTS (200 per variant).
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { DEFAULT_CONFIG } from '../../trainer/config/schema';
+import { createPrisma } from '../db/client';
+import { freePort, startEmbeddedPostgres } from '../db/embedded';
+import { migrate } from '../db/migrate';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 100);
+const RUNS = Number(process.env.BENCH_RUNS ?? 1000);
+const EPOCHS = Number(process.env.BENCH_EPOCHS ?? 8);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(1)} ms · p95 ${pct(xs, 95).toFixed(1)} ms · p99 ${pct(xs, 99).toFixed(1)} ms · max ${Math.max(...xs).toFixed(1)} ms`;
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'emnist-bench-'));
+const db = await startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg') });
+const url = await db.database('bench');
+await migrate(url);
+const prisma = createPrisma(url);
+
+console.log(`Seeding ${RUNS} runs …`);
+const statuses = ['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
+const presets = ['M0', 'M1a', 'M1b', 'M1c', 'M1d', 'M1e', 'M1f', 'M1g', 'M1h', 'M2', 'M3a', 'M3b'];
+const rows = Array.from({ length: RUNS }, (_, i) => {
+  const status = statuses[i % statuses.length];
+  const acc = status === 'SUCCEEDED' ? 0.8 + (i % 97) / 1000 : null;
+  return {
+    name: `${presets[i % presets.length]} run ${i}`,
+    preset: presets[i % presets.length],
+    engine: i % 4 === 3 ? 'layers' : 'scratch',
+    dataset: 'emnist-bymerge',
+    seed: i,
+    status,
+    owner: ['ada', 'alan', 'grace'][i % 3],
+    tags: i % 10 === 0 ? ['sweep', 'bench'] : ['bench'],
+    notes: i % 50 === 0 ? `note ${i}` : null,
+    config: DEFAULT_CONFIG as object,
+    parameters: 111_791,
+    createdAt: new Date(Date.now() - (RUNS - i) * 60_000),
+    startedAt: new Date(Date.now() - (RUNS - i) * 60_000 + 1000),
+    finishedAt: new Date(Date.now() - (RUNS - i) * 60_000 + 600_000),
+    testAccuracy: acc,
+    macroF1: acc === null ? null : acc - 0.05,
+    valAccuracy: acc,
+    durationSeconds: 600,
+  };
+});
+await prisma.run.createMany({ data: rows });
+const ids = (await prisma.run.findMany({ select: { id: true } })).map((r) => r.id);
+// Finished runs carry a full evaluation (47 per-class scores, a 47×47 confusion matrix) as real ones do.
+const classNames = Array.from({ length: 47 }, (_, i) => String(i));
+const succeeded = await prisma.run.findMany({ where: { status: 'SUCCEEDED' }, select: { id: true, testAccuracy: true, macroF1: true } });
+await prisma.evaluation.createMany({
+  data: succeeded.map((r) => ({
+    runId: r.id,
+    accuracy: r.testAccuracy!,
+    macroF1: r.macroF1!,
+    crossEntropy: 0.5,
+    count: 162_851,
+    perClass: classNames.map((name, k) => ({ classIndex: k, name, precision: 0.8, recall: 0.8, f1: 0.8, support: 3000 })),
+    confusion: classNames.map((_, i) => classNames.map((__, j) => (i === j ? 2800 : 4))),
+    classNames,
+  })),
+});
+// Fifty epochs each, as the list's sparkline-free query never reads them but run pages do.
+await prisma.epoch.createMany({
+  data: ids.slice(0, 200).flatMap((runId) => Array.from({ length: 50 }, (_, e) => ({ runId, epoch: e + 1, lr: 0.001, trainLoss: 1 / (e + 1), trainAccuracy: 0.8, valLoss: 1 / (e + 1), valAccuracy: 0.8, seconds: 10, samplesPerSecond: 7000 }))),
+});
+
+const port = await freePort();
+console.log('Starting the server (separate process, 1 worker) …');
+const server = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/main.ts')], {
+  env: { ...process.env, DATABASE_URL: url, PORT: String(port), SERVE_UI: '0', WORKERS: '1', MODELS_DIR: path.join(tmp, 'models'), HOST: '127.0.0.1' },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+await new Promise<void>((resolve, reject) => {
+  server.stdout!.on('data', (d: Buffer) => d.toString().includes('ready on') && resolve());
+  server.on('exit', (code) => reject(new Error(`server exited (${code})`)));
+});
+const base = `http://127.0.0.1:${port}/graphql`;
+await new Promise((r) => setTimeout(r, 4000)); // let the idle worker finish loading tfjs before timing
+const gql = async (query: string, variables?: object) => {
+  const res = await fetch(base, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const body = (await res.json()) as { data?: any; errors?: unknown[] };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+};
+
+const LIST = `query($filter: RunFilter, $sort: RunSort, $first: Int, $after: String) {
+  runs(filter: $filter, sort: $sort, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor }
+    edges { cursor node { id name preset engine dataset status owner tags createdAt finishedAt durationSeconds parameters evaluation { accuracy macroF1 } } }
+  }
+}`;
+
+async function timeList(label: string, variables: object) {
+  for (let i = 0; i < 20; i++) await gql(LIST, variables); // warm-up
+  const times: number[] = [];
+  for (let i = 0; i < REQUESTS; i++) {
+    const t = performance.now();
+    await gql(LIST, variables);
+    times.push(performance.now() - t);
+  }
+  console.log(`  ${label.padEnd(44)} ${fmt(times)}`);
+  return times;
+}
+
+console.log(`\n1. runs list over ${RUNS} runs, 50 per page, ${REQUESTS} sequential requests each (HTTP round trip):`);
+const deep = (await gql(LIST, { first: 200 })).runs.pageInfo.endCursor;
+const all = [
+  ...(await timeList('newest first (default)', { first: 50 })),
+  ...(await timeList('sort TEST_ACCURACY DESC (nullable)', { first: 50, sort: { field: 'TEST_ACCURACY', direction: 'DESC' } })),
+  ...(await timeList('filter status+owner, sort NAME', { first: 50, filter: { status: ['SUCCEEDED'], owner: 'ada' }, sort: { field: 'NAME', direction: 'ASC' } })),
+  ...(await timeList('text search "note"', { first: 50, filter: { text: 'note' } })),
+  ...(await timeList('page after 200 runs (cursor)', { first: 50, after: deep })),
+];
+console.log(`  ${'all list queries'.padEnd(44)} ${fmt(all)}  → goal p95 < 50 ms: ${pct(all, 95) < 50 ? 'met' : 'NOT met'}`);
+
+console.log(`\n2. ${CLIENTS} graphql-ws clients on one live run (${EPOCHS} epochs on the mnist package data, 1 worker):`);
+// Our own LISTEN connection records each epoch's NOTIFY as the database sent it (trigger clock, `at`).
+const listener = new pg.Client({ connectionString: url });
+await listener.connect();
+await listener.query('LISTEN run_events');
+const notified = new Map<number, { at: number; heard: number }>();
+listener.on('notification', (m) => {
+  const e = JSON.parse(m.payload!);
+  if (e.type === 'epoch') notified.set(e.epoch.epoch, { at: e.at, heard: Date.now() });
+});
+
+const { launchRun } = await gql('mutation($c: JSON) { launchRun(input: { name: "bench live run", dataset: "mnist", config: $c }) { id } }', {
+  c: { hidden: [32], epochs: EPOCHS, batchSize: 256, optimizer: 'adam', lr: 0.005, backend: 'cpu', robustness: { sigmas: [0], clip: true } },
+});
+const runId: string = launchRun.id;
+const received: { epoch: number; at: number }[][] = Array.from({ length: CLIENTS }, () => []);
+let updates = 0;
+const clients = Array.from({ length: CLIENTS }, () => createClient({ url: base.replace('http', 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 }));
+const subs = clients.map((client, i) => {
+  const epochs = client.iterate<{ epochAdded: { epoch: number } }>({ query: 'subscription($id: ID!) { epochAdded(runId: $id) { epoch trainLoss valAccuracy } }', variables: { id: runId } });
+  const runs = client.iterate({ query: 'subscription($id: ID!) { runUpdated(id: $id) { id status progress { epoch batch batches } } }', variables: { id: runId } });
+  void (async () => {
+    for await (const r of epochs) received[i].push({ epoch: r.data!.epochAdded.epoch, at: Date.now() });
+  })();
+  void (async () => {
+    for await (const _ of runs) updates++;
+  })();
+  return [epochs, runs];
+});
+
+const t0 = Date.now();
+for (;;) {
+  await new Promise((r) => setTimeout(r, 250));
+  const run = await prisma.run.findUniqueOrThrow({ where: { id: runId } });
+  if (!['QUEUED', 'RUNNING'].includes(run.status)) {
+    console.log(`  run ${run.status} after ${((Date.now() - t0) / 1000).toFixed(1)} s${run.error ? `: ${run.error}` : ''}`);
+    break;
+  }
+  if (Date.now() - t0 > 300_000) throw new Error('live run did not finish within 5 minutes');
+}
+await new Promise((r) => setTimeout(r, 500));
+
+const complete = received.filter((r) => r.length === EPOCHS && r.every((e, k) => e.epoch === k + 1)).length;
+const fromTrigger: number[] = [];
+const fromListen: number[] = [];
+for (const r of received) {
+  for (const e of r) {
+    const n = notified.get(e.epoch);
+    if (!n) continue;
+    fromTrigger.push(e.at - n.at);
+    fromListen.push(e.at - n.heard);
+  }
+}
+console.log(`  clients with every epoch, in order: ${complete}/${CLIENTS}; epoch messages ${fromTrigger.length}/${CLIENTS * EPOCHS}; runUpdated messages ${updates}`);
+console.log(`  NOTIFY (trigger clock) → client:          ${fmt(fromTrigger)}`);
+console.log(`  NOTIFY heard by a plain LISTEN → client:  ${fmt(fromListen)}`);
+console.log(`  → goal every client, every epoch, within 250 ms: ${complete === CLIENTS && Math.max(...fromTrigger) < 250 ? 'met' : 'NOT met'}`);
+
+for (const [a, b] of subs) {
+  await a.return?.();
+  await b.return?.();
+}
+await Promise.all(clients.map((c) => c.dispose()));
+await listener.end();
+server.kill('SIGTERM');
+await new Promise((r) => server.once('exit', r));
+await prisma.$disconnect();
+await db.stop();
+fs.rmSync(tmp, { recursive: true, force: true });
