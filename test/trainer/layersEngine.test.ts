@@ -241,6 +241,20 @@ describe.each(['cpu', 'wasm'] as const)('layers engine on %s', (backend) => {
     loaded.dispose();
   });
 
+  it.each(['relu', 'gelu', 'silu'] as const)('the first Dense layer computes the same output on its training path (no input gradient) as fused (%s)', async (activation) => {
+    await initBackend(backend);
+    for (const batchNorm of [false, true]) {
+      const model = new LayersMlp({ ...base, activation, batchNorm });
+      const dense = model.model.layers[0];
+      const { x } = batch(8, 6, 3);
+      const fused = (dense.apply(x, { training: false }) as tf.Tensor).dataSync();
+      const plain = (dense.apply(x, { training: true }) as tf.Tensor).dataSync();
+      fused.forEach((v, i) => expect(Math.abs(v - plain[i])).toBeLessThan(1e-6));
+      x.dispose();
+      model.dispose();
+    }
+  });
+
   it('creating, training and disposing a model leaves no tensors behind', async () => {
     await initBackend(backend);
     const { x, labels } = batch(16, 6, 3);

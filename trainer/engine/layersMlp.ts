@@ -77,6 +77,27 @@ export function layersOptionsFromConfig(config: RunConfig, inputSize: number, cl
   };
 }
 
+/**
+ * The first Dense layer's input is the data, whose gradient nothing needs. tfjs Dense computes x·W + b
+ * with fused.matMul, whose custom gradient (taken in gradient mode whenever the activation is linear:
+ * before BatchNorm, or before GELU/SiLU, which tfjs cannot fuse) eagerly computes ∂L/∂x too — an
+ * [n, units]·[units, 784] product as large as the layer's forward pass, thrown away. In training this
+ * layer runs the same math as matMul + add + activation, whose per-input gradients are lazy, so autograd
+ * prunes ∂L/∂x. Inference keeps the fused kernel.
+ */
+function skipInputGradient(dense: tf.layers.Layer): void {
+  const fusedCall = dense.call.bind(dense);
+  const activation = (dense as unknown as { activation: { apply(x: tf.Tensor): tf.Tensor } }).activation;
+  dense.call = (inputs, kwargs) => {
+    if (!kwargs.training) return fusedCall(inputs, kwargs);
+    return tf.tidy(() => {
+      const x = Array.isArray(inputs) ? inputs[0] : inputs; // [n, d0]
+      const [kernel, bias] = dense.weights.map((w) => w.read());
+      return activation.apply(tf.add(tf.matMul(x, kernel), bias)); // [n, units]
+    });
+  };
+}
+
 export class LayersMlp implements TrainableModel {
   readonly engine = 'layers' as const;
   readonly parameterCount: number;
@@ -106,6 +127,7 @@ export class LayersMlp implements TrainableModel {
         kernelInitializer: 'zeros', // overwritten below from `initial`
         ...(l === 0 ? { inputShape: [sizes[0]] } : {}),
       });
+      if (l === 0) skipInputGradient(dense);
       layers.push(dense);
       denses.push(dense);
       norms.push(null);
