@@ -9,6 +9,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { GraphQLError, validate, type GraphQLSchema } from 'graphql/index.js';
 import { useServer } from 'graphql-ws/use/ws';
@@ -91,7 +92,8 @@ export async function startRunService(options: RunServiceOptions = {}): Promise<
     validationRules,
     introspection: true,
     includeStacktraceInErrorResponses: process.env.GRAPHQL_STACKTRACES === '1',
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    // Cache control would wrap every field resolver; we set no cache hints.
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled()],
   });
   await apollo.start();
 

@@ -30,7 +30,7 @@ function groupBy<T extends { runId: string }>(ids: readonly string[], rows: T[])
   return ids.map((id) => by.get(id)!);
 }
 
-export function createLoaders(prisma: PrismaClient) {
+export function createLoaders(prisma: PrismaClient, pool?: pg.Pool) {
   return {
     run: new DataLoader<string, Run | null>(async (ids) => {
       const rows = await prisma.run.findMany({ where: { id: { in: [...ids] } } });
@@ -42,7 +42,13 @@ export function createLoaders(prisma: PrismaClient) {
     ),
     /** The evaluation's scalars; lists ask for accuracy and F1, not the 47×47 confusion matrix. */
     evaluation: new DataLoader<string, EvaluationScalars | null>(async (ids) => {
-      const rows = await prisma.evaluation.findMany({ where: { runId: { in: [...ids] } }, omit: { perClass: true, confusion: true, classNames: true } });
+      // Straight through pg when we have the pool: this loader sits on the runs list's hot path.
+      const rows: EvaluationScalars[] = pool
+        ? (await pool.query<EvaluationScalars>(
+            `SELECT "runId", "accuracy", "macroF1", "crossEntropy", "trainAccuracy", "trainLoss", "valAccuracy", "valLoss", "count" FROM "Evaluation" WHERE "runId" = ANY($1::uuid[])`,
+            [ids],
+          )).rows
+        : await prisma.evaluation.findMany({ where: { runId: { in: [...ids] } }, omit: { perClass: true, confusion: true, classNames: true } });
       const by = new Map(rows.map((r) => [r.runId, r]));
       return ids.map((id) => by.get(id) ?? null);
     }),
@@ -71,5 +77,5 @@ export function createLoaders(prisma: PrismaClient) {
 }
 
 export function createContext(prisma: PrismaClient, events: RunEvents, service: ServiceInfo, pool?: pg.Pool): GraphQLContext {
-  return { prisma, pool, events, service, loaders: createLoaders(prisma) };
+  return { prisma, pool, events, service, loaders: createLoaders(prisma, pool) };
 }

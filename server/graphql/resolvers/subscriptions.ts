@@ -27,7 +27,7 @@ export const subscriptions: SubscriptionResolvers = {
       ),
     // Each event gets fresh loaders so a run's epochs/evaluation are never served from an old cache.
     resolve: (run: Run, _args: unknown, ctx: GraphQLContext) => {
-      ctx.loaders = createLoaders(ctx.prisma);
+      ctx.loaders = createLoaders(ctx.prisma, ctx.pool);
       return run;
     },
   },
