@@ -19,6 +19,8 @@ export interface BarChartOptions {
   xLabel: string;
   yLabel: string;
   yFormat: string;
+  /** Format of values in hover titles and the reference label; null uses yFormat. */
+  valueFormat: string | null;
   yDomain: [number, number] | null;
   /** A horizontal line at this value with its label, e.g. { value: mean, label: 'mean' }. */
   reference: { value: number; label: string } | null;
@@ -36,6 +38,7 @@ export const barChartDefaults: BarChartOptions = {
   xLabel: '',
   yLabel: '',
   yFormat: ',~g',
+  valueFormat: null,
   yDomain: null,
   reference: null,
   accent: [],
@@ -56,6 +59,7 @@ export function barChart(el: Element, data: BarData, options: Partial<BarChartOp
   const inner = scaleBand<number>().domain(data.series.map((_, i) => i)).range([0, x.bandwidth()]).paddingInner(data.series.length > 1 ? 0.08 : 0);
   const y = scaleLinear().domain(o.yDomain ?? [lo, hi]).range([innerH, 0]).nice();
   const fy = format(o.yFormat);
+  const fv = format(o.valueFormat ?? o.yFormat);
 
   const g = svg.append('g').attr('transform', `translate(${margin.left},${margin.top})`);
   if (o.title) svg.append('text').attr('class', 'chart-title').attr('x', margin.left).attr('y', 14).text(o.title);
@@ -87,13 +91,13 @@ export function barChart(el: Element, data: BarData, options: Partial<BarChartOp
       .attr('height', (d) => Math.abs(y(d.v) - y(0)))
       .attr('fill', (d) => (data.series.length === 1 && accent.has(d.ci) ? o.accentColor : color))
       .append('title')
-      .text((d) => `${data.categories[d.ci]}${data.series.length > 1 ? ` · ${s.name}` : ''}: ${fy(d.v)}`);
+      .text((d) => `${data.categories[d.ci]}${data.series.length > 1 ? ` · ${s.name}` : ''}: ${fv(d.v)}`);
   });
 
   if (o.reference) {
     const ry = y(o.reference.value);
     g.append('line').attr('class', 'reference').attr('x1', 0).attr('x2', innerW).attr('y1', ry).attr('y2', ry).attr('stroke', '#0f172a').attr('stroke-dasharray', '4 3');
-    g.append('text').attr('x', innerW - 2).attr('y', ry - 4).attr('text-anchor', 'end').text(`${o.reference.label} ${fy(o.reference.value)}`);
+    g.append('text').attr('x', innerW - 2).attr('y', ry - 4).attr('text-anchor', 'end').text(`${o.reference.label} ${fv(o.reference.value)}`);
   }
 
   if (o.legend && data.series.length > 1) {

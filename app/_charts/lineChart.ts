@@ -102,6 +102,8 @@ export function lineChart(el: Element, data: LineSeries[], options: Partial<Line
   );
 
   const xTicks = o.integerX ? x.ticks(Math.min(8, Math.max(1, xExt[1] - xExt[0]))).filter((t) => Number.isInteger(t)) : x.ticks(Math.max(2, Math.floor(innerW / 80)));
+  // Epoch axes start at 1; show that first epoch when d3's round ticks (5, 10, …) leave it out.
+  if (o.integerX && Number.isInteger(xExt[0]) && xTicks[0] > xExt[0] && x(xTicks[0]) - x(xExt[0]) > 24) xTicks.unshift(xExt[0]);
   g.append('g').attr('class', 'axis axis-x').attr('transform', `translate(0,${innerH})`).call(axisBottom(x).tickValues(xTicks).tickFormat((d) => fx(d as number)));
   g.append('g').attr('class', 'axis axis-y').call(axisLeft(y).ticks(5).tickFormat((d) => fy(d as number)));
   g.append('text').attr('class', 'axis-label').attr('x', innerW / 2).attr('y', innerH + 32).attr('text-anchor', 'middle').text(o.xLabel);

@@ -60,7 +60,7 @@ export function CompareView({ ids }: { ids: string[] }) {
     return { matrix: confusionDifference(a.evaluation.confusion, b.evaluation.confusion), rowLabels: names, colLabels: names };
   }, [a, b]);
   const diffOpts = useMemo(() => ({ diverging: true, scale, legendLabel: 'Δ pp', valueFormat: '+.2f' }), [scale]);
-  const lossOpts = useMemo(() => ({ xLabel: 'epoch', yLabel: 'cross-entropy (nats)', integerX: true, yFormat: '.3f' }), []);
+  const lossOpts = useMemo(() => ({ xLabel: 'epoch', yLabel: 'cross-entropy (nats)', integerX: true, yFormat: '.2f' }), []);
   const accOpts = useMemo(() => ({ xLabel: 'epoch', yLabel: 'accuracy (%)', integerX: true, yFormat: '.0%' }), []);
   const robustOpts = useMemo(() => ({ xLabel: 'noise σ (pixel scale 0–1)', yLabel: 'test accuracy (%)', yFormat: '.0%', yDomain: [0, 1] as [number, number], emptyText: 'No robustness results yet' }), []);
 
@@ -90,7 +90,7 @@ export function CompareView({ ids }: { ids: string[] }) {
             <thead>
               <tr className="border-b border-slate-200 text-left text-xs uppercase tracking-wide text-slate-500">
                 <th className="py-1.5 pr-3">Run</th>
-                {METRICS.map((m) => <th key={m.key} className="px-2 py-1.5 text-right">{m.label}</th>)}
+                {METRICS.map((m) => <th key={m.key} className={`px-2 py-1.5 text-right ${m.key === 'noise' ? 'normal-case' : ''}`}>{m.label}</th>)}
               </tr>
             </thead>
             <tbody>
@@ -105,7 +105,7 @@ export function CompareView({ ids }: { ids: string[] }) {
                     // Only finished runs compete for best: a failed run's partial numbers are not a result.
                     const best = m.better ? bestIndex(runs.map((x) => (x.status === 'SUCCEEDED' ? m.get(x) : null)), m.better) : -1;
                     return (
-                      <td key={m.key} className={`px-2 py-1.5 text-right tabular-nums ${best === i ? 'font-semibold text-emerald-800' : ''}`} data-best={best === i || undefined}>
+                      <td key={m.key} className={`whitespace-nowrap px-2 py-1.5 text-right tabular-nums ${best === i ? 'font-semibold text-emerald-800' : ''}`} data-best={best === i || undefined}>
                         {best === i && <span aria-label="best">★ </span>}
                         {m.show(m.get(r))}
                       </td>

@@ -8,6 +8,7 @@ import { useMemo } from 'react';
 import { barChart } from '../_charts/barChart';
 import { int } from '../_lib/format';
 import { useQuery } from '../_lib/hooks';
+import { PUBLISHED } from '../_lib/published';
 import { DATASET_QUERY } from '../_lib/queries';
 import type { DatasetInfo } from '../_lib/types';
 import { Chart } from './Chart';
@@ -39,7 +40,7 @@ export function DatasetView({ name }: { name: string }) {
   const distData = useMemo(() => ({ categories: ds?.classNames ?? [], series: [{ name: 'images', values: ds?.stats?.counts ?? [] }] }), [ds]);
   const distOpts = useMemo(() => {
     const s = ds?.stats;
-    return { xLabel: 'class', yLabel: 'images per class', yFormat: '~s', reference: s ? { value: s.mean, label: 'mean' } : null, accent: s ? [s.minClass, s.maxClass] : [] };
+    return { xLabel: 'class', yLabel: 'images per class', yFormat: '~s', valueFormat: ',.0f', reference: s ? { value: s.mean, label: 'mean' } : null, accent: s ? [s.minClass, s.maxClass] : [] };
   }, [ds]);
 
   if (error && !data) return <ErrorBox title={`Could not load dataset ${name}`} error={error} onRetry={() => void refetch()} />;
@@ -91,6 +92,13 @@ export function DatasetView({ name }: { name: string }) {
                   <Stat label="Images" value={int(ds.imageCount)} />
                 </div>
               ) : <div className="text-sm text-slate-500">No statistics.</div>}
+              {ds.name.startsWith('emnist-bymerge') && (
+                <p className="mt-4 border-t border-slate-100 pt-3 text-xs text-slate-500" data-testid="published-dataset">
+                  Published for the full ByMerge set ({int(PUBLISHED.dataset.images)} images): mean {int(PUBLISHED.dataset.perClass.mean)} ± {int(PUBLISHED.dataset.perClass.std)} per class,
+                  largest {ds.classNames[PUBLISHED.dataset.perClass.max.class] ?? PUBLISHED.dataset.perClass.max.class} ({int(PUBLISHED.dataset.perClass.max.count)}),
+                  smallest {ds.classNames[PUBLISHED.dataset.perClass.min.class] ?? PUBLISHED.dataset.perClass.min.class} ({int(PUBLISHED.dataset.perClass.min.count)}), ratio {PUBLISHED.dataset.perClass.maxMinRatio}.
+                </p>
+              )}
             </Card>
           </div>
 

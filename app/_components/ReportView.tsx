@@ -127,7 +127,7 @@ export function ReportView() {
   const robustOpts = useMemo(() => ({ xLabel: 'noise σ (pixel scale 0–1)', yLabel: 'test accuracy (%)', yFormat: '.0%', yDomain: [0, 1] as [number, number] }), []);
   const m1Curves: LineSeries[] = useMemo(() => ['M0', ...PUBLISHED.m1Results.map((m) => m.model)].flatMap((model, i) => {
     const r = byPreset.get(model);
-    return r ? [{ name: model, color: seriesColor(i), points: r.epochs.map((e) => ({ x: e.epoch, y: e.valAccuracy })) }] : [];
+    return r ? [{ name: model, color: seriesColor(i), dashed: i >= 8, points: r.epochs.map((e) => ({ x: e.epoch, y: e.valAccuracy })) }] : [];
   }), [byPreset]);
   const m1CurveOpts = useMemo(() => ({ xLabel: 'epoch', yLabel: 'validation accuracy (%)', yFormat: '.0%', integerX: true, markers: false, emptyText: 'No M0/M1 runs yet' }), []);
 
@@ -191,7 +191,7 @@ export function ReportView() {
           <table className="w-full text-sm">
             <thead>
               <tr className="border-b border-slate-200 text-left text-xs uppercase tracking-wide text-slate-500">
-                <th className="py-1.5">Model</th>{PUBLISHED.robustness.sigmas.map((s) => <th key={s} className="py-1.5 text-right">σ {s}</th>)}
+                <th className="py-1.5">Model</th>{PUBLISHED.robustness.sigmas.map((s) => <th key={s} className="py-1.5 text-right normal-case">σ {s}</th>)}
               </tr>
             </thead>
             <tbody>

@@ -64,7 +64,7 @@ export function RunView({ id }: { id: string }) {
   const lossSeries = useMemo(() => curveSeries(run?.epochs ?? [], 'loss'), [run?.epochs]);
   const accSeries = useMemo(() => curveSeries(run?.epochs ?? [], 'accuracy'), [run?.epochs]);
   const epochsPlanned = run?.config?.epochs ?? 1;
-  const lossOpts = useMemo(() => ({ xLabel: 'epoch', yLabel: 'cross-entropy (nats)', integerX: true, xDomain: [1, Math.max(2, epochsPlanned)] as [number, number], yFormat: '.3f' }), [epochsPlanned]);
+  const lossOpts = useMemo(() => ({ xLabel: 'epoch', yLabel: 'cross-entropy (nats)', integerX: true, xDomain: [1, Math.max(2, epochsPlanned)] as [number, number], yFormat: '.2f' }), [epochsPlanned]);
   const accOpts = useMemo(() => ({ xLabel: 'epoch', yLabel: 'accuracy (%)', integerX: true, xDomain: [1, Math.max(2, epochsPlanned)] as [number, number], yFormat: '.0%' }), [epochsPlanned]);
   const f1Data = useMemo(() => ({ categories: run?.evaluation?.perClass.map((c) => c.name) ?? [], series: [{ name: 'F1', values: run?.evaluation?.perClass.map((c) => c.f1) ?? [] }] }), [run?.evaluation]);
   const f1Opts = useMemo(() => {
