@@ -26,7 +26,9 @@ function check(l2: number) {
   const hand = model.gradients(x, targets);
   const reference = tf.grads((...vars: tf.Tensor[]) => model.objective(x, targets, vars))(model.variables);
   const errors = hand.grads.map((g, i) => maxRelativeError(g.dataSync(), reference[i].dataSync()));
-  const lossGap = Math.abs(hand.loss.dataSync()[0] - model.objective(x, targets).dataSync()[0] + (l2 > 0 ? model.variables.filter((_, i) => i % 2 === 0).reduce((s, w) => s + (l2 / 2) * tf.sum(tf.square(w)).dataSync()[0], 0) : 0));
+  // The reported loss is the data term: objective − λ/2·Σ‖W‖².
+  const penalty = model.variables.filter((_, i) => i % 2 === 0).reduce((s, w) => s + (l2 / 2) * tf.sum(tf.square(w)).dataSync()[0], 0);
+  const lossGap = Math.abs(hand.loss.dataSync()[0] + penalty - model.objective(x, targets).dataSync()[0]);
   model.dispose();
   return { errors, lossGap, count: hand.grads.length };
 }
