@@ -7,13 +7,16 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { ENGINES } from '../../trainer/config/schema';
+import { PRESETS } from '../../trainer/config/presets';
 import { useQuery, useSubscription } from '../_lib/hooks';
 import { RUNS_CHANGED, RUNS_QUERY } from '../_lib/queries';
 import { RUN_STATUSES, type RunStatus, type RunSummary, type SystemInfo } from '../_lib/types';
 import { ago, duration, elapsed, num, pct } from '../_lib/format';
 import { Empty, ErrorBox, Skeleton, StatusBadge, buttonClass } from './ui';
 
-type SortField = 'CREATED_AT' | 'NAME' | 'STATUS' | 'TEST_ACCURACY' | 'MACRO_F1' | 'VAL_ACCURACY' | 'DURATION';
+const SORT_FIELDS = ['CREATED_AT', 'NAME', 'STATUS', 'TEST_ACCURACY', 'MACRO_F1', 'VAL_ACCURACY', 'DURATION'] as const;
+type SortField = (typeof SORT_FIELDS)[number];
 interface RunsData {
   runs: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { cursor: string; node: RunSummary }[] };
   system: SystemInfo;
@@ -35,6 +38,33 @@ export function RunsTable() {
   const [sort, setSort] = useState<{ field: SortField; direction: 'ASC' | 'DESC' }>({ field: 'CREATED_AT', direction: 'DESC' });
   const [cursors, setCursors] = useState<(string | null)[]>([null]); // cursor of each visited page
   const [selected, setSelected] = useState<string[]>([]);
+  const [preset, setPreset] = useState('');
+  const [engine, setEngine] = useState('');
+  // The filters live in the address too (?status=…&q=…&preset=…&engine=…&sort=FIELD:DIR) so a filtered
+  // view can be bookmarked or shared. Read once on mount; no request goes out before that.
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    const q = new URLSearchParams(window.location.search);
+    const st = (q.get('status') ?? '').split(',').filter((x): x is RunStatus => (RUN_STATUSES as string[]).includes(x));
+    if (st.length) setStatuses(st);
+    if (q.get('q')) { setTextInput(q.get('q')!); setText(q.get('q')!); }
+    if (q.get('preset')) setPreset(q.get('preset')!);
+    if (q.get('engine')) setEngine(q.get('engine')!);
+    const [f, d] = (q.get('sort') ?? '').split(':');
+    if (f && SORT_FIELDS.includes(f as SortField)) setSort({ field: f as SortField, direction: d === 'ASC' ? 'ASC' : 'DESC' });
+    setReady(true);
+  }, []);
+  useEffect(() => {
+    if (!ready) return;
+    const q = new URLSearchParams();
+    if (statuses.length) q.set('status', statuses.join(','));
+    if (text) q.set('q', text);
+    if (preset) q.set('preset', preset);
+    if (engine) q.set('engine', engine);
+    if (sort.field !== 'CREATED_AT' || sort.direction !== 'DESC') q.set('sort', `${sort.field}:${sort.direction}`);
+    const search = q.toString();
+    window.history.replaceState(window.history.state, '', search ? `?${search}` : window.location.pathname);
+  }, [ready, statuses, text, preset, engine, sort]);
 
   // Debounce typing so each keystroke is not a request.
   useEffect(() => {
@@ -42,19 +72,22 @@ export function RunsTable() {
     return () => clearTimeout(t);
   }, [textInput]);
   // A new filter or sort starts again at page 1.
-  useEffect(() => setCursors([null]), [statuses, text, sort]);
+  useEffect(() => setCursors([null]), [statuses, text, sort, preset, engine]);
 
   const variables = useMemo(
-    () => ({
-      filter: { ...(statuses.length ? { status: statuses } : {}), ...(text ? { text } : {}) },
-      sort,
-      first: PAGE_SIZE,
-      after: cursors[cursors.length - 1],
-    }),
-    [statuses, text, sort, cursors],
+    () =>
+      ready
+        ? {
+            filter: { ...(statuses.length ? { status: statuses } : {}), ...(text ? { text } : {}), ...(preset ? { preset } : {}), ...(engine ? { engine } : {}) },
+            sort,
+            first: PAGE_SIZE,
+            after: cursors[cursors.length - 1],
+          }
+        : null,
+    [ready, statuses, text, sort, cursors, preset, engine],
   );
   const anyActive = useRef(false);
-  const { data, error, loading, refetch } = useQuery<RunsData>(RUNS_QUERY, variables);
+  const { data, error, refetch } = useQuery<RunsData>(RUNS_QUERY, variables);
   const rows = data?.runs.edges.map((e) => e.node) ?? [];
   anyActive.current = rows.some((r) => r.status === 'RUNNING' || r.status === 'QUEUED');
 
@@ -93,9 +126,9 @@ export function RunsTable() {
           type="search"
           value={textInput}
           onChange={(e) => setTextInput(e.target.value)}
-          placeholder="Search name, preset, tags, notes…"
+           placeholder="Search name, preset, tags, notes…"
           aria-label="Search runs"
-          className="w-72 rounded-md border border-slate-300 px-3 py-1.5 text-sm focus:border-sky-500 focus:outline-none"
+          className="w-64 rounded-md border border-slate-300 px-3 py-1.5 text-sm focus:border-sky-500 focus:outline-none"
         />
         <div className="flex flex-wrap items-center gap-1" role="group" aria-label="Filter by status">
           {RUN_STATUSES.map((s) => {
@@ -113,6 +146,14 @@ export function RunsTable() {
             );
           })}
         </div>
+        <select value={preset} onChange={(e) => setPreset(e.target.value)} aria-label="Filter by preset" className="rounded-md border border-slate-300 px-2 py-1.5 text-sm text-slate-700">
+          <option value="">all presets</option>
+          {PRESETS.map((p) => <option key={p.name} value={p.name}>{p.name}</option>)}
+        </select>
+        <select value={engine} onChange={(e) => setEngine(e.target.value)} aria-label="Filter by engine" className="rounded-md border border-slate-300 px-2 py-1.5 text-sm text-slate-700">
+          <option value="">all engines</option>
+          {ENGINES.map((e) => <option key={e} value={e}>{e}</option>)}
+        </select>
         <div className="ml-auto flex items-center gap-3 text-xs text-slate-500">
           {data && (
             <span data-testid="system-info">
@@ -157,7 +198,7 @@ export function RunsTable() {
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
-            {!data && loading &&
+            {!data && !error &&
               Array.from({ length: 8 }, (_, i) => (
                 <tr key={i} className="h-11">
                   <td colSpan={11} className="px-2"><Skeleton className="h-4 w-full" /></td>
@@ -193,7 +234,7 @@ export function RunsTable() {
         {data && rows.length === 0 && (
           <div className="p-4">
             <Empty>
-              {statuses.length || text ? 'No runs match these filters.' : <>No runs yet. <Link className="text-sky-800 underline" href="/launch">Launch one</Link> or reproduce the study.</>}
+              {statuses.length || text || preset || engine ? 'No runs match these filters.' : <>No runs yet. <Link className="text-sky-800 underline" href="/launch">Launch one</Link> or reproduce the study.</>}
             </Empty>
           </div>
         )}

@@ -123,6 +123,25 @@ describe.skipIf(!chromiumPath)('dashboard in a browser', () => {
     await page.waitForSelector('[data-testid=confusion-diff] svg .cells rect', { state: 'attached' });
   });
 
+  it('searches, filters and selects runs on the runs page, keeping the filter in the address', async () => {
+    await page.goto(`${server.url}/`);
+    await page.waitForSelector('[data-testid=runs-count]:has-text("2 runs")');
+    await page.fill('input[aria-label="Search runs"]', 'tiny');
+    await page.waitForSelector('[data-testid=runs-count]:has-text("1 run ")');
+    expect(await page.locator('[data-run-id]').count()).toBe(1);
+    expect(new URL(page.url()).searchParams.get('q')).toBe('tiny');
+    await page.reload();
+    await page.waitForSelector('[data-testid=runs-count]:has-text("1 run ")');
+    expect(await page.inputValue('input[aria-label="Search runs"]')).toBe('tiny');
+    await page.fill('input[aria-label="Search runs"]', '');
+    await page.waitForSelector('[data-testid=runs-count]:has-text("2 runs")');
+    await page.check(`[data-run-id="${ids.blocker}"] input[type=checkbox]`);
+    await page.check(`[data-run-id="${ids.tiny}"] input[type=checkbox]`);
+    await page.click('button:has-text("Compare (2)")');
+    await page.waitForURL(/\/compare\?ids=/);
+    await page.waitForSelector('[data-testid=compare-metrics] tbody tr >> nth=1');
+  });
+
   it('opens the dataset page', async () => {
     await page.goto(`${server.url}/datasets/mnist`);
     await page.waitForSelector('[data-testid=samples] canvas >> nth=9');
