@@ -14,6 +14,7 @@ import { useQuery, useSubscription } from '../_lib/hooks';
 import { CANCEL_RUN, EPOCH_ADDED, RUN_QUERY, RUN_UPDATED } from '../_lib/queries';
 import { dateTime, duration, elapsed, int, num, pct, toCsv } from '../_lib/format';
 import { flatten, showValue } from '../_lib/analysis';
+import { PUBLISHED } from '../_lib/published';
 import type { Epoch, RunDetail } from '../_lib/types';
 import { Chart } from './Chart';
 import { ConfusionPanel } from './ConfusionPanel';
@@ -72,8 +73,24 @@ export function RunView({ id }: { id: string }) {
     const worst = [...scores].sort((a, b) => a.f1 - b.f1).slice(0, 5).map((c) => c.classIndex);
     return { xLabel: 'class', yLabel: 'F1 score', yFormat: '.0%', yDomain: [0, 1] as [number, number], reference: run?.evaluation ? { value: run.evaluation.macroF1, label: 'macro F1' } : null, accent: worst };
   }, [run?.evaluation]);
-  const robustSeries = useMemo(() => [{ name: run?.name ?? 'run', points: (run?.robustness ?? []).map((p) => ({ x: p.sigma, y: p.accuracy })) }], [run?.robustness, run?.name]);
-  const robustOpts = useMemo(() => ({ xLabel: 'noise σ (pixel scale 0–1)', yLabel: 'test accuracy (%)', yFormat: '.0%', yDomain: [0, 1] as [number, number], legend: false, emptyText: 'Measured after training' }), []);
+  // The study's published figures for this run's preset, where it published any (as fractions).
+  const published = useMemo(() => {
+    const preset = run?.preset ?? '';
+    const test = PUBLISHED.testResults.find((t) => t.model === preset);
+    const rob = (PUBLISHED.robustness.accuracy as Record<string, readonly number[]>)[preset];
+    return {
+      test: test ? { accuracy: test.accuracy / 100, macroF1: test.f1Macro / 100, crossEntropy: test.crossEntropy } : null,
+      robustness: rob ? PUBLISHED.robustness.sigmas.map((s, i) => ({ x: s, y: rob[i] / 100 })) : null,
+    };
+  }, [run?.preset]);
+  const robustSeries = useMemo(
+    () => [
+      { name: 'this run', points: (run?.robustness ?? []).map((p) => ({ x: p.sigma, y: p.accuracy })) },
+      ...(published.robustness ? [{ name: `${run?.preset} published`, points: published.robustness, dashed: true, color: '#94a3b8' }] : []),
+    ],
+    [run?.robustness, run?.preset, published],
+  );
+  const robustOpts = useMemo(() => ({ xLabel: 'noise σ (pixel scale 0–1)', yLabel: 'test accuracy (%)', yFormat: '.0%', yDomain: [0, 1] as [number, number], legend: Boolean(published.robustness), emptyText: 'Measured after training' }), [published]);
 
   if (error && !run) return <ErrorBox title="Could not load this run" error={error} onRetry={() => void refetch()} />;
   if (!run && loading) return <RunSkeleton />;
@@ -133,9 +150,9 @@ export function RunView({ id }: { id: string }) {
       </div>
 
       <div className="grid grid-cols-2 gap-4 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-4 lg:grid-cols-7" data-testid="run-metrics">
-        <Stat label="Test accuracy" value={pct(ev?.accuracy)} />
-        <Stat label="Macro F1" value={pct(ev?.macroF1)} />
-        <Stat label="Test cross-entropy" value={num(ev?.crossEntropy)} />
+        <Stat label="Test accuracy" value={pct(ev?.accuracy)} sub={published.test && `published ${pct(published.test.accuracy)}`} />
+        <Stat label="Macro F1" value={pct(ev?.macroF1)} sub={published.test && `published ${pct(published.test.macroF1)}`} />
+        <Stat label="Test cross-entropy" value={num(ev?.crossEntropy)} sub={published.test && `published ${num(published.test.crossEntropy)}`} />
         <Stat label="Val accuracy" value={pct(ev?.valAccuracy ?? run.epochs.at(-1)?.valAccuracy)} />
         <Stat label="Train accuracy" value={pct(ev?.trainAccuracy ?? run.epochs.at(-1)?.trainAccuracy)} />
         <Stat label="Parameters" value={int(run.parameters)} />

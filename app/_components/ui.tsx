@@ -65,11 +65,12 @@ export const buttonClass = {
   danger: 'inline-flex items-center justify-center rounded-md border border-red-300 bg-white px-3 py-1.5 text-sm text-red-700 hover:bg-red-50 disabled:cursor-not-allowed disabled:opacity-50',
 };
 
-export function Stat({ label, value, hint }: { label: string; value: ReactNode; hint?: string }) {
+export function Stat({ label, value, hint, sub }: { label: string; value: ReactNode; hint?: string; sub?: ReactNode }) {
   return (
     <div className="min-w-0">
       <div className="text-xs uppercase tracking-wide text-slate-500">{label}</div>
       <div className="truncate text-lg font-semibold tabular-nums text-slate-900" title={hint}>{value}</div>
+      <div className="h-4 truncate text-[11px] text-slate-400">{sub}</div>
     </div>
   );
 }

@@ -48,6 +48,16 @@ describe('lineChart', () => {
     expect(ticks.every(Number.isInteger)).toBe(true);
   });
 
+  it('keeps a fixed epoch domain while a run is live and labels the first epoch', () => {
+    const el = document.createElement('div');
+    const opts = { integerX: true, xDomain: [1, 40] as [number, number] };
+    lineChart(el, [{ name: 'val', points: [{ x: 1, y: 2 }, { x: 2, y: 1.5 }] }], opts);
+    const ticks = [...el.querySelectorAll('.axis-x .tick text')].map((t) => Number(t.textContent));
+    expect(ticks[0]).toBe(1);
+    expect(ticks.at(-1)).toBe(40);
+    expect(opts.xDomain).toEqual([1, 40]); // options are not mutated
+  });
+
   it('is deterministic and replaces its previous drawing', () => {
     const a = document.createElement('div');
     const b = document.createElement('div');
