@@ -6,6 +6,7 @@
  * down in order (WebSocket clients, HTTP, workers, event bus, Prisma, database).
  */
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApolloServer, HeaderMap } from '@apollo/server';
@@ -19,7 +20,7 @@ import { openDatabase, type DatabaseHandle } from './db/database';
 import { RunEvents } from './events';
 import { createContext, type GraphQLContext } from './graphql/context';
 import { allValidationRules, buildSchema, MAX_QUERY_LENGTH, validationRules } from './graphql/schema';
-import { DEFAULT_STALE_SECONDS, reapStaleRuns } from './runs/reaper';
+import { DEFAULT_STALE_SECONDS, reapStaleRuns, requeueRunsOfDeadLocalWorkers } from './runs/reaper';
 import { WorkerSupervisor } from './worker/supervisor';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -63,6 +64,10 @@ async function readBody(req: http.IncomingMessage, limit = 1_000_000): Promise<s
 export async function startRunService(options: RunServiceOptions = {}): Promise<RunService> {
   const db: DatabaseHandle = await openDatabase({ url: options.databaseUrl, dataDir: options.dataDir });
   const { prisma, pool, close: closeDb } = createDb(db.url, { max: 20 });
+  if (db.embedded) {
+    const requeued = await requeueRunsOfDeadLocalWorkers(prisma, os.hostname());
+    if (requeued.length) console.log(`[server] requeued ${requeued.length} run(s) whose worker stopped with the previous server`);
+  }
   const events = new RunEvents(db.url);
   await events.start();
 
@@ -91,6 +96,8 @@ export async function startRunService(options: RunServiceOptions = {}): Promise<
     schema,
     validationRules,
     introspection: true,
+    // We own shutdown (server/main.ts): Apollo's own SIGTERM handler would race it and hang stop().
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: process.env.GRAPHQL_STACKTRACES === '1',
     // Cache control would wrap every field resolver; we set no cache hints.
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled()],

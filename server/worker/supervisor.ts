@@ -42,7 +42,7 @@ export class WorkerSupervisor {
 
   private spawnOne() {
     const child = spawn(process.execPath, ['--import', 'tsx', WORKER_MAIN], {
-      env: { ...process.env, ...this.opts.env, DATABASE_URL: this.opts.url },
+      env: { ...process.env, ...this.opts.env, DATABASE_URL: this.opts.url, WORKER_SUPERVISED: '1' },
       stdio: this.opts.quiet ? 'ignore' : 'inherit',
     });
     this.children.add(child);
