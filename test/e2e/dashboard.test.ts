@@ -158,6 +158,28 @@ describe.skipIf(!chromiumPath)('dashboard in a browser', () => {
     expect(await page.locator('[data-testid=report-page]').textContent()).toContain('2 finished runs');
   });
 
+  it('queues the whole study as one group from the launch page', async () => {
+    await page.goto(`${server.url}/launch`);
+    await page.waitForSelector('#f-dataset option[value="mnist"]', { state: 'attached' });
+    await page.selectOption('#f-dataset', 'mnist');
+    await page.fill('input[placeholder^="e.g. 5"]', '1');
+    await page.click('button:has-text("Reproduce the study")');
+    await page.waitForURL(`${server.url}/`);
+    await page.waitForSelector('[data-testid=runs-count]:has-text("14 runs")');
+    const study = await gqlAt<{ runs: { edges: { node: { id: string; preset: string; group: string | null } }[] } }>(
+      server.url, 'query { runs(first: 50) { edges { node { id preset group } } } }',
+    );
+    const grouped = study.runs.edges.map((e) => e.node).filter((r) => r.group);
+    expect(grouped.map((r) => r.preset).sort()).toEqual(['M0', 'M1a', 'M1b', 'M1c', 'M1d', 'M1e', 'M1f', 'M1g', 'M1h', 'M2', 'M3a', 'M3b']);
+    expect(new Set(grouped.map((r) => r.group)).size).toBe(1);
+    // A queued run's page shows where it stands in the queue.
+    const last = grouped.find((r) => r.preset === 'M3b')!;
+    await page.goto(`${server.url}/runs/${last.id}`);
+    await page.waitForSelector('[data-testid=run-progress-text]:has-text("ahead")');
+    // Cancel what is left so the worker is free (a run that already finished cannot be cancelled).
+    for (const r of grouped) await gqlAt(server.url, 'mutation($id: ID!){ cancelRun(id: $id){ id } }', { id: r.id }).catch(() => {});
+  });
+
   it('raised no uncaught errors in the pages', () => {
     expect(pageErrors).toEqual([]);
   });
