@@ -142,6 +142,16 @@ describe.skipIf(!chromiumPath)('dashboard in a browser', () => {
     await page.waitForSelector('[data-testid=compare-metrics] tbody tr >> nth=1');
   });
 
+  it('clones a run into the launch form with its config', async () => {
+    await page.goto(`${server.url}/runs/${ids.tiny}`);
+    await page.click('a:has-text("Clone and edit")');
+    await page.waitForURL(/\/launch\?from=/);
+    await page.waitForFunction(() => (document.querySelector('input[name=name]') as HTMLInputElement | null)?.value === 'e2e tiny run (copy)');
+    expect(await page.inputValue('#f-hidden')).toBe('16');
+    expect(await page.inputValue('#f-epochs')).toBe('2');
+    expect(await page.inputValue('#f-optimizer')).toBe('adam');
+  });
+
   it('opens the dataset page', async () => {
     await page.goto(`${server.url}/datasets/mnist`);
     await page.waitForSelector('[data-testid=samples] canvas >> nth=9');
@@ -176,6 +186,8 @@ describe.skipIf(!chromiumPath)('dashboard in a browser', () => {
     const last = grouped.find((r) => r.preset === 'M3b')!;
     await page.goto(`${server.url}/runs/${last.id}`);
     await page.waitForSelector('[data-testid=run-progress-text]:has-text("ahead")');
+    await page.click('button:has-text("Cancel run")');
+    await page.waitForSelector('[data-testid=run-page][data-status=CANCELLED]');
     // Cancel what is left so the worker is free (a run that already finished cannot be cancelled).
     for (const r of grouped) await gqlAt(server.url, 'mutation($id: ID!){ cancelRun(id: $id){ id } }', { id: r.id }).catch(() => {});
   });

@@ -13,7 +13,7 @@ import { chromium, type BrowserContext } from 'playwright-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-const CHROMIUM_PATHS = [process.env.CHROMIUM_PATH, '/usr/lib/chromium/chromium', '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+const CHROMIUM_PATHS = ['/usr/lib/chromium/chromium', '/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
 export const CHROMIUM_FLAGS = [
   '--headless',
@@ -26,8 +26,11 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
+/** CHROMIUM_PATH, when set, is the only candidate (so a wrong path skips rather than silently falling back). */
 export function findChromium(): string | null {
-  for (const p of CHROMIUM_PATHS) if (p && fs.existsSync(p)) return p;
+  const explicit = process.env.CHROMIUM_PATH;
+  if (explicit) return fs.existsSync(explicit) ? explicit : null;
+  for (const p of CHROMIUM_PATHS) if (fs.existsSync(p)) return p;
   return null;
 }
 
