@@ -122,6 +122,10 @@ export async function startRunService(options: RunServiceOptions = {}): Promise<
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
       let body: unknown = raw;
       if (raw && (headers.get('content-type') ?? '').includes('application/json')) body = JSON.parse(raw);
+      const query = req.method === 'POST' ? (body as { query?: unknown })?.query : url.searchParams.get('query');
+      if (typeof query === 'string' && query.length > MAX_QUERY_LENGTH) {
+        throw Object.assign(new Error(`Query longer than ${MAX_QUERY_LENGTH} characters`), { status: 413 });
+      }
       const result = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
         context: async () => context(),
