@@ -24,6 +24,8 @@ export interface DatasetEntry {
   /** Known without loading the images (for parameter counts). */
   classCount: number;
   inputSize: number;
+  /** Both official files (train and test) are present, so `split.mode: 'official'` can work. */
+  officialSplit: boolean;
   load(): Promise<Dataset>;
 }
 
@@ -62,6 +64,7 @@ export function listDatasets(): DatasetEntry[] {
       isDefault: emnistAvailable,
       classCount: 47,
       inputSize: 784,
+      officialSplit: emnistAvailable && new Set(full!.splits.map((x) => x.role)).size === 2,
       load: () => cached(EMNIST_BYMERGE, () => loadDataset({ kind: 'emnist', dir: dir ?? '(EMNIST_DIR not set)' })),
     },
   ];
@@ -74,6 +77,7 @@ export function listDatasets(): DatasetEntry[] {
       isDefault: false,
       classCount: 47,
       inputSize: 784,
+      officialSplit: false,
       load: () => cached(`${EMNIST_BYMERGE}-strat100`, () => loadDataset({ kind: 'emnist', dir: dir!, fixture: 'strat100' })),
     });
   }
@@ -85,6 +89,7 @@ export function listDatasets(): DatasetEntry[] {
     isDefault: !emnistAvailable,
     classCount: 10,
     inputSize: 784,
+    officialSplit: false,
     load: () => cached('mnist', async () => loadMnistPackage()),
   });
   return entries;

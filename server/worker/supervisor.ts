@@ -46,13 +46,15 @@ export class WorkerSupervisor {
       stdio: this.opts.quiet ? 'ignore' : 'inherit',
     });
     this.children.add(child);
+    const started = Date.now();
     child.on('exit', (code, signal) => {
       this.children.delete(child);
       if (this.stopping) return;
       const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
       console.error(`[server] worker ${child.pid} ${how}; restarting it`);
       void failRunsOfDeadWorker(this.opts.prisma, os.hostname(), child.pid!, how).catch(() => {});
-      setTimeout(() => !this.stopping && this.spawnOne(), 500).unref();
+      // A worker that dies right after starting (database gone, broken install) is retried slowly.
+      setTimeout(() => !this.stopping && this.spawnOne(), Date.now() - started < 10_000 ? 5_000 : 500).unref();
     });
   }
 

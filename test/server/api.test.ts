@@ -38,6 +38,7 @@ describe('launching and validation', () => {
       [{ preset: 'M9', dataset: 'mnist' }, /preset: unknown preset "M9"/],
       [{ dataset: 'cifar' }, /dataset: unknown dataset "cifar"/],
       [{ dataset: 'emnist-bymerge' }, /dataset: emnist-bymerge is not available/],
+      [{ dataset: 'mnist', config: { split: { mode: 'official', valFraction: 0.1 } } }, /config\.split\.mode: dataset mnist has no official train\/test files/],
     ];
     for (const [input, message] of cases) {
       const res = await svc.gql(LAUNCH, { input });
