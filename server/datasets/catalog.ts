@@ -26,7 +26,10 @@ export interface DatasetEntry {
   inputSize: number;
   /** Both official files (train and test) are present, so `split.mode: 'official'` can work. */
   officialSplit: boolean;
+  /** Loads (cached per process: a worker trains many runs on the same pool). */
   load(): Promise<Dataset>;
+  /** Loads without caching (the server only needs statistics; the pool can be 640 MB). */
+  loadOnce(): Promise<Dataset>;
 }
 
 export const EMNIST_HINT =
@@ -65,6 +68,7 @@ export function listDatasets(): DatasetEntry[] {
       classCount: 47,
       inputSize: 784,
       officialSplit: emnistAvailable && new Set(full!.splits.map((x) => x.role)).size === 2,
+      loadOnce: () => loadDataset({ kind: 'emnist', dir: dir ?? '(EMNIST_DIR not set)' }),
       load: () => cached(EMNIST_BYMERGE, () => loadDataset({ kind: 'emnist', dir: dir ?? '(EMNIST_DIR not set)' })),
     },
   ];
@@ -78,6 +82,7 @@ export function listDatasets(): DatasetEntry[] {
       classCount: 47,
       inputSize: 784,
       officialSplit: false,
+      loadOnce: () => loadDataset({ kind: 'emnist', dir: dir!, fixture: 'strat100' }),
       load: () => cached(`${EMNIST_BYMERGE}-strat100`, () => loadDataset({ kind: 'emnist', dir: dir!, fixture: 'strat100' })),
     });
   }
@@ -90,6 +95,7 @@ export function listDatasets(): DatasetEntry[] {
     classCount: 10,
     inputSize: 784,
     officialSplit: false,
+    loadOnce: async () => loadMnistPackage(),
     load: () => cached('mnist', async () => loadMnistPackage()),
   });
   return entries;
@@ -121,11 +127,15 @@ export interface DatasetDetails {
 
 const details = new Map<string, Promise<DatasetDetails>>();
 
-/** Statistics, the default split's sizes and one upright sample per class (computed once per process). */
+/**
+ * Statistics, the default split's sizes and one upright sample per class: computed once per process
+ * and per EMNIST_DIR, without keeping the images.
+ */
 export function datasetDetails(entry: DatasetEntry): Promise<DatasetDetails> {
-  let hit = details.get(entry.name);
+  const key = `${entry.name}@${emnistDir() ?? ''}`;
+  let hit = details.get(key);
   if (!hit) {
-    hit = entry.load().then((ds) => {
+    hit = entry.loadOnce().then((ds) => {
       const classes = ds.classNames.length;
       const split = splitDataset(ds, DEFAULT_CONFIG.split, DEFAULT_CONFIG.seed);
       const samples: DatasetDetails['samples'] = [];
@@ -148,8 +158,8 @@ export function datasetDetails(entry: DatasetEntry): Promise<DatasetDetails> {
         samples,
       };
     });
-    details.set(entry.name, hit);
-    hit.catch(() => details.delete(entry.name));
+    details.set(key, hit);
+    hit.catch(() => details.delete(key));
   }
   return hit;
 }

@@ -8,7 +8,7 @@ import { buildSchema, parse, validate } from 'graphql/index.js';
 import { PRESETS } from '../../trainer/config/presets';
 import { MAX_DEPTH, MAX_FIELDS, validationRules } from '../../server/graphql/schema';
 import { EMNIST_DIR, hasEmnist } from '../helpers/emnist';
-import { startTestService, TINY, type TestService } from './helpers';
+import { collect, startTestService, TINY, waitFor, type TestService } from './helpers';
 
 let svc: TestService;
 const savedEmnist = process.env.EMNIST_DIR;
@@ -87,6 +87,28 @@ describe('launching and validation', () => {
     expect(study.runs.every((r: { group: string; config: { epochs: number } }) => r.group === study.id && r.config.epochs === 1)).toBe(true);
     const grouped = await svc.gql('query($g: String) { runs(filter: { group: $g }, first: 100) { totalCount } }', { g: study.id });
     expect(grouped.data.runs.totalCount).toBe(PRESETS.length);
+  });
+});
+
+describe('subscriptions', () => {
+  it('announces created, status and deleted runs, and applies the same limits over WebSocket', async () => {
+    const client = svc.ws();
+    const changes = collect(client, 'subscription { runsChanged { kind runId status } }', {}, (d) => d.runsChanged);
+    await new Promise((r) => setTimeout(r, 300));
+    const id = (await svc.gql(LAUNCH, { input: { dataset: 'mnist', config: TINY } })).data.launchRun.id;
+    await svc.gql('mutation($id: ID!) { cancelRun(id: $id) { id } }', { id });
+    await svc.gql('mutation($id: ID!) { updateRun(id: $id, input: { notes: "not a status change" }) { id } }', { id });
+    await svc.gql('mutation($id: ID!) { deleteRun(id: $id) }', { id });
+    await waitFor(async () => changes.values.length >= 3, 5_000);
+    expect(changes.values).toEqual([
+      { kind: 'created', runId: id, status: 'QUEUED' },
+      { kind: 'status', runId: id, status: 'CANCELLED' },
+      { kind: 'deleted', runId: id, status: 'CANCELLED' },
+    ]);
+    await changes.stop();
+    const wide = collect(client, `subscription { ${Array.from({ length: MAX_FIELDS + 1 }, (_, i) => `f${i}: runsChanged { kind }`).join(' ')} }`, {}, (d) => d);
+    await waitFor(async () => wide.errors.length > 0, 5_000);
+    expect(JSON.stringify(wide.errors)).toMatch(/more than 400 fields/);
   });
 });
 
