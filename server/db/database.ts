@@ -4,7 +4,7 @@
  * applied before anyone uses it, so every entry point (server, worker, bench, tests) calls this first.
  */
 import path from 'node:path';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded';
+import { runningEmbeddedUrl, startEmbeddedPostgres, type EmbeddedDatabase } from './embedded';
 import { migrate } from './migrate';
 
 export interface DatabaseHandle {
@@ -20,6 +20,8 @@ export interface DatabaseOptions {
   port?: number;
   /** Database name inside the embedded server. */
   name?: string;
+  /** Never start the embedded server; only join one a server already runs (workers). */
+  attachOnly?: boolean;
 }
 
 export async function openDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
@@ -28,8 +30,15 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     await migrate(external);
     return { url: external, embedded: null, close: async () => {} };
   }
+  const dataDir = options.dataDir ?? path.join(process.env.DATA_DIR ?? '.data', 'postgres');
+  if (options.attachOnly) {
+    const url = runningEmbeddedUrl(dataDir, options.name ?? 'emnist');
+    if (!url) throw new Error(`No database: set DATABASE_URL, or start the server first (npm start) so its embedded PostgreSQL runs in ${dataDir}`);
+    await migrate(url);
+    return { url, embedded: null, close: async () => {} };
+  }
   const embedded = await startEmbeddedPostgres({
-    dataDir: options.dataDir ?? path.join(process.env.DATA_DIR ?? '.data', 'postgres'),
+    dataDir,
     port: options.port ?? (Number(process.env.EMBEDDED_PG_PORT) || 0),
   });
   try {

@@ -150,3 +150,16 @@ function adopt(dataDir: string, pid: number, port: number): EmbeddedDatabase {
     for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
   });
 }
+
+/**
+ * The URL of an embedded PostgreSQL already running on `dataDir` (started by a server), or null.
+ * Lets `npm run worker` join a local `npm start` without DATABASE_URL.
+ */
+export function runningEmbeddedUrl(dataDir: string, database: string): string | null {
+  const pidFile = path.join(path.resolve(dataDir), 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return null;
+  const lines = fs.readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  return pid && port && isAlive(pid) ? urlFor(port, database) : null;
+}

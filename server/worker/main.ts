@@ -1,15 +1,18 @@
 /**
  * `npm run worker`: one trainer worker process. With DATABASE_URL it joins any shared PostgreSQL (start
- * as many as you like, on any host); the server starts its own in the embedded default.
+ * as many as you like, on any host); without, it joins the embedded PostgreSQL of a server running
+ * from this folder (`npm start`), which also starts its own workers (WORKERS).
  */
 import { openDatabase } from '../db/database';
 import { TrainerWorker } from './worker';
 
-const db = await openDatabase();
-if (!db.url) throw new Error('no database');
+const db = await openDatabase({ attachOnly: true }).catch((err: Error) => {
+  console.error(`[worker] ${err.message}`);
+  process.exit(1);
+});
 const worker = new TrainerWorker({ url: db.url });
 await worker.start();
-console.log(`[worker ${process.pid}] ready${db.embedded ? ` (embedded PostgreSQL on port ${db.embedded.port})` : ''}`);
+console.log(`[worker ${process.pid}] ready`);
 
 let stopping = false;
 async function shutdown() {
