@@ -32,6 +32,8 @@ const METRICS: Metric[] = [
   { key: 'time', label: 'Duration', get: (r) => r.durationSeconds, better: null, show: duration },
 ];
 
+const color = (i: number) => seriesColor(i);
+
 export function CompareView({ ids }: { ids: string[] }) {
   const { data, error, loading, refetch } = useQuery<{ compare: RunDetail[] }>(COMPARE_QUERY, ids.length ? { ids } : null);
   const runs = useMemo(() => data?.compare ?? [], [data]);
@@ -39,17 +41,15 @@ export function CompareView({ ids }: { ids: string[] }) {
   const [pair, setPair] = useState<[number, number]>([0, 1]);
   const [scale, setScale] = useState<'log' | 'linear'>('linear');
 
-  const color = (i: number) => seriesColor(i);
-  const curves = (metric: 'loss' | 'accuracy'): LineSeries[] =>
-    runs.flatMap((r, i) => {
-      const val = { name: showTrain ? `${r.name} val` : r.name, color: color(i), points: r.epochs.map((e) => ({ x: e.epoch, y: metric === 'loss' ? e.valLoss : e.valAccuracy })) };
-      const train = { name: `${r.name} train`, color: color(i), dashed: true, points: r.epochs.map((e) => ({ x: e.epoch, y: metric === 'loss' ? e.trainLoss : e.trainAccuracy })) };
-      return showTrain ? [val, train] : [val];
-    });
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const lossSeries = useMemo(() => curves('loss'), [runs, showTrain]);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const accSeries = useMemo(() => curves('accuracy'), [runs, showTrain]);
+  const [lossSeries, accSeries] = useMemo(() => {
+    const curves = (metric: 'loss' | 'accuracy'): LineSeries[] =>
+      runs.flatMap((r, i) => {
+        const val = { name: showTrain ? `${r.name} val` : r.name, color: color(i), points: r.epochs.map((e) => ({ x: e.epoch, y: metric === 'loss' ? e.valLoss : e.valAccuracy })) };
+        const train = { name: `${r.name} train`, color: color(i), dashed: true, points: r.epochs.map((e) => ({ x: e.epoch, y: metric === 'loss' ? e.trainLoss : e.trainAccuracy })) };
+        return showTrain ? [val, train] : [val];
+      });
+    return [curves('loss'), curves('accuracy')];
+  }, [runs, showTrain]);
   const robustSeries = useMemo(() => runs.map((r, i) => ({ name: r.name, color: color(i), points: r.robustness.map((p) => ({ x: p.sigma, y: p.accuracy })) })), [runs]);
   const diff = useMemo(() => configDiff(runs.map((r) => ({ preset: r.preset, dataset: r.dataset, ...r.config }))), [runs]);
 

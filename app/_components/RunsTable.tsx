@@ -106,14 +106,15 @@ export function RunsTable() {
     setSort((s) => (s.field === field ? { field, direction: s.direction === 'ASC' ? 'DESC' : 'ASC' } : { field, direction: field === 'NAME' ? 'ASC' : 'DESC' }));
   const toggleSelected = (id: string) => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id]));
 
-  const Th = ({ field, children, className = '' }: { field?: SortField; children: React.ReactNode; className?: string }) => (
+  // A plain function, not a nested component, so sort buttons keep focus across re-renders.
+  const th = (label: React.ReactNode, field?: SortField, className = '') => (
     <th className={`whitespace-nowrap px-2 py-2 text-left text-xs font-medium uppercase tracking-wide text-slate-500 ${className}`} aria-sort={field && sort.field === field ? (sort.direction === 'ASC' ? 'ascending' : 'descending') : undefined}>
       {field ? (
         <button type="button" onClick={() => toggleSort(field)} className="inline-flex items-center gap-1 uppercase hover:text-slate-900">
-          {children}
+          {label}
           <span className="w-2 text-[10px]">{sort.field === field ? (sort.direction === 'ASC' ? '▲' : '▼') : ''}</span>
         </button>
-      ) : children}
+      ) : label}
     </th>
   );
 
@@ -185,16 +186,16 @@ export function RunsTable() {
           <thead className="border-b border-slate-200 bg-slate-50">
             <tr>
               <th className="w-8 px-2"><span className="sr-only">Select</span></th>
-              <Th field="NAME">Run</Th>
-              <Th field="STATUS">Status</Th>
-              <Th>Engine · backend</Th>
-              <Th>Owner · tags</Th>
-              <Th field="VAL_ACCURACY" className="text-right">Val acc</Th>
-              <Th field="TEST_ACCURACY" className="text-right">Test acc</Th>
-              <Th field="MACRO_F1" className="text-right">Macro F1</Th>
-              <Th className="text-right">Test CE</Th>
-              <Th field="DURATION" className="text-right">Duration</Th>
-              <Th field="CREATED_AT">Created</Th>
+              {th('Run', 'NAME')}
+              {th('Status', 'STATUS')}
+              {th('Engine · backend')}
+              {th('Owner · tags')}
+              {th('Val acc', 'VAL_ACCURACY', 'text-right')}
+              {th('Test acc', 'TEST_ACCURACY', 'text-right')}
+              {th('Macro F1', 'MACRO_F1', 'text-right')}
+              {th('Test CE', undefined, 'text-right')}
+              {th('Duration', 'DURATION', 'text-right')}
+              {th('Created', 'CREATED_AT')}
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
