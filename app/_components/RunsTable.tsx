@@ -180,7 +180,7 @@ export function RunsTable() {
         {/* Fixed column widths: rows arriving, loading or changing status never shift the columns. */}
         <table className="w-full min-w-[1100px] table-fixed text-sm" data-testid="runs-table">
           <colgroup>
-            <col className="w-9" /><col className="w-[250px]" /><col className="w-[150px]" /><col className="w-[120px]" /><col className="w-[150px]" />
+            <col className="w-9" /><col className="w-[250px]" /><col className="w-[150px]" /><col className="w-[90px]" /><col className="w-[180px]" />
             <col className="w-[78px]" /><col className="w-[82px]" /><col className="w-[82px]" /><col className="w-[70px]" /><col className="w-[90px]" /><col className="w-[96px]" />
           </colgroup>
           <thead className="border-b border-slate-200 bg-slate-50">
@@ -188,7 +188,7 @@ export function RunsTable() {
               <th className="w-8 px-2"><span className="sr-only">Select</span></th>
               {th('Run', 'NAME')}
               {th('Status', 'STATUS')}
-              {th('Engine · backend')}
+              {th('Engine')}
               {th('Owner · tags')}
               {th('Val acc', 'VAL_ACCURACY', 'text-right')}
               {th('Test acc', 'TEST_ACCURACY', 'text-right')}
@@ -217,7 +217,10 @@ export function RunsTable() {
                 <td className="px-2">
                   <StatusBadge status={r.status} extra={statusDetail(r)} />
                 </td>
-                <td className="truncate whitespace-nowrap px-2 text-xs text-slate-600">{r.engine} · {r.backend ?? '—'}</td>
+                <td className="truncate px-2 text-xs text-slate-600">
+                  <div>{r.engine}</div>
+                  <div className="text-slate-400">{r.backend ?? '—'}</div>
+                </td>
                 <td className="px-2 text-xs">
                   <div className="truncate text-slate-600">{r.owner ?? '—'}</div>
                   <div className="flex gap-1 overflow-hidden">{r.tags.map((t) => <span key={t} className="rounded bg-slate-100 px-1.5 text-[11px] text-slate-600">{t}</span>)}</div>
