@@ -129,7 +129,7 @@ export function RunsTable() {
           onChange={(e) => setTextInput(e.target.value)}
            placeholder="Search name, preset, tags, notes…"
           aria-label="Search runs"
-          className="w-64 rounded-md border border-slate-300 px-3 py-1.5 text-sm focus:border-sky-500 focus:outline-none"
+          className="w-56 rounded-md border border-slate-300 px-3 py-1.5 text-sm focus:border-sky-500 focus:outline-none"
         />
         <div className="flex flex-wrap items-center gap-1" role="group" aria-label="Filter by status">
           {RUN_STATUSES.map((s) => {
@@ -156,11 +156,6 @@ export function RunsTable() {
           {ENGINES.map((e) => <option key={e} value={e}>{e}</option>)}
         </select>
         <div className="ml-auto flex items-center gap-3 text-xs text-slate-500">
-          {data && (
-            <span data-testid="system-info">
-              {data.system.workers} worker{data.system.workers === 1 ? '' : 's'} · {data.system.running} running · {data.system.queued} queued
-            </span>
-          )}
           <button
             type="button"
             disabled={selected.length < 2}
@@ -245,7 +240,14 @@ export function RunsTable() {
       </div>
 
       <div className="flex items-center justify-between text-sm text-slate-600">
-        <span data-testid="runs-count">{data ? `${total.toLocaleString('en-US')} run${total === 1 ? '' : 's'} · page ${page} of ${Math.max(1, Math.ceil(total / PAGE_SIZE))}` : '\u00a0'}</span>
+        <span>
+          <span data-testid="runs-count">{data ? `${total.toLocaleString('en-US')} run${total === 1 ? '' : 's'} · page ${page} of ${Math.max(1, Math.ceil(total / PAGE_SIZE))}` : '\u00a0'}</span>
+          {data && (
+            <span className="ml-3 text-xs text-slate-500" data-testid="system-info">
+              trainer: {data.system.workers} worker{data.system.workers === 1 ? '' : 's'} · {data.system.running} running · {data.system.queued} queued
+            </span>
+          )}
+        </span>
         <div className="flex gap-2">
           <button type="button" className={buttonClass.secondary} disabled={page <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>Previous</button>
           <button type="button" className={buttonClass.secondary} disabled={!data?.runs.pageInfo.hasNextPage} onClick={() => setCursors((c) => [...c, data!.runs.pageInfo.endCursor])}>Next</button>
