@@ -22,11 +22,18 @@ export function createPrisma(url: string, options: { max?: number } = {}): Prism
  */
 export function createDb(url: string, options: { max?: number } = {}): { prisma: PrismaClient; pool: pg.Pool; close(): Promise<void> } {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  // An idle connection the server drops (database restart, shutdown) must not crash the process: the
+  // pool replaces it on next use. Prisma's own listener goes away with $disconnect, so ours stays.
+  pool.on('error', (err) => {
+    if (!ending) console.warn(`[db] idle connection lost: ${err.message}`);
+  });
+  let ending = false;
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,
     pool,
     async close() {
+      ending = true;
       await prisma.$disconnect();
       await pool.end().catch(() => {});
     },

@@ -85,6 +85,8 @@ describe('launching and validation', () => {
     const study = res.data.launchStudy;
     expect(study.runs.map((r: { preset: string }) => r.preset)).toEqual(PRESETS.map((p) => p.name));
     expect(study.runs.every((r: { group: string; config: { epochs: number } }) => r.group === study.id && r.config.epochs === 1)).toBe(true);
+    const refused = await svc.gql('mutation { launchStudy(input: { dataset: "mnist", overrides: { activation: "gelu" } }) { id } }');
+    expect(refused.errors![0].message).toMatch(/^M0: Invalid run config: overrides\.activation: the scratch engine supports only relu/);
     const grouped = await svc.gql('query($g: String) { runs(filter: { group: $g }, first: 100) { totalCount } }', { g: study.id });
     expect(grouped.data.runs.totalCount).toBe(PRESETS.length);
   });

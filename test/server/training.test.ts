@@ -58,6 +58,9 @@ describe.skipIf(!hasEmnist)(`training through the run service${needsEmnist}`, ()
     expect(run.evaluation.accuracy).toBeGreaterThan(1 / 47); // better than chance after 3 epochs
     expect(run.robustness.map((p: { sigma: number }) => p.sigma)).toEqual([0, 0.2]);
     expect(run.backend).toBe('cpu');
+    // The list shows the same figures (joined into its page query) and sorts on them.
+    const listed = await svc.gql('{ runs(filter: { status: [SUCCEEDED] }, sort: { field: TEST_ACCURACY, direction: DESC }) { edges { node { id evaluation { accuracy macroF1 } } } } }');
+    expect(listed.data.runs.edges[0].node).toEqual({ id, evaluation: { accuracy: run.evaluation.accuracy, macroF1: run.evaluation.macroF1 } });
     expect(run.codeVersion).toBeTruthy();
     // runUpdated saw it go RUNNING (with live progress) and finish; runsChanged saw the status changes.
     await waitFor(async () => updates.values.some((u) => u.status === 'SUCCEEDED'), 5_000);

@@ -7,7 +7,7 @@ import { inputError } from '../../runs/service';
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 export const runQueries: QueryResolvers = {
-  runs: (_root, args, { prisma, pool }) => listRuns(prisma, args, pool),
+  runs: (_root, args, { prisma, pool, loaders }) => listRuns(prisma, args, pool, (id, e) => loaders.evaluation.prime(id, e)),
   run: (_root, { id }, { loaders }) => (UUID.test(id) ? loaders.run.load(id) : null),
   compare: async (_root, { ids }, { loaders }) => {
     if (ids.length > 50) throw inputError('ids: compare at most 50 runs', [{ field: 'ids', message: 'at most 50' }]);
