@@ -1,0 +1,65 @@
+/**
+ * Fault handling shared by the server and the workers: a RUNNING run whose worker stopped heartbeating
+ * (killed with SIGKILL, crashed, lost its host) is marked FAILED with a reason that says so; its
+ * finished epochs stay. Whoever notices first does it; the conditional UPDATE makes it idempotent.
+ */
+import { Prisma, type PrismaClient } from '../db/client';
+
+export const DEFAULT_STALE_SECONDS = Number(process.env.RUN_STALE_SECONDS) || 60;
+
+/** Marks stale RUNNING runs FAILED; returns their ids. */
+export async function reapStaleRuns(prisma: PrismaClient, staleSeconds = DEFAULT_STALE_SECONDS): Promise<string[]> {
+  const rows = await prisma.$queryRaw<{ id: string }[]>`
+    UPDATE "Run" r SET
+      "status" = 'FAILED',
+      "finishedAt" = now(),
+      "progress" = NULL,
+      "error" = format('Worker %s (pid %s) stopped responding: no heartbeat since %s, more than %s s ago. It probably died (killed, crashed or out of memory). The %s epoch(s) it finished are kept.',
+        coalesce(r."workerHost", '?'), coalesce(r."workerPid"::text, '?'), to_char(r."heartbeatAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), ${staleSeconds}::int,
+        (SELECT count(*) FROM "Epoch" e WHERE e."runId" = r."id"))
+    WHERE r."status" = 'RUNNING' AND r."heartbeatAt" < now() - make_interval(secs => ${staleSeconds}::int)
+    RETURNING r."id"`;
+  return rows.map((r) => r.id);
+}
+
+/** Marks the runs of a worker process known to be dead (its parent saw it exit) FAILED at once. */
+export async function failRunsOfDeadWorker(prisma: PrismaClient, host: string, pid: number, how: string): Promise<string[]> {
+  const rows = await prisma.$queryRaw<{ id: string }[]>`
+    UPDATE "Run" r SET
+      "status" = 'FAILED',
+      "finishedAt" = now(),
+      "progress" = NULL,
+      "error" = format('Worker %s (pid %s) died while training this run (%s). The %s epoch(s) it finished are kept.',
+        ${host}::text, ${pid}::int, ${how}::text, (SELECT count(*) FROM "Epoch" e WHERE e."runId" = r."id"))
+    WHERE r."status" = 'RUNNING' AND r."workerHost" = ${host} AND r."workerPid" = ${pid}
+    RETURNING r."id"`;
+  return rows.map((r) => r.id);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * At start-up of the embedded default, every worker was a child of a previous server on this host. A run
+ * such a worker still held (the server was stopped with Ctrl-C, which also stops PostgreSQL before the
+ * workers can hand their runs back) goes back to the queue and will be trained again from scratch.
+ */
+export async function requeueRunsOfDeadLocalWorkers(prisma: PrismaClient, host: string): Promise<string[]> {
+  const rows = await prisma.run.findMany({ where: { status: 'RUNNING', workerHost: host }, select: { id: true, workerPid: true } });
+  const dead = rows.filter((r) => !r.workerPid || !isAlive(r.workerPid)).map((r) => r.id);
+  if (dead.length === 0) return [];
+  await prisma.$transaction([
+    prisma.epoch.deleteMany({ where: { runId: { in: dead } } }),
+    prisma.run.updateMany({
+      where: { id: { in: dead }, status: 'RUNNING' },
+      data: { status: 'QUEUED', startedAt: null, heartbeatAt: null, workerHost: null, workerPid: null, progress: Prisma.DbNull },
+    }),
+  ]);
+  return dead;
+}

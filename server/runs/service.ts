@@ -1,0 +1,337 @@
+/**
+ * What the API can do to runs, independent of GraphQL: launch (validated against the trainer's config
+ * schema; nothing is stored when a field is wrong), clone, cancel, edit, delete, queue a whole study,
+ * and the list query with filters, sorting and keyset (cursor) pagination.
+ */
+import { GraphQLError } from 'graphql/index.js';
+import type pg from 'pg';
+import { checkConfig, DEFAULT_CONFIG, type ConfigIssue, type RunConfig } from '../../trainer/config/schema';
+import { countParameters, PRESETS } from '../../trainer/config/presets';
+import { Prisma, type PrismaClient, type Run, type RunStatus } from '../db/client';
+import { defaultDataset, findDataset } from '../datasets/catalog';
+
+export function inputError(message: string, issues: ConfigIssue[] = []): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', issues } });
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Objects merge, arrays and scalars replace; a union member with a new discriminant replaces the whole. */
+function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    if (value === undefined) continue;
+    const current = out[key];
+    const sameKind =
+      isPlainObject(value) && isPlainObject(current) &&
+      !('type' in value && value.type !== current.type) && !('mode' in value && value.mode !== current.mode);
+    out[key] = sameKind ? deepMerge(current as Record<string, unknown>, value) : value;
+  }
+  return out;
+}
+
+/** Merges overrides over a base config and validates; a GraphQL error names every bad field and rule. */
+export function resolveConfig(base: RunConfig, overrides: unknown, what = 'config'): RunConfig {
+  if (overrides !== undefined && overrides !== null && !isPlainObject(overrides)) {
+    throw inputError(`${what}: must be an object of RunConfig fields`, [{ field: what, message: 'must be an object' }]);
+  }
+  const checked = checkConfig(deepMerge(base as unknown as Record<string, unknown>, (overrides as Record<string, unknown>) ?? {}));
+  if (!checked.ok) {
+    const issues = checked.issues.map((i) => ({ field: i.field === '(config)' ? what : `${what}.${i.field}`, message: i.message }));
+    throw inputError(`Invalid run config: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues);
+  }
+  return checked.config;
+}
+
+function findPresetOrThrow(name: string) {
+  const preset = PRESETS.find((p) => p.name.toLowerCase() === name.toLowerCase());
+  if (!preset) {
+    throw inputError(`preset: unknown preset "${name}"; known presets: ${PRESETS.map((p) => p.name).join(', ')}`, [
+      { field: 'preset', message: `unknown preset "${name}"` },
+    ]);
+  }
+  return preset;
+}
+
+function resolveDatasetName(name: string | null | undefined): { name: string; classes: number; inputSize: number; officialSplit: boolean } {
+  const chosen = name ?? defaultDataset();
+  const entry = findDataset(chosen);
+  if (!entry) throw inputError(`dataset: unknown dataset "${chosen}"`, [{ field: 'dataset', message: `unknown dataset "${chosen}"` }]);
+  if (!entry.available) throw inputError(`dataset: ${entry.name} is not available. ${entry.hint ?? ''}`.trim(), [{ field: 'dataset', message: 'not available on this server' }]);
+  return { name: entry.name, classes: entry.classCount, inputSize: entry.inputSize, officialSplit: entry.officialSplit };
+}
+
+function cleanTags(tags: readonly string[] | null | undefined): string[] {
+  return [...new Set((tags ?? []).map((t) => t.trim()).filter(Boolean))];
+}
+
+function checkText(field: string, value: string | null | undefined, max: number) {
+  if (value != null && value.length > max) throw inputError(`${field}: at most ${max} characters`, [{ field, message: `at most ${max} characters` }]);
+}
+
+export interface LaunchInput {
+  name?: string | null;
+  preset?: string | null;
+  dataset?: string | null;
+  config?: unknown;
+  owner?: string | null;
+  tags?: readonly string[] | null;
+  notes?: string | null;
+  groupId?: string | null;
+}
+
+/** The official split needs the distribution's train and test files; say so at launch, not in the worker. */
+function checkSplitFits(config: RunConfig, dataset: { name: string; officialSplit: boolean }) {
+  if (config.split.mode === 'official' && !dataset.officialSplit) {
+    const message = `dataset ${dataset.name} has no official train/test files here; use split mode "stratified"`;
+    throw inputError(`config.split.mode: ${message}`, [{ field: 'config.split.mode', message }]);
+  }
+}
+
+/** Validates everything first, then builds the row to insert (so a bad input stores nothing). */
+export function prepareRun(input: LaunchInput): Prisma.RunUncheckedCreateInput {
+  checkText('name', input.name, 200);
+  checkText('notes', input.notes, 10_000);
+  const preset = input.preset ? findPresetOrThrow(input.preset) : null;
+  const dataset = resolveDatasetName(input.dataset);
+  const config = resolveConfig(preset?.config ?? DEFAULT_CONFIG, input.config);
+  checkSplitFits(config, dataset);
+  return {
+    name: input.name?.trim() || `${preset?.name ?? 'custom'} on ${dataset.name}`,
+    preset: preset?.name ?? null,
+    engine: config.engine,
+    dataset: dataset.name,
+    seed: config.seed,
+    owner: input.owner ?? null,
+    tags: cleanTags(input.tags),
+    notes: input.notes ?? null,
+    groupId: input.groupId ?? null,
+    config: config as unknown as Prisma.InputJsonValue,
+    parameters: countParameters(dataset.inputSize, config.hidden, dataset.classes, config.batchNorm),
+  };
+}
+
+export async function launchRun(prisma: PrismaClient, input: LaunchInput): Promise<Run> {
+  return prisma.run.create({ data: prepareRun(input) });
+}
+
+export async function getRunOrThrow(prisma: PrismaClient, id: string): Promise<Run> {
+  const run = UUID.test(id) ? await prisma.run.findUnique({ where: { id } }) : null;
+  if (!run) throw new GraphQLError(`No run with id ${id}`, { extensions: { code: 'NOT_FOUND' } });
+  return run;
+}
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function cloneRun(prisma: PrismaClient, id: string, overrides: unknown, name?: string | null): Promise<Run> {
+  const source = await getRunOrThrow(prisma, id);
+  const config = resolveConfig(source.config as unknown as RunConfig, overrides, 'overrides');
+  const dataset = resolveDatasetName(source.dataset);
+  checkSplitFits(config, dataset);
+  return prisma.run.create({
+    data: {
+      name: name?.trim() || `${source.name} (clone)`,
+      preset: source.preset,
+      engine: config.engine,
+      dataset: dataset.name,
+      seed: config.seed,
+      owner: source.owner,
+      tags: source.tags,
+      notes: source.notes,
+      groupId: source.groupId,
+      config: config as unknown as Prisma.InputJsonValue,
+      parameters: countParameters(dataset.inputSize, config.hidden, dataset.classes, config.batchNorm),
+    },
+  });
+}
+
+/** QUEUED runs are cancelled at once; RUNNING ones are asked to stop (the worker stops after its batch). */
+export async function cancelRun(prisma: PrismaClient, id: string): Promise<Run> {
+  const run = await getRunOrThrow(prisma, id);
+  if (run.status === 'QUEUED') {
+    const { count } = await prisma.run.updateMany({ where: { id, status: 'QUEUED' }, data: { status: 'CANCELLED', cancelRequested: true, finishedAt: new Date() } });
+    if (count === 0) return cancelRun(prisma, id); // a worker claimed it meanwhile
+  } else if (run.status === 'RUNNING') {
+    await prisma.run.updateMany({ where: { id, status: 'RUNNING' }, data: { cancelRequested: true } });
+  } else {
+    throw inputError(`Run ${id} has already finished (${run.status}); nothing to cancel`);
+  }
+  return getRunOrThrow(prisma, id);
+}
+
+export async function updateRun(prisma: PrismaClient, id: string, input: { name?: string | null; tags?: readonly string[] | null; notes?: string | null }): Promise<Run> {
+  await getRunOrThrow(prisma, id);
+  checkText('name', input.name, 200);
+  checkText('notes', input.notes, 10_000);
+  if (input.name !== undefined && input.name !== null && !input.name.trim()) throw inputError('name: must not be empty', [{ field: 'name', message: 'must not be empty' }]);
+  return prisma.run.update({
+    where: { id },
+    data: {
+      ...(input.name != null ? { name: input.name.trim() } : {}),
+      ...(input.tags != null ? { tags: cleanTags(input.tags) } : {}),
+      ...(input.notes !== undefined ? { notes: input.notes } : {}),
+    },
+  });
+}
+
+export async function deleteRun(prisma: PrismaClient, id: string): Promise<boolean> {
+  const run = await getRunOrThrow(prisma, id);
+  if (run.status === 'RUNNING') throw inputError(`Run ${id} is RUNNING; cancel it first, then delete it`);
+  const { count } = await prisma.run.deleteMany({ where: { id, status: { not: 'RUNNING' } } });
+  return count > 0;
+}
+
+/** Queues every preset (M0–M3b, whatever PRESETS holds) as one group, all validated before any is stored. */
+export async function launchStudy(prisma: PrismaClient, input: { dataset?: string | null; owner?: string | null; overrides?: unknown }) {
+  const dataset = resolveDatasetName(input.dataset).name;
+  const rows = PRESETS.map((p) => {
+    try {
+      return prepareRun({ preset: p.name, dataset, owner: input.owner, config: input.overrides, tags: ['study'] });
+    } catch (err) {
+      // Say which preset the overrides do not fit (e.g. gelu on a scratch preset).
+      if (err instanceof GraphQLError) throw inputError(`${p.name}: ${err.message.replace(/config\./g, 'overrides.')}`, err.extensions.issues as ConfigIssue[]);
+      throw err;
+    }
+  });
+  return prisma.$transaction(async (tx) => {
+    const group = await tx.runGroup.create({ data: { name: `Study on ${dataset} (${new Date().toISOString().slice(0, 16).replace('T', ' ')})` } });
+    const runs: Run[] = [];
+    // One by one so createdAt (the queue order) follows the preset order.
+    for (const row of rows) runs.push(await tx.run.create({ data: { ...row, groupId: group.id } }));
+    return { id: group.id, runs };
+  });
+}
+
+// ---- The list query -----------------------------------------------------------------------------
+
+export type SortField = 'CREATED_AT' | 'NAME' | 'STATUS' | 'TEST_ACCURACY' | 'MACRO_F1' | 'VAL_ACCURACY' | 'DURATION';
+
+const SORT_COLUMNS: Record<SortField, { column: string; cast: string }> = {
+  CREATED_AT: { column: '"createdAt"', cast: 'timestamptz' },
+  NAME: { column: '"name"', cast: 'text' },
+  STATUS: { column: '"status"', cast: '"RunStatus"' },
+  TEST_ACCURACY: { column: '"testAccuracy"', cast: 'float8' },
+  MACRO_F1: { column: '"macroF1"', cast: 'float8' },
+  VAL_ACCURACY: { column: '"valAccuracy"', cast: 'float8' },
+  DURATION: { column: '"durationSeconds"', cast: 'float8' },
+};
+
+export interface ListArgs {
+  filter?: {
+    status?: readonly RunStatus[] | null;
+    preset?: string | null;
+    tag?: string | null;
+    owner?: string | null;
+    engine?: string | null;
+    group?: string | null;
+    text?: string | null;
+  } | null;
+  sort?: { field: SortField; direction: 'ASC' | 'DESC' } | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+interface Cursor {
+  v: string | number | null;
+  id: string;
+}
+
+const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+function decodeCursor(s: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Cursor;
+    if (typeof c.id === 'string' && UUID.test(c.id)) return c;
+  } catch {
+    /* fall through */
+  }
+  throw inputError('after: not a cursor returned by this query', [{ field: 'after', message: 'invalid cursor' }]);
+}
+
+export const MAX_PAGE = 200;
+
+/** Filters, sorts (NULLs last either way, ties by id) and pages by keyset, so pages stay stable while runs arrive. */
+/** Every Run column but the bulky JSON ones (config is loaded per run only when a query asks for it). */
+const LIST_COLUMNS = Prisma.raw(
+  ['id', 'name', 'preset', 'engine', 'backend', 'dataset', 'seed', 'status', 'owner', 'tags', 'notes', 'groupId', 'parameters', 'createdAt', 'startedAt', 'finishedAt',
+    'heartbeatAt', 'error', 'codeVersion', 'workerHost', 'workerPid', 'cancelRequested', 'progress', 'modelPath', 'bestEpoch', 'stoppedEarly', 'testAccuracy', 'macroF1',
+    'valAccuracy', 'durationSeconds'].map((c) => `"${c}"`).join(', '),
+);
+
+/** A Run row from the list query: `config` and `summary` are absent until loaded. */
+export type ListedRun = Omit<Run, 'config' | 'summary'> & Partial<Pick<Run, 'config' | 'summary'>>;
+
+/** The scalar columns of an Evaluation row. */
+export interface EvaluationScalarsRow {
+  runId: string;
+  accuracy: number;
+  macroF1: number;
+  crossEntropy: number;
+  trainAccuracy: number | null;
+  trainLoss: number | null;
+  valAccuracy: number | null;
+  valLoss: number | null;
+  count: number;
+}
+
+export async function listRuns(prisma: PrismaClient, args: ListArgs, pool?: pg.Pool, primeEvaluation?: (runId: string, e: EvaluationScalarsRow | null) => void) {
+  const first = args.first ?? 50;
+  if (first < 0 || first > MAX_PAGE) throw inputError(`first: must be between 0 and ${MAX_PAGE}`, [{ field: 'first', message: `must be between 0 and ${MAX_PAGE}` }]);
+  const sort = args.sort ?? { field: 'CREATED_AT' as const, direction: 'DESC' as const };
+  const { column, cast } = SORT_COLUMNS[sort.field];
+  const col = Prisma.raw(column);
+  const dir = Prisma.raw(sort.direction === 'ASC' ? 'ASC' : 'DESC');
+  const op = Prisma.raw(sort.direction === 'ASC' ? '>' : '<');
+  const f = args.filter ?? {};
+  const where: Prisma.Sql[] = [];
+  if (f.status?.length) where.push(Prisma.sql`"status"::text IN (${Prisma.join(f.status)})`);
+  if (f.preset) where.push(Prisma.sql`lower("preset") = lower(${f.preset})`);
+  if (f.tag) where.push(Prisma.sql`${f.tag} = ANY("tags")`);
+  if (f.owner) where.push(Prisma.sql`"owner" = ${f.owner}`);
+  if (f.engine) where.push(Prisma.sql`"engine" = ${f.engine}`);
+  if (f.group) where.push(UUID.test(f.group) ? Prisma.sql`"groupId" = ${f.group}::uuid` : Prisma.sql`false`);
+  if (f.text) {
+    const like = `%${f.text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    where.push(Prisma.sql`("name" ILIKE ${like} OR "notes" ILIKE ${like} OR "preset" ILIKE ${like} OR array_to_string("tags", ' ') ILIKE ${like})`);
+  }
+  const filterSql = where.length ? Prisma.join(where, ' AND ') : Prisma.sql`true`;
+  let pageSql = Prisma.sql`true`;
+  if (args.after) {
+    const c = decodeCursor(args.after);
+    const v = Prisma.sql`${c.v}::${Prisma.raw(cast)}`;
+    pageSql = c.v === null
+      ? Prisma.sql`(${col} IS NULL AND "id" ${op} ${c.id}::uuid)`
+      : Prisma.sql`(${col} ${op} ${v} OR (${col} = ${v} AND "id" ${op} ${c.id}::uuid) OR ${col} IS NULL)`;
+  }
+  const query = <T>(sql: Prisma.Sql): Promise<T[]> =>
+    pool ? pool.query(sql.text, sql.values as unknown[]).then((r) => r.rows as T[]) : prisma.$queryRaw<T[]>(sql);
+  // The page joins each run's evaluation scalars (lists show accuracy and F1), handed to `primeEvaluation`
+  // so the GraphQL layer needs no further round trip; the count runs alongside.
+  const [rows, total] = await Promise.all([
+    query<ListedRun & { sortValue: unknown; ev: EvaluationScalarsRow | null }>(Prisma.sql`
+      SELECT p.*, CASE WHEN e."runId" IS NULL THEN NULL ELSE json_build_object(
+          'runId', e."runId", 'accuracy', e."accuracy", 'macroF1', e."macroF1", 'crossEntropy', e."crossEntropy",
+          'trainAccuracy', e."trainAccuracy", 'trainLoss', e."trainLoss", 'valAccuracy', e."valAccuracy",
+          'valLoss', e."valLoss", 'count', e."count") END AS "ev"
+      FROM (
+        SELECT ${LIST_COLUMNS}, ${col} AS "sortValue" FROM "Run" WHERE ${filterSql} AND ${pageSql}
+        ORDER BY ${col} ${dir} NULLS LAST, "id" ${dir} LIMIT ${first + 1}
+      ) p LEFT JOIN "Evaluation" e ON e."runId" = p."id"
+      ORDER BY p."sortValue" ${dir} NULLS LAST, p."id" ${dir}`),
+    query<{ n: number }>(Prisma.sql`SELECT count(*)::int AS n FROM "Run" WHERE ${filterSql}`),
+  ]);
+  const page = rows.slice(0, first);
+  const edges = page.map(({ sortValue, ev, ...run }) => {
+    primeEvaluation?.(run.id, ev);
+    return {
+      cursor: encodeCursor({ v: sortValue instanceof Date ? sortValue.toISOString() : (sortValue as string | number | null), id: run.id }),
+      node: run as ListedRun,
+    };
+  });
+  return {
+    edges,
+    pageInfo: { hasNextPage: rows.length > first, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
+    totalCount: total[0]?.n ?? 0,
+  };
+}
