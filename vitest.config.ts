@@ -6,6 +6,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Builds the Next.js pages once (only when their sources changed) before any browser test runs.
+    globalSetup: ['test/e2e/globalSetup.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
