@@ -2131,10 +2131,10 @@ export type $RunPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
     name: string
     preset: string | null
     engine: string
-    backend: string | null
     /**
-     * The backend asked for in the config ('auto' until a worker resolves it into `backend`).
+     * The backend the worker actually trained on (tensorflow / wasm / cpu); the config keeps the one asked for.
      */
+    backend: string | null
     dataset: string
     seed: number
     status: $Enums.RunStatus
