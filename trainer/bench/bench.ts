@@ -3,6 +3,7 @@
  *  1. training throughput (samples/s, batch 512) of 784-128-64-47 and 784-400-240-120-47 with Adam,
  *     on the active backend (override with BACKEND=cpu|wasm|tensorflow);
  *  2. the cost of a transposed matrix product with and without our wasm kernel override;
+ *  2b. the layers engine's time per step next to the scratch engine's (goal: within 1.5×), plus M3a/M3b;
  *  3. with EMNIST_DIR set: load time and one real epoch of M1g over the stratified training split,
  *     extrapolated to the study's 566,667-image training split, and the process memory while doing it;
  *  4. memory at full scale: a synthetic pool of all 814,255 ByMerge images (uint8), split and streamed
@@ -21,6 +22,7 @@ import { trainModel } from '../train/loop';
 import { BatchStream } from '../data/batches';
 import { measureThroughput, type ThroughputFigure } from './throughput';
 import { benchTransposedMatMul } from './matmul';
+import { benchLayersEngine, formatLayersBench, STUDY_LAYERS_EXTRAS } from './layers';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
@@ -47,6 +49,9 @@ async function main(): Promise<void> {
     console.log(table([['kernel', 'ms', 'GFLOP/s'], ['stock BatchMatMul with transposeA', m.stockMs.toFixed(1), m.stockGflops.toFixed(1)], ['our override (explicit transpose)', m.overrideMs.toFixed(1), m.overrideGflops.toFixed(1)]]));
     console.log(`speed-up: ${(m.stockMs / m.overrideMs).toFixed(1)}×`);
   }
+
+  console.log('\n2b. layers engine (tf.layers + autograd) next to the scratch engine, same network and backend');
+  console.log(formatLayersBench(await benchLayersEngine({ backend, hidden: [400, 240, 120], extras: STUDY_LAYERS_EXTRAS })));
 
   const dir = process.env.EMNIST_DIR;
   if (dir) await realEpoch(dir, backend);

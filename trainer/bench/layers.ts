@@ -162,16 +162,19 @@ export function formatLayersBench(r: LayersBenchResult): string {
   ].join('\n');
 }
 
+/** The framework presets' networks, timed beside the agreement pair. */
+export const STUDY_LAYERS_EXTRAS: NonNullable<LayersBenchOptions['extras']> = [
+  { label: 'M3a', overrides: { hidden: [256, 128, 64, 64], activation: 'gelu', dropout: 0.2, weightDecay: 0.01, weightDecayMode: 'decoupled' } },
+  { label: 'M3b', overrides: { hidden: [400, 400], activation: 'silu', batchNorm: true, dropout: 0.3, weightDecay: 0.01, weightDecayMode: 'decoupled' } },
+];
+
 // Standalone: `npx tsx trainer/bench/layers.ts [--backend wasm]`.
 if (import.meta.url === `file://${process.argv[1]}`) {
   const i = process.argv.indexOf('--backend');
   const backend = (i > 0 ? process.argv[i + 1] : 'wasm') as BackendChoice;
   benchLayersEngine({
     backend,
-    extras: [
-      { label: 'M3a', overrides: { hidden: [256, 128, 64, 64], activation: 'gelu', dropout: 0.2, weightDecay: 0.01, weightDecayMode: 'decoupled' } },
-      { label: 'M3b', overrides: { hidden: [400, 400], activation: 'silu', batchNorm: true, dropout: 0.3, weightDecay: 0.01, weightDecayMode: 'decoupled' } },
-    ],
+    extras: STUDY_LAYERS_EXTRAS,
   })
     .then((r) => process.stdout.write(formatLayersBench(r) + '\n'))
     .catch((err) => {
