@@ -37,9 +37,9 @@ async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 6);
   console.log(`backend: ${backend}   node ${process.version}   ${new Date().toISOString()}`);
 
-  console.log('\n1. training throughput, batch 512, Adam (synthetic batches)');
+  console.log('\n1. training throughput, batch 512, Adam (synthetic uint8 data through the prefetching batch stream)');
   const adam = withOverrides(DEFAULT_CONFIG, { optimizer: 'adam', backend });
-  const figures: ThroughputFigure[] = [measureThroughput(adam, [128, 64], { seconds }), measureThroughput(adam, [400, 240, 120], { seconds })];
+  const figures: ThroughputFigure[] = [await measureThroughput(adam, [128, 64], { seconds }), await measureThroughput(adam, [400, 240, 120], { seconds })];
   const goals: Record<string, number> = { '784-128-64-47': 25_000, '784-400-240-120-47': 7_000 };
   console.log(table([['network', 'engine', 'samples/s', 'ms/step', 'goal (wasm)'], ...figures.map((f) => [f.network, f.engine, fmt(f.samplesPerSecond), f.msPerStep.toFixed(1), fmt(goals[f.network])])]));
 

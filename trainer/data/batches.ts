@@ -10,6 +10,8 @@ import { deriveSeed, mulberry32, shuffleInPlace, type Rng } from '../util/rng';
 export interface Batch {
   /** [size, rows·cols] pixels in [0,1]. The caller disposes it. */
   x: tf.Tensor2D;
+  /** The same pixels as [rows·cols, size], when the stream was asked for them (scratch engine's dW₀ = xᵀ·dz). */
+  xT?: tf.Tensor2D;
   /** [size] class indices. */
   labels: Int32Array;
   size: number;

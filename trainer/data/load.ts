@@ -107,8 +107,9 @@ function pool(name: string, parts: Part[], classNames: string[] | null, transpos
   }
   const count = parts.reduce((s, p) => s + p.labels.length, 0);
   const size = rows * cols;
-  const images = new Uint8Array(count * size);
-  const labels = new Uint8Array(count);
+  // Shared memory, so the batch-preparation thread reads the pool without a copy.
+  const images = new Uint8Array(new SharedArrayBuffer(count * size));
+  const labels = new Uint8Array(new SharedArrayBuffer(count));
   const sources: DataSource[] = [];
   let offset = 0;
   for (const p of parts) {

@@ -22,8 +22,10 @@ export interface WeightSnapshot {
 export interface TrainableModel {
   readonly engine: 'scratch' | 'layers';
   readonly parameterCount: number;
+  /** True when trainStep can use the batch pre-transposed ([features, n]); the data pipeline then supplies it. */
+  readonly usesTransposedInput?: boolean;
   /** One optimisation step on a batch ([n, features] in [0,1], labels [n]) at learning rate `lr`. */
-  trainStep(x: tf.Tensor2D, labels: Int32Array, lr: number): StepResult;
+  trainStep(x: tf.Tensor2D, labels: Int32Array, lr: number, xT?: tf.Tensor2D): StepResult;
   /** Logits [n, classes] in inference mode (no dropout, BatchNorm running statistics). */
   logits(x: tf.Tensor2D): tf.Tensor2D;
   snapshot(): WeightSnapshot;

@@ -44,6 +44,8 @@ export function makeOptimizer(config: RunConfig): Optimizer {
 
 export class ScratchMlp implements TrainableModel {
   readonly engine = 'scratch' as const;
+  /** dW₀ = xᵀ·dz: given xᵀ prepared off the training thread, the step skips a 512×784 transpose. */
+  readonly usesTransposedInput = true;
   /** [W0, b0, W1, b1, …] */
   readonly variables: tf.Variable[];
   readonly parameterCount: number;
@@ -92,7 +94,7 @@ export class ScratchMlp implements TrainableModel {
   }
 
   /** Loss and hand-derived gradients of the objective for one batch (tensors owned by the caller). */
-  gradients(x: tf.Tensor2D, targets: tf.Tensor2D): Gradients {
+  gradients(x: tf.Tensor2D, targets: tf.Tensor2D, xT?: tf.Tensor2D): Gradients {
     return tf.tidy(() => {
       const { inputs, preActivations } = this.forward(x);
       const logits = preActivations[this.layerCount - 1];
@@ -101,7 +103,7 @@ export class ScratchMlp implements TrainableModel {
       let dz = softmaxCrossEntropyGrad(logits, targets); // [n, classes]
       for (let l = this.layerCount - 1; l >= 0; l--) {
         const W = this.variables[2 * l];
-        let dW = tf.matMul(inputs[l], dz, true, false); // aᵀ·dz: [d_l, d_{l+1}]
+        let dW = l === 0 && xT ? tf.matMul(xT, dz) : tf.matMul(inputs[l], dz, true, false); // aᵀ·dz: [d_l, d_{l+1}]
         if (this.l2 > 0) dW = tf.add(dW, tf.mul(W, this.l2)); // ∂(λ/2‖W‖²)/∂W = λW
         grads[2 * l] = dW;
         grads[2 * l + 1] = tf.sum(dz, 0); // [d_{l+1}]
@@ -130,10 +132,10 @@ export class ScratchMlp implements TrainableModel {
     });
   }
 
-  trainStep(x: tf.Tensor2D, labels: Int32Array, lr: number): StepResult {
+  trainStep(x: tf.Tensor2D, labels: Int32Array, lr: number, xT?: tf.Tensor2D): StepResult {
     const labelTensor = tf.tensor1d(labels, 'int32');
     const targets = oneHot(labelTensor, this.sizes[this.sizes.length - 1]);
-    const { loss, grads, logits } = this.gradients(x, targets);
+    const { loss, grads, logits } = this.gradients(x, targets, xT);
     const correct = countCorrect(logits, labelTensor);
     this.optimizer.apply(this.variables, grads, lr);
     const result = { loss: loss.dataSync()[0], correct: correct.dataSync()[0] };

@@ -7,7 +7,7 @@
 import type { RunConfig } from '../config/schema';
 import type { Dataset } from '../data/dataset';
 import type { Split } from '../data/split';
-import { BatchStream } from '../data/batches';
+import { PrefetchingBatchStream } from '../data/prefetchStream';
 import type { TrainableModel, WeightSnapshot } from '../engine/model';
 import { learningRateAt } from '../engine/schedules';
 import { EarlyStopping } from '../engine/earlyStopping';
@@ -42,7 +42,15 @@ export interface TrainOutcome {
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export async function trainModel(model: TrainableModel, ds: Dataset, split: Split, config: RunConfig, callbacks: TrainCallbacks = {}): Promise<TrainOutcome> {
-  const stream = new BatchStream(ds, split.train, config.batchSize, { shuffleSeed: config.seed });
+  const stream = new PrefetchingBatchStream(ds, split.train, config.batchSize, { shuffleSeed: config.seed, withTransposed: model.usesTransposedInput });
+  try {
+    return await trainEpochs(model, ds, split, config, callbacks, stream);
+  } finally {
+    await stream.close();
+  }
+}
+
+async function trainEpochs(model: TrainableModel, ds: Dataset, split: Split, config: RunConfig, callbacks: TrainCallbacks, stream: PrefetchingBatchStream): Promise<TrainOutcome> {
   const stopper = config.earlyStopping ? new EarlyStopping(config.earlyStopping.patience, config.earlyStopping.minDelta) : null;
   const history: EpochMetrics[] = [];
   let best: WeightSnapshot | null = null;
@@ -57,9 +65,10 @@ export async function trainModel(model: TrainableModel, ds: Dataset, split: Spli
     let correct = 0;
     let seen = 0;
     let batch = 0;
-    for (const { x, labels, size } of stream.epoch()) {
-      const step = model.trainStep(x, labels, lr);
+    for await (const { x, xT, labels, size } of stream.epoch()) {
+      const step = model.trainStep(x, labels, lr, xT);
       x.dispose();
+      xT?.dispose();
       lossSum += step.loss * size;
       correct += step.correct;
       seen += size;
