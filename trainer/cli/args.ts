@@ -3,6 +3,7 @@
  * pairs), and config overrides from flags. Errors are printed as one clear line and exit code 2.
  */
 import path from 'node:path';
+import { DEFAULT_CONFIG } from '../config/schema';
 import { loadDataset, type DatasetSpec, type Role } from '../data/load';
 import type { Dataset } from '../data/dataset';
 
@@ -39,4 +40,40 @@ export async function loadDatasetOrExit(spec: DatasetSpec): Promise<Dataset> {
   } catch (err) {
     fail((err as Error).message);
   }
+}
+
+export type FlagValues = Record<string, string | string[] | boolean | undefined>;
+
+/** A --set value: JSON where it parses (numbers, arrays, objects, quoted strings), else the raw text. */
+function parseValue(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/**
+ * Config overrides from the common flags (--epochs, --seed, --lr, --batch-size, --hidden, --engine,
+ * --backend, --split) and from each --set field=value. Fields in `locked` cannot be set by this command.
+ */
+export function overridesFromFlags(values: FlagValues, locked: string[] = []): Record<string, unknown> {
+  const overrides: Record<string, unknown> = {};
+  for (const [flag, field] of [['epochs', 'epochs'], ['seed', 'seed'], ['lr', 'lr'], ['batch-size', 'batchSize']] as const) {
+    if (values[flag] !== undefined) overrides[field] = Number(values[flag]);
+  }
+  if (values.hidden !== undefined) overrides.hidden = String(values.hidden).split(',').filter(Boolean).map(Number);
+  if (values.engine !== undefined) overrides.engine = values.engine;
+  if (values.backend !== undefined) overrides.backend = values.backend;
+  if (values.split === 'official') overrides.split = { mode: 'official', valFraction: 0.1 };
+  else if (values.split !== undefined && values.split !== 'stratified') fail(`--split must be stratified or official, not "${values.split}"`);
+  const settable = Object.keys(DEFAULT_CONFIG).filter((f) => !locked.includes(f));
+  for (const assignment of (values.set as string[] | undefined) ?? []) {
+    const eq = assignment.indexOf('=');
+    if (eq <= 0) fail(`--set needs field=value, got "${assignment}"`);
+    const field = assignment.slice(0, eq);
+    if (!settable.includes(field)) fail(`--set ${field}: ${field in DEFAULT_CONFIG ? 'not a field this command can set' : 'unknown config field'}; settable fields: ${settable.join(', ')}`);
+    overrides[field] = parseValue(assignment.slice(eq + 1));
+  }
+  return overrides;
 }

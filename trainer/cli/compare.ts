@@ -9,11 +9,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, DEFAULT_CONFIG, withOverrides, type RunConfig } from '../config/schema';
+import { ConfigError, withOverrides, type RunConfig } from '../config/schema';
 import { findPreset, PRESETS } from '../config/presets';
 import { runExperiment } from '../run';
 import type { RunResult } from '../result';
-import { datasetSpecFromArgs, fail, loadDatasetOrExit } from './args';
+import { datasetSpecFromArgs, fail, loadDatasetOrExit, overridesFromFlags, type FlagValues } from './args';
 import { TrainingProgress } from './progress';
 
 const HELP = `Usage: npm run compare -- [options]
@@ -26,31 +26,11 @@ const HELP = `Usage: npm run compare -- [options]
 
 const GOAL_POINTS = 0.5;
 
-function parseValue(raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return raw;
-  }
-}
-
-function buildConfig(values: Record<string, string | string[] | boolean | undefined>): { config: RunConfig; preset: string } {
+function buildConfig(values: FlagValues): { config: RunConfig; preset: string } {
   const preset = findPreset((values.preset as string) ?? 'M1g');
-  const overrides: Record<string, unknown> = { engine: 'scratch' };
-  for (const [flag, field] of [['epochs', 'epochs'], ['seed', 'seed'], ['lr', 'lr'], ['batch-size', 'batchSize']] as const) {
-    if (values[flag] !== undefined) overrides[field] = Number(values[flag]);
-  }
-  if (values.hidden !== undefined) overrides.hidden = String(values.hidden).split(',').filter(Boolean).map(Number);
-  if (values.backend !== undefined) overrides.backend = values.backend;
-  for (const assignment of (values.set as string[] | undefined) ?? []) {
-    const eq = assignment.indexOf('=');
-    if (eq <= 0) fail(`--set needs field=value, got "${assignment}"`);
-    const field = assignment.slice(0, eq);
-    if (!(field in DEFAULT_CONFIG) || field === 'engine') fail(`--set ${field}: not a config field compare can set; known fields: ${Object.keys(DEFAULT_CONFIG).filter((f) => f !== 'engine').join(', ')}`);
-    overrides[field] = parseValue(assignment.slice(eq + 1));
-  }
+  // Validated as a scratch config: whatever the scratch engine refuses cannot be compared.
+  const overrides = { ...overridesFromFlags(values, ['engine']), engine: 'scratch' };
   try {
-    // Validated as a scratch config: whatever the scratch engine refuses cannot be compared.
     return { config: withOverrides(preset.config, overrides), preset: preset.name };
   } catch (err) {
     if (err instanceof ConfigError) fail(`${preset.name} cannot run on both engines: ${err.message}`);

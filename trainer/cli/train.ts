@@ -8,11 +8,11 @@
 import { writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, withOverrides, DEFAULT_CONFIG, type RunConfig } from '../config/schema';
+import { ConfigError, withOverrides, type RunConfig } from '../config/schema';
 import { findPreset, PRESETS } from '../config/presets';
 import { runExperiment } from '../run';
 import type { RunResult } from '../result';
-import { datasetSpecFromArgs, fail, loadDatasetOrExit } from './args';
+import { datasetSpecFromArgs, fail, loadDatasetOrExit, overridesFromFlags, type FlagValues } from './args';
 import { TrainingProgress } from './progress';
 import { topConfusions } from '../eval/metrics';
 
@@ -29,36 +29,9 @@ const HELP = `Usage: npm run train -- [options]
   --save-model DIR     save the trained model (for npm run evaluate)
   --list               list the presets and exit`;
 
-function parseValue(raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return raw;
-  }
-}
-
-function buildConfig(values: Record<string, string | string[] | boolean | undefined>): { config: RunConfig; preset: string } {
+function buildConfig(values: FlagValues): { config: RunConfig; preset: string } {
   const preset = findPreset((values.preset as string) ?? 'M0');
-  const overrides: Record<string, unknown> = {};
-  const num = (flag: string, field: string) => {
-    if (values[flag] !== undefined) overrides[field] = Number(values[flag]);
-  };
-  num('epochs', 'epochs');
-  num('seed', 'seed');
-  num('lr', 'lr');
-  num('batch-size', 'batchSize');
-  if (values.hidden !== undefined) overrides.hidden = String(values.hidden).split(',').filter(Boolean).map(Number);
-  if (values.engine !== undefined) overrides.engine = values.engine;
-  if (values.backend !== undefined) overrides.backend = values.backend;
-  if (values.split === 'official') overrides.split = { mode: 'official', valFraction: 0.1 };
-  else if (values.split !== undefined && values.split !== 'stratified') fail(`--split must be stratified or official, not "${values.split}"`);
-  for (const assignment of (values.set as string[] | undefined) ?? []) {
-    const eq = assignment.indexOf('=');
-    if (eq <= 0) fail(`--set needs field=value, got "${assignment}"`);
-    const field = assignment.slice(0, eq);
-    if (!(field in DEFAULT_CONFIG)) fail(`--set ${field}: unknown config field; known fields: ${Object.keys(DEFAULT_CONFIG).join(', ')}`);
-    overrides[field] = parseValue(assignment.slice(eq + 1));
-  }
+  const overrides = overridesFromFlags(values);
   try {
     return { config: withOverrides(preset.config, overrides), preset: preset.name };
   } catch (err) {
