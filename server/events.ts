@@ -5,6 +5,7 @@
  */
 import pg from 'pg';
 import type { RunStatus } from './db/client';
+import type { EpochMetrics } from '../trainer/result';
 
 export interface RunEvent {
   type: 'run';
@@ -18,17 +19,8 @@ export interface RunEvent {
 export interface EpochEvent {
   type: 'epoch';
   runId: string;
-  epoch: {
-    runId: string;
-    epoch: number;
-    lr: number;
-    trainLoss: number;
-    trainAccuracy: number;
-    valLoss: number;
-    valAccuracy: number;
-    seconds: number;
-    samplesPerSecond: number;
-  };
+  /** The Epoch row as the trigger serialised it: the trainer's per-epoch metrics plus the run id. */
+  epoch: EpochMetrics & { runId: string };
   at: number;
 }
 
