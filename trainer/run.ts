@@ -5,7 +5,6 @@
  * model, and return the RunResult.
  */
 import type { RunConfig } from './config/schema';
-import { countParameters } from './config/presets';
 import type { Dataset } from './data/dataset';
 import { splitDataset } from './data/split';
 import { activeBackend, initBackend } from './engine/backend';
@@ -87,7 +86,7 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
         splitSizes: { train: split.train.length, val: split.val.length, test: split.test.length },
         sources: ds.sources.map((s) => `${s.file} (${s.role}, ${s.count})`),
       },
-      parameters: model.parameterCount ?? countParameters(inputSize, config.hidden, classes, config.batchNorm),
+      parameters: model.parameterCount,
       history: outcome.history,
       bestEpoch: outcome.bestEpoch,
       stoppedEarly: outcome.stoppedEarly,

@@ -3,23 +3,14 @@
  * Fractions in [0,1], losses in nats, times as ISO strings, as the schema says.
  */
 import type { RunConfig } from '../../trainer/config/schema';
+import type { ClassScore, EpochMetrics } from '../../trainer/result';
 
 export type RunStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 export const RUN_STATUSES: RunStatus[] = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
 
-export interface Epoch {
-  runId?: string;
-  epoch: number;
-  lr: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  valLoss: number;
-  valAccuracy: number;
-  seconds: number;
-  samplesPerSecond: number;
-}
-
-export interface ClassScore { classIndex: number; name: string; precision: number; recall: number; f1: number; support: number }
+/** An epoch as the API returns it: the trainer's per-epoch metrics, with the run id where asked for. */
+export type Epoch = EpochMetrics & { runId?: string };
+export type { ClassScore };
 
 export interface Evaluation {
   accuracy: number;

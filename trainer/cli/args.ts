@@ -42,6 +42,15 @@ export async function loadDatasetOrExit(spec: DatasetSpec): Promise<Dataset> {
   }
 }
 
+/** parseArgs options every training command shares: where the data is and the common config flags. */
+export const TRAINING_FLAG_OPTIONS = {
+  preset: { type: 'string' }, data: { type: 'string' }, fixture: { type: 'string' },
+  images: { type: 'string', multiple: true }, labels: { type: 'string', multiple: true }, mapping: { type: 'string' },
+  epochs: { type: 'string' }, seed: { type: 'string' }, lr: { type: 'string' }, 'batch-size': { type: 'string' },
+  hidden: { type: 'string' }, backend: { type: 'string' }, set: { type: 'string', multiple: true },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export type FlagValues = Record<string, string | string[] | boolean | undefined>;
 
 /** A --set value: JSON where it parses (numbers, arrays, objects, quoted strings), else the raw text. */

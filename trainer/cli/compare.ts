@@ -13,7 +13,7 @@ import { ConfigError, withOverrides, type RunConfig } from '../config/schema';
 import { findPreset, PRESETS } from '../config/presets';
 import { runExperiment } from '../run';
 import type { RunResult } from '../result';
-import { datasetSpecFromArgs, fail, loadDatasetOrExit, overridesFromFlags, type FlagValues } from './args';
+import { datasetSpecFromArgs, fail, loadDatasetOrExit, overridesFromFlags, TRAINING_FLAG_OPTIONS, type FlagValues } from './args';
 import { TrainingProgress } from './progress';
 
 const HELP = `Usage: npm run compare -- [options]
@@ -77,13 +77,7 @@ export function comparisonTable(s: RunResult, l: RunResult, preset: string): str
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: {
-      preset: { type: 'string' }, data: { type: 'string' }, fixture: { type: 'string' },
-      images: { type: 'string', multiple: true }, labels: { type: 'string', multiple: true }, mapping: { type: 'string' },
-      epochs: { type: 'string' }, seed: { type: 'string' }, lr: { type: 'string' }, 'batch-size': { type: 'string' },
-      hidden: { type: 'string' }, backend: { type: 'string' }, set: { type: 'string', multiple: true },
-      out: { type: 'string' }, 'save-models': { type: 'string' }, help: { type: 'boolean', short: 'h' },
-    },
+    options: { ...TRAINING_FLAG_OPTIONS, out: { type: 'string' }, 'save-models': { type: 'string' } },
     strict: true,
   });
   if (values.help) return void process.stdout.write(HELP + '\n');

@@ -12,7 +12,7 @@ import { ConfigError, withOverrides, type RunConfig } from '../config/schema';
 import { findPreset, PRESETS } from '../config/presets';
 import { runExperiment } from '../run';
 import type { RunResult } from '../result';
-import { datasetSpecFromArgs, fail, loadDatasetOrExit, overridesFromFlags, type FlagValues } from './args';
+import { datasetSpecFromArgs, fail, loadDatasetOrExit, overridesFromFlags, TRAINING_FLAG_OPTIONS, type FlagValues } from './args';
 import { TrainingProgress } from './progress';
 import { topConfusions } from '../eval/metrics';
 
@@ -66,12 +66,9 @@ function printSummary(r: RunResult): void {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      preset: { type: 'string' }, data: { type: 'string' }, fixture: { type: 'string' },
-      images: { type: 'string', multiple: true }, labels: { type: 'string', multiple: true }, mapping: { type: 'string' },
-      epochs: { type: 'string' }, seed: { type: 'string' }, lr: { type: 'string' }, 'batch-size': { type: 'string' },
-      hidden: { type: 'string' }, engine: { type: 'string' }, backend: { type: 'string' }, split: { type: 'string' },
-      set: { type: 'string', multiple: true }, out: { type: 'string' }, 'save-model': { type: 'string' },
-      list: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      ...TRAINING_FLAG_OPTIONS,
+      engine: { type: 'string' }, split: { type: 'string' },
+      out: { type: 'string' }, 'save-model': { type: 'string' }, list: { type: 'boolean' },
     },
     strict: true,
   });

@@ -60,10 +60,15 @@ export function evaluate(model: TrainableModel, ds: Dataset, indices: ArrayLike<
   return metricsFrom(predict(model, ds, indices, batchSize), ds.classNames);
 }
 
+/** Fraction of predictions that match the truth (0 for no examples). */
+export function predictionAccuracy(p: Predictions): number {
+  let correct = 0;
+  for (let i = 0; i < p.truth.length; i++) if (p.truth[i] === p.predicted[i]) correct++;
+  return p.truth.length ? correct / p.truth.length : 0;
+}
+
 /** Accuracy and mean cross-entropy only (validation each epoch). */
 export function quickEvaluate(model: TrainableModel, ds: Dataset, indices: ArrayLike<number>, batchSize?: number): { accuracy: number; crossEntropy: number } {
   const p = predict(model, ds, indices, batchSize);
-  let correct = 0;
-  for (let i = 0; i < p.truth.length; i++) if (p.truth[i] === p.predicted[i]) correct++;
-  return { accuracy: p.truth.length ? correct / p.truth.length : 0, crossEntropy: p.truth.length ? p.crossEntropySum / p.truth.length : 0 };
+  return { accuracy: predictionAccuracy(p), crossEntropy: p.truth.length ? p.crossEntropySum / p.truth.length : 0 };
 }

@@ -8,7 +8,7 @@ import type { Dataset } from '../data/dataset';
 import type { TrainableModel } from '../engine/model';
 import type { RobustnessPoint } from '../result';
 import { deriveSeed, fillNormal, mulberry32 } from '../util/rng';
-import { predict } from './evaluate';
+import { predict, predictionAccuracy } from './evaluate';
 
 export function addGaussianNoise(pixels: Float32Array, sigma: number, seed: number, clip: boolean): void {
   if (sigma === 0) return;
@@ -30,8 +30,6 @@ export function robustnessCurve(
     const p = predict(model, ds, indices, options.batchSize, (pixels, batch) =>
       addGaussianNoise(pixels, sigma, deriveSeed(options.seed, `noise-${batch}`), options.clip),
     );
-    let correct = 0;
-    for (let k = 0; k < p.truth.length; k++) if (p.truth[k] === p.predicted[k]) correct++;
-    return { sigma, accuracy: p.truth.length ? correct / p.truth.length : 0 };
+    return { sigma, accuracy: predictionAccuracy(p) };
   });
 }
