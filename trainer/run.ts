@@ -2,7 +2,8 @@
  * One experiment end to end, the library entry point used by the CLI and by the run-service worker:
  * split the pooled data, build the engine's model, train (with callbacks for progress, epochs and
  * cancel), then measure the kept weights on train/val/test, the robustness curve, optionally save the
- * model, and return the RunResult.
+ * model, and return the RunResult. Given a checkpoint (callbacks.onCheckpoint of an earlier, interrupted
+ * attempt) it continues from there instead of from epoch 1.
  */
 import type { RunConfig } from './config/schema';
 import type { Dataset } from './data/dataset';
@@ -14,6 +15,7 @@ import { robustnessCurve } from './eval/robustness';
 import { saveModel } from './model/savedModel';
 import type { RunResult } from './result';
 import { trainModel, type TrainCallbacks } from './train/loop';
+import { checkpointFingerprint, type TrainingCheckpoint } from './train/checkpoint';
 import { codeVersion } from './version';
 import { deriveSeed } from './util/rng';
 
@@ -28,6 +30,8 @@ export interface RunOptions {
   preset?: string | null;
   saveModelDir?: string;
   callbacks?: RunCallbacks;
+  /** Continue an interrupted run from its last checkpoint (refused if it belongs to another run). */
+  resumeFrom?: TrainingCheckpoint | null;
 }
 
 export async function runExperiment(config: RunConfig, options: RunOptions): Promise<RunResult> {
@@ -45,17 +49,24 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
   const model = createModel(config, inputSize, classes);
   try {
     callbacks.onPhase?.('training');
-    const outcome = await trainModel(model, ds, split, config, callbacks);
+    const outcome = await trainModel(model, ds, split, config, callbacks, { fingerprint: checkpointFingerprint(config, ds, split), resumeFrom: options.resumeFrom });
     const tEval = performance.now();
     let test: RunResult['test'] = null;
     let train: RunResult['train'] = null;
     let validation: RunResult['validation'] = null;
     let points: RunResult['robustness']['points'] = [];
-    if (!outcome.cancelled) {
+    // Evaluation on EMNIST takes tens of seconds; a stop asked for meanwhile is honoured between phases.
+    const stopRequested = () => {
+      if (!outcome.cancelled && callbacks.shouldStop?.()) outcome.cancelled = true;
+      return outcome.cancelled;
+    };
+    if (!stopRequested()) {
       callbacks.onPhase?.('evaluating');
       train = quickEvaluate(model, ds, split.train);
       validation = quickEvaluate(model, ds, split.val);
       test = evaluate(model, ds, split.test);
+    }
+    if (!stopRequested()) {
       callbacks.onPhase?.('robustness');
       points = robustnessCurve(model, ds, split.test, { sigmas: config.robustness.sigmas, clip: config.robustness.clip, seed: deriveSeed(config.seed, 'robustness') });
     }
@@ -96,7 +107,8 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
       test,
       robustness: { clip: config.robustness.clip, points },
       timings: {
-        totalSeconds: (performance.now() - t0) / 1000,
+        // A resumed run also counts the epochs trained before the interruption.
+        totalSeconds: (performance.now() - t0) / 1000 + (options.resumeFrom?.history.reduce((sum, h) => sum + h.seconds, 0) ?? 0),
         trainSeconds: outcome.trainSeconds,
         evalSeconds,
         meanEpochSeconds: outcome.history.length ? outcome.history.reduce((s, h) => s + h.seconds, 0) / outcome.history.length : 0,

@@ -61,6 +61,11 @@ export class BatchStream {
     return Math.ceil(this.order.length / this.batchSize);
   }
 
+  /** Advances the seeded order past `epochs` passes without making their batches (resuming a run). */
+  skipEpochs(epochs: number): void {
+    if (this.rng) for (let e = 0; e < epochs; e++) shuffleInPlace(this.order, this.rng);
+  }
+
   /** One pass; reshuffles first when the stream was made with a seed. The last batch may be short. */
   *epoch(): Generator<Batch> {
     if (this.rng) shuffleInPlace(this.order, this.rng);

@@ -77,6 +77,15 @@ export class PrefetchingBatchStream {
     return new Promise((resolve) => (this.waiting = resolve));
   }
 
+  /**
+   * Advances the seeded order past `epochs` passes without making their batches, so a run resumed
+   * from a checkpoint sees the batches an uninterrupted run would (a shuffle of 566k indices: ~10 ms).
+   */
+  skipEpochs(epochs: number): void {
+    if (this.fallback) return this.fallback.skipEpochs(epochs);
+    for (let e = 0; e < epochs; e++) shuffleInPlace(this.order, this.rng);
+  }
+
   /** One reshuffled pass; the last batch may be short. The caller disposes each batch's tensors. */
   async *epoch(): AsyncGenerator<Batch> {
     if (this.fallback) {

@@ -3,6 +3,13 @@
  * than minDelta; after `patience` epochs without improvement training stops, and the caller restores
  * the weights of the best epoch.
  */
+export interface EarlyStoppingState {
+  /** null until an epoch has been seen (JSON cannot hold Infinity). */
+  bestLoss: number | null;
+  bestEpoch: number;
+  sinceBest: number;
+}
+
 export class EarlyStopping {
   bestLoss = Infinity;
   bestEpoch = 0;
@@ -12,6 +19,16 @@ export class EarlyStopping {
     readonly patience: number,
     readonly minDelta = 0,
   ) {}
+
+  state(): EarlyStoppingState {
+    return { bestLoss: Number.isFinite(this.bestLoss) ? this.bestLoss : null, bestEpoch: this.bestEpoch, sinceBest: this.sinceBest };
+  }
+
+  restoreState(state: EarlyStoppingState): void {
+    this.bestLoss = state.bestLoss ?? Infinity;
+    this.bestEpoch = state.bestEpoch;
+    this.sinceBest = state.sinceBest;
+  }
 
   /** Records an epoch's validation loss; says whether it is the new best and whether to stop now. */
   update(epoch: number, valLoss: number): { improved: boolean; stop: boolean } {

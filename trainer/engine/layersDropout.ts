@@ -1,7 +1,7 @@
 /**
  * Inverted dropout as a tf.layers layer whose masks come from the run's seed.
  * Why not tf.layers.dropout: without a seed it draws from Math.random (runs are not reproducible), and
- * with one it redraws the *same* mask on every call. Here call k of layer `seed` uses the derived seed
+ * with one it redraws the *same* mask on every call. Here draw k of layer `seed` uses the derived seed
  * (seed, k), so every step gets a fresh mask and a run repeats exactly. In training each unit is zeroed
  * with probability `rate` and survivors are scaled by 1/(1 − rate); in inference it is the identity.
  */
@@ -10,7 +10,8 @@ import { deriveSeed } from '../util/rng';
 
 export class SeededDropout extends tf.layers.Layer {
   static className = 'SeededDropout';
-  private calls = 0;
+  /** Masks drawn so far; a checkpoint saves it so a resumed run draws the masks it would have. */
+  draws = 0;
 
   constructor(
     readonly rate: number,
@@ -27,7 +28,7 @@ export class SeededDropout extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     if (!kwargs.training || this.rate === 0) return x;
-    const stepSeed = deriveSeed(this.seed, `dropout-${this.calls++}`);
+    const stepSeed = deriveSeed(this.seed, `dropout-${this.draws++}`);
     return tf.dropout(x, this.rate, undefined, stepSeed); // [n, units]: x·mask/(1 − rate)
   }
 

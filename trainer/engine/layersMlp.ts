@@ -28,7 +28,7 @@ import type { RunConfig } from '../config/schema';
 import { deriveSeed } from '../util/rng';
 import { activationLayer, TFJS_ACTIVATION, type ActivationName } from './layersActivations';
 import { SeededDropout } from './layersDropout';
-import type { StepResult, TrainableModel, WeightSnapshot } from './model';
+import type { StepResult, TrainableModel, TrainingState, WeightSnapshot } from './model';
 import { Adam, Sgd, type Optimizer } from './optimizers';
 import { heInitialWeights } from './scratchMlp';
 
@@ -251,6 +251,21 @@ export class LayersMlp implements TrainableModel {
         n.variable.assign(tf.tensor(snapshot.values[i], shape));
       }
     });
+  }
+
+  trainingState(): TrainingState {
+    return { optimizer: this.optimizer.state(), dropoutDraws: this.dropouts().map((d) => d.draws) };
+  }
+
+  restoreTrainingState(state: TrainingState): void {
+    const dropouts = this.dropouts();
+    if (state.dropoutDraws.length !== dropouts.length) throw new Error(`the training state has ${state.dropoutDraws.length} dropout layer(s); this model has ${dropouts.length}`);
+    this.optimizer.loadState(state.optimizer, this.trainables);
+    dropouts.forEach((d, i) => (d.draws = state.dropoutDraws[i]));
+  }
+
+  private dropouts(): SeededDropout[] {
+    return this.model.layers.filter((l): l is SeededDropout => l instanceof SeededDropout);
   }
 
   dispose(): void {

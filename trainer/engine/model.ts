@@ -4,6 +4,7 @@
  * robustness and saving are shared and the two engines can be compared step for step.
  */
 import type * as tf from '@tensorflow/tfjs';
+import type { OptimizerState } from './optimizers';
 
 export interface StepResult {
   /** Mean cross-entropy of the batch before the update (the data term, without any penalty). */
@@ -19,6 +20,16 @@ export interface WeightSnapshot {
   values: Float32Array[];
 }
 
+/**
+ * What training has accumulated besides the weights: with snapshot(), all a checkpoint needs for the
+ * next step to be exactly the one an uninterrupted run would take.
+ */
+export interface TrainingState {
+  optimizer: OptimizerState;
+  /** Masks drawn so far by each seeded dropout layer, in layer order (empty without dropout). */
+  dropoutDraws: number[];
+}
+
 export interface TrainableModel {
   readonly engine: 'scratch' | 'layers';
   readonly parameterCount: number;
@@ -30,5 +41,7 @@ export interface TrainableModel {
   logits(x: tf.Tensor2D): tf.Tensor2D;
   snapshot(): WeightSnapshot;
   restore(snapshot: WeightSnapshot): void;
+  trainingState(): TrainingState;
+  restoreTrainingState(state: TrainingState): void;
   dispose(): void;
 }

@@ -12,12 +12,44 @@ import * as tf from '@tensorflow/tfjs';
 export interface Optimizer {
   /** Updates every variable in place from its gradient (same order) at learning rate `lr`. */
   apply(variables: tf.Variable[], grads: tf.Tensor[], lr: number): void;
+  /** Everything the next update depends on besides the weights, copied to the host (for checkpoints). */
+  state(): OptimizerState;
+  /** Continues from a saved state; `variables` gives the shapes (the same list apply() receives). */
+  loadState(state: OptimizerState, variables: tf.Variable[]): void;
   dispose(): void;
+}
+
+/**
+ * An optimiser's state on the host: the step count and named buffers, one Float32Array per variable
+ * (Adam's `m` and `v`, momentum's `velocity`). Buffers not yet made (before the first step) are absent.
+ */
+export interface OptimizerState {
+  kind: 'sgd' | 'adam';
+  step: number;
+  buffers: Record<string, Float32Array[]>;
 }
 
 /** Zero-filled optimiser state shaped like each variable (the tidy frees the temporary zeros tensors). */
 function zerosFor(variables: tf.Variable[]): tf.Variable[] {
   return tf.tidy(() => variables.map((v) => tf.variable(tf.zerosLike(v), false)));
+}
+
+function download(buffers: tf.Variable[]): Float32Array[] {
+  return buffers.map((b) => b.dataSync().slice() as Float32Array);
+}
+
+/** Variables holding `values`, checked against the shapes of the variables they belong to. */
+function upload(name: string, values: Float32Array[] | undefined, variables: tf.Variable[]): tf.Variable[] | null {
+  if (!values) return null;
+  if (values.length !== variables.length) throw new Error(`optimiser state ${name} has ${values.length} buffers for ${variables.length} variables; it was saved for a different network`);
+  values.forEach((v, i) => {
+    if (v.length !== variables[i].size) throw new Error(`optimiser state ${name}[${i}] has ${v.length} values for a variable of ${variables[i].size}; it was saved for a different network`);
+  });
+  return tf.tidy(() => values.map((v, i) => tf.variable(tf.tensor(v, variables[i].shape), false)));
+}
+
+function checkKind(state: OptimizerState, kind: OptimizerState['kind']) {
+  if (state.kind !== kind) throw new Error(`optimiser state was saved by ${state.kind}, not ${kind}`);
 }
 
 /**
@@ -46,6 +78,16 @@ export class Sgd implements Optimizer {
         }
       });
     });
+  }
+
+  state(): OptimizerState {
+    return { kind: 'sgd', step: 0, buffers: this.velocity ? { velocity: download(this.velocity) } : {} };
+  }
+
+  loadState(state: OptimizerState, variables: tf.Variable[]): void {
+    checkKind(state, 'sgd');
+    this.velocity?.forEach((v) => v.dispose());
+    this.velocity = upload('velocity', state.buffers.velocity, variables);
   }
 
   dispose(): void {
@@ -97,6 +139,20 @@ export class Adam implements Optimizer {
         theta.assign(next);
       });
     });
+  }
+
+  state(): OptimizerState {
+    return { kind: 'adam', step: this.t, buffers: this.m && this.v ? { m: download(this.m), v: download(this.v) } : {} };
+  }
+
+  loadState(state: OptimizerState, variables: tf.Variable[]): void {
+    checkKind(state, 'adam');
+    this.dispose();
+    this.m = this.v = null;
+    this.m = upload('m', state.buffers.m, variables);
+    this.v = upload('v', state.buffers.v, variables);
+    if (!this.m !== !this.v) throw new Error('optimiser state has only one of Adam\'s m and v');
+    this.t = state.step;
   }
 
   dispose(): void {

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../config/schema';
 import { deriveSeed, fillNormal, mulberry32 } from '../util/rng';
 import { countCorrect, oneHot, softmaxCrossEntropy, softmaxCrossEntropyGrad } from './loss';
-import type { StepResult, TrainableModel, WeightSnapshot } from './model';
+import type { StepResult, TrainableModel, TrainingState, WeightSnapshot } from './model';
 import { Adam, Sgd, type Optimizer } from './optimizers';
 
 export interface Gradients {
@@ -153,6 +153,15 @@ export class ScratchMlp implements TrainableModel {
 
   restore(snapshot: WeightSnapshot): void {
     tf.tidy(() => snapshot.values.forEach((values, i) => this.variables[i].assign(tf.tensor(values, snapshot.shapes[i]))));
+  }
+
+  trainingState(): TrainingState {
+    return { optimizer: this.optimizer.state(), dropoutDraws: [] };
+  }
+
+  restoreTrainingState(state: TrainingState): void {
+    if (state.dropoutDraws.length) throw new Error('the training state has dropout layers; the scratch engine has none');
+    this.optimizer.loadState(state.optimizer, this.variables);
   }
 
   dispose(): void {

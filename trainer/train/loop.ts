@@ -3,6 +3,8 @@
  * reshuffled mini-batches, running train loss/accuracy, validation after each epoch, early stopping
  * with best-weight restore, and cooperative cancel (polled every batch). It yields to the event loop
  * after each batch so a worker's heartbeats and notifications keep flowing during long epochs.
+ * After each epoch it can hand out a checkpoint, and it can start from one: a resumed run takes the
+ * same steps, on the same batches, as one that was never interrupted.
  */
 import type { RunConfig } from '../config/schema';
 import type { Dataset } from '../data/dataset';
@@ -13,6 +15,7 @@ import { learningRateAt } from '../engine/schedules';
 import { EarlyStopping } from '../engine/earlyStopping';
 import { quickEvaluate } from '../eval/evaluate';
 import type { EpochMetrics } from '../result';
+import { CheckpointError, type TrainingCheckpoint } from './checkpoint';
 
 export interface BatchProgress {
   epoch: number;
@@ -29,6 +32,14 @@ export interface TrainCallbacks {
   onBatch?(progress: BatchProgress): void;
   /** Polled after every batch; true ends training at once (finished epochs are kept). */
   shouldStop?(): boolean;
+  /** After each epoch and its early-stopping decision: the state to resume from (see checkpoint.ts). */
+  onCheckpoint?(checkpoint: TrainingCheckpoint): void | Promise<void>;
+}
+
+export interface ResumeOptions {
+  /** checkpointFingerprint() of this run; stamped on checkpoints and checked against resumeFrom's. */
+  fingerprint?: string;
+  resumeFrom?: TrainingCheckpoint | null;
 }
 
 export interface TrainOutcome {
@@ -41,16 +52,16 @@ export interface TrainOutcome {
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export async function trainModel(model: TrainableModel, ds: Dataset, split: Split, config: RunConfig, callbacks: TrainCallbacks = {}): Promise<TrainOutcome> {
+export async function trainModel(model: TrainableModel, ds: Dataset, split: Split, config: RunConfig, callbacks: TrainCallbacks = {}, resume: ResumeOptions = {}): Promise<TrainOutcome> {
   const stream = new PrefetchingBatchStream(ds, split.train, config.batchSize, { shuffleSeed: config.seed, withTransposed: model.usesTransposedInput });
   try {
-    return await trainEpochs(model, ds, split, config, callbacks, stream);
+    return await trainEpochs(model, ds, split, config, callbacks, stream, resume);
   } finally {
     await stream.close();
   }
 }
 
-async function trainEpochs(model: TrainableModel, ds: Dataset, split: Split, config: RunConfig, callbacks: TrainCallbacks, stream: PrefetchingBatchStream): Promise<TrainOutcome> {
+async function trainEpochs(model: TrainableModel, ds: Dataset, split: Split, config: RunConfig, callbacks: TrainCallbacks, stream: PrefetchingBatchStream, resume: ResumeOptions): Promise<TrainOutcome> {
   const stopper = config.earlyStopping ? new EarlyStopping(config.earlyStopping.patience, config.earlyStopping.minDelta) : null;
   const history: EpochMetrics[] = [];
   let best: WeightSnapshot | null = null;
@@ -58,7 +69,37 @@ async function trainEpochs(model: TrainableModel, ds: Dataset, split: Split, con
   let cancelled = false;
   let trainSeconds = 0;
 
-  for (let e = 0; e < config.epochs && !cancelled; e++) {
+  const from = resume.resumeFrom;
+  if (from) {
+    if (resume.fingerprint && from.fingerprint !== resume.fingerprint) {
+      throw new CheckpointError('the checkpoint belongs to a different config, dataset or split than this run; it cannot be resumed');
+    }
+    if (from.history.length > config.epochs) throw new CheckpointError(`the checkpoint has ${from.history.length} epochs; this run has only ${config.epochs}`);
+    if (!stopper !== !from.earlyStopping) throw new CheckpointError('the checkpoint and this run disagree on early stopping');
+    model.restore(from.weights);
+    model.restoreTrainingState(from.training);
+    if (stopper && from.earlyStopping) stopper.restoreState(from.earlyStopping);
+    best = from.best;
+    history.push(...from.history);
+    stoppedEarly = from.stoppedEarly;
+    trainSeconds = from.trainSeconds;
+    stream.skipEpochs(from.history.length);
+  }
+  const checkpoint = async () => {
+    if (!callbacks.onCheckpoint) return;
+    await callbacks.onCheckpoint({
+      fingerprint: resume.fingerprint ?? '',
+      history: history.slice(),
+      stoppedEarly,
+      trainSeconds,
+      weights: model.snapshot(),
+      training: model.trainingState(),
+      earlyStopping: stopper ? stopper.state() : null,
+      best,
+    });
+  };
+
+  for (let e = history.length; e < config.epochs && !cancelled && !stoppedEarly; e++) {
     const lr = learningRateAt(config.schedule, config.lr, e);
     const started = performance.now();
     let lossSum = 0;
@@ -100,12 +141,10 @@ async function trainEpochs(model: TrainableModel, ds: Dataset, split: Split, con
     if (stopper) {
       const { improved, stop } = stopper.update(e + 1, val.crossEntropy);
       if (improved) best = model.snapshot();
-      if (stop) {
-        stoppedEarly = true;
-        break;
-      }
+      stoppedEarly = stop;
     }
-    if (callbacks.shouldStop?.()) cancelled = true;
+    await checkpoint();
+    if (!stoppedEarly && callbacks.shouldStop?.()) cancelled = true;
   }
   if (stopper && best) model.restore(best);
   return { history, bestEpoch: stopper && best ? stopper.bestEpoch : history.length, stoppedEarly, cancelled, trainSeconds };
