@@ -20,7 +20,8 @@ import { openDatabase, type DatabaseHandle } from './db/database';
 import { RunEvents } from './events';
 import { createContext, type GraphQLContext } from './graphql/context';
 import { allValidationRules, buildSchema, MAX_QUERY_LENGTH, validationRules } from './graphql/schema';
-import { DEFAULT_STALE_SECONDS, reapStaleRuns, requeueRunsOfDeadLocalWorkers } from './runs/reaper';
+import { DEFAULT_STALE_SECONDS, reapStaleRuns } from './runs/reaper';
+import { handBackRunsOfDeadLocalWorkers } from './runs/handBack';
 import { WorkerSupervisor } from './worker/supervisor';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -65,8 +66,8 @@ export async function startRunService(options: RunServiceOptions = {}): Promise<
   const db: DatabaseHandle = await openDatabase({ url: options.databaseUrl, dataDir: options.dataDir });
   const { prisma, pool, close: closeDb } = createDb(db.url, { max: 20 });
   if (db.embedded) {
-    const requeued = await requeueRunsOfDeadLocalWorkers(prisma, os.hostname());
-    if (requeued.length) console.log(`[server] requeued ${requeued.length} run(s) whose worker stopped with the previous server`);
+    const waiting = await handBackRunsOfDeadLocalWorkers(prisma, os.hostname());
+    if (waiting.length) console.log(`[server] ${waiting.length} run(s) whose worker stopped with the previous server will resume from their last checkpoint`);
   }
   const events = new RunEvents(db.url);
   await events.start();

@@ -2,8 +2,10 @@
  * Fault handling shared by the server and the workers: a RUNNING run whose worker stopped heartbeating
  * (killed with SIGKILL, crashed, lost its host) is marked FAILED with a reason that says so; its
  * finished epochs stay. Whoever notices first does it; the conditional UPDATE makes it idempotent.
+ * A run handed back by a worker that shut down has no heartbeat (NULL) and is not stale: it waits for
+ * the next worker (runs/handBack.ts).
  */
-import { Prisma, type PrismaClient } from '../db/client';
+import type { PrismaClient } from '../db/client';
 
 export const DEFAULT_STALE_SECONDS = Number(process.env.RUN_STALE_SECONDS) || 60;
 
@@ -34,32 +36,4 @@ export async function failRunsOfDeadWorker(prisma: PrismaClient, host: string, p
     WHERE r."status" = 'RUNNING' AND r."workerHost" = ${host} AND r."workerPid" = ${pid}
     RETURNING r."id"`;
   return rows.map((r) => r.id);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * At start-up of the embedded default, every worker was a child of a previous server on this host. A run
- * such a worker still held (the server was stopped with Ctrl-C, which also stops PostgreSQL before the
- * workers can hand their runs back) goes back to the queue and will be trained again from scratch.
- */
-export async function requeueRunsOfDeadLocalWorkers(prisma: PrismaClient, host: string): Promise<string[]> {
-  const rows = await prisma.run.findMany({ where: { status: 'RUNNING', workerHost: host }, select: { id: true, workerPid: true } });
-  const dead = rows.filter((r) => !r.workerPid || !isAlive(r.workerPid)).map((r) => r.id);
-  if (dead.length === 0) return [];
-  await prisma.$transaction([
-    prisma.epoch.deleteMany({ where: { runId: { in: dead } } }),
-    prisma.run.updateMany({
-      where: { id: { in: dead }, status: 'RUNNING' },
-      data: { status: 'QUEUED', startedAt: null, heartbeatAt: null, workerHost: null, workerPid: null, progress: Prisma.DbNull },
-    }),
-  ]);
-  return dead;
 }

@@ -155,6 +155,9 @@ export async function cancelRun(prisma: PrismaClient, id: string): Promise<Run> 
     if (count === 0) return cancelRun(prisma, id); // a worker claimed it meanwhile
   } else if (run.status === 'RUNNING') {
     await prisma.run.updateMany({ where: { id, status: 'RUNNING' }, data: { cancelRequested: true } });
+    // A run handed back by a worker that shut down has nobody to notice the request: end it here. (A
+    // worker handing a run back at this moment sees cancelRequested and ends it itself; see handBack.ts.)
+    await prisma.run.updateMany({ where: { id, status: 'RUNNING', workerPid: null }, data: { status: 'CANCELLED', finishedAt: new Date(), progress: Prisma.DbNull } });
   } else {
     throw inputError(`Run ${id} has already finished (${run.status}); nothing to cancel`);
   }

@@ -1,13 +1,16 @@
 /**
  * The trainer worker loop. Any number of these, on any number of hosts, share one PostgreSQL:
- *  1. claim the oldest QUEUED run atomically (`FOR UPDATE SKIP LOCKED`, so two workers never take the
- *     same run), recording host, pid and a first heartbeat;
- *  2. load its dataset (cached per process) and train it with the trainer library, writing each epoch
- *     as it finishes, live progress (throttled) and a heartbeat every few seconds;
+ *  1. claim a run atomically (`FOR UPDATE SKIP LOCKED`, so two workers never take the same run),
+ *     recording host, pid and a first heartbeat: first a RUNNING run that another worker handed back
+ *     (runs/handBack.ts), else the oldest QUEUED run;
+ *  2. load its dataset (cached per process) and train it with the trainer library, from its checkpoint
+ *     when it has one, writing each epoch and a checkpoint as it finishes, live progress (throttled)
+ *     and a heartbeat every few seconds;
  *  3. store the evaluation, robustness curve and summary, and mark it SUCCEEDED / CANCELLED / FAILED.
  * Every write is announced on `run_events` by database triggers. Cancel: cancelRun sets
  * cancelRequested; the worker hears it (LISTEN, or at the next heartbeat) and stops after the current
- * batch. Shutdown (SIGTERM): the run in hand stops after its batch and goes back to QUEUED.
+ * batch. Shutdown (SIGTERM): the run in hand stops after its batch and is handed back, still RUNNING,
+ * for the next worker to resume from the last finished epoch.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -15,9 +18,12 @@ import pg from 'pg';
 import { validateConfig } from '../../trainer/config/schema';
 import { runExperiment } from '../../trainer/run';
 import type { EpochMetrics, RunResult } from '../../trainer/result';
+import { CheckpointError, type TrainingCheckpoint } from '../../trainer/train/checkpoint';
 import { createPrisma, Prisma, type PrismaClient } from '../db/client';
 import { loadNamedDataset } from '../datasets/catalog';
 import { DEFAULT_STALE_SECONDS, reapStaleRuns } from '../runs/reaper';
+import { discardCheckpoint, loadCheckpoint, saveCheckpoint } from '../runs/checkpoints';
+import { handBackRun } from '../runs/handBack';
 
 export interface WorkerOptions {
   url: string;
@@ -73,7 +79,7 @@ export class TrainerWorker {
     this.loop = this.run();
   }
 
-  /** Stops after the current batch; an interrupted run goes back to the queue. */
+  /** Stops after the current batch; an interrupted run is handed back for the next worker to resume. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake?.();
@@ -91,6 +97,8 @@ export class TrainerWorker {
       return;
     }
     if (event.type !== 'run') return;
+    // A handed-back run is found by the next poll (pollMs): waking on every RUNNING update would mean a
+    // claim query per progress write.
     if (event.status === 'QUEUED' && (event.kind === 'created' || event.kind === 'status')) this.wake?.();
     if (this.current && event.runId === this.current.id && !this.current.cancel) void this.checkCancel();
   }
@@ -130,16 +138,36 @@ export class TrainerWorker {
     });
   }
 
-  /** Atomically takes the oldest QUEUED run; concurrent workers skip rows another one has locked. */
+  /**
+   * Atomically takes a run no worker holds: a handed-back RUNNING run first (it was started earlier and
+   * people are watching it), else the oldest QUEUED one. Concurrent workers skip rows another one has
+   * locked. A resumed run keeps its original start time.
+   */
   async claim(): Promise<ClaimedRun | null> {
     const rows = await this.prisma.$queryRaw<ClaimedRun[]>`
-      UPDATE "Run" SET "status" = 'RUNNING', "startedAt" = now(), "heartbeatAt" = now(),
+      UPDATE "Run" SET "status" = 'RUNNING', "startedAt" = coalesce("startedAt", now()), "heartbeatAt" = now(),
         "workerHost" = ${this.host}, "workerPid" = ${this.pid}, "error" = NULL, "progress" = '{"phase":"loading"}'::jsonb
       WHERE "id" = (
-        SELECT "id" FROM "Run" WHERE "status" = 'QUEUED' AND NOT "cancelRequested"
-        ORDER BY "createdAt", "id" FOR UPDATE SKIP LOCKED LIMIT 1)
+        SELECT "id" FROM "Run"
+        WHERE ("status" = 'QUEUED' OR ("status" = 'RUNNING' AND "workerPid" IS NULL)) AND NOT "cancelRequested"
+        ORDER BY "status" = 'RUNNING' DESC, "createdAt", "id" FOR UPDATE SKIP LOCKED LIMIT 1)
       RETURNING "id", "name", "preset", "dataset", "config"`;
     return rows[0] ?? null;
+  }
+
+  /**
+   * The checkpoint to resume a claimed run from, with its epochs made consistent with it: epochs
+   * written after the checkpoint (the worker stopped between the two writes) are trained again, so they
+   * are removed. Without a usable checkpoint the run starts from epoch 1 and keeps no epochs.
+   */
+  private async resumePoint(runId: string): Promise<TrainingCheckpoint | null> {
+    const loaded = await loadCheckpoint(this.prisma, runId);
+    if (loaded && 'unreadable' in loaded) this.opts.log(`run ${runId}: its checkpoint cannot be read (${loaded.unreadable}); training again from epoch 1`);
+    const checkpoint = loaded && 'checkpoint' in loaded ? loaded.checkpoint : null;
+    const kept = checkpoint?.history.length ?? 0;
+    await this.prisma.epoch.deleteMany({ where: { runId, epoch: { gt: kept } } });
+    if (checkpoint) this.opts.log(`resuming ${runId} after epoch ${kept}`);
+    return checkpoint;
   }
 
   private async execute(run: ClaimedRun): Promise<void> {
@@ -166,21 +194,41 @@ export class TrainerWorker {
     try {
       const config = validateConfig(run.config);
       const dataset = await loadNamedDataset(run.dataset);
-      const result = await runExperiment(config, {
-        dataset,
-        preset: run.preset,
-        saveModelDir: this.opts.modelsDir ? path.join(this.opts.modelsDir, run.id) : undefined,
-        callbacks: {
-          onPhase: (p) => {
-            phase = p;
-            lastProgress = 0;
-            writeProgress({ epoch: 0, epochs: config.epochs, batch: 0, batches: 0 });
+      const resumeFrom = await this.resumePoint(run.id);
+      let epochsDone = resumeFrom?.history.length ?? 0;
+      const train = (from: TrainingCheckpoint | null) =>
+        runExperiment(config, {
+          dataset,
+          preset: run.preset,
+          saveModelDir: this.opts.modelsDir ? path.join(this.opts.modelsDir, run.id) : undefined,
+          resumeFrom: from,
+          callbacks: {
+            onPhase: (p) => {
+              phase = p;
+              lastProgress = 0;
+              writeProgress({ epoch: epochsDone, epochs: config.epochs, batch: 0, batches: 0 });
+            },
+            onBatch: (p) => writeProgress({ epoch: p.epoch, epochs: p.epochs, batch: p.batch, batches: p.batches, samplesPerSecond: p.samplesPerSecond }),
+            onEpoch: (m) => this.writeEpoch(run.id, m),
+            onCheckpoint: async (c) => {
+              epochsDone = c.history.length;
+              await saveCheckpoint(this.prisma, run.id, this, c);
+            },
+            shouldStop: () => current.cancel || this.stopping,
           },
-          onBatch: (p) => writeProgress({ epoch: p.epoch, epochs: p.epochs, batch: p.batch, batches: p.batches, samplesPerSecond: p.samplesPerSecond }),
-          onEpoch: (m) => this.writeEpoch(run.id, m),
-          shouldStop: () => current.cancel || this.stopping,
-        },
-      });
+        });
+      let result: RunResult;
+      try {
+        result = await train(resumeFrom);
+      } catch (err) {
+        if (!(err instanceof CheckpointError)) throw err;
+        // E.g. the dataset behind the run's name changed while it waited: its epochs are not this data's.
+        this.opts.log(`run ${run.id}: ${err.message}; training again from epoch 1`);
+        await discardCheckpoint(this.prisma, run.id);
+        await this.prisma.epoch.deleteMany({ where: { runId: run.id } });
+        epochsDone = 0;
+        result = await train(null);
+      }
       await this.finish(run, result, current.cancel);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -202,15 +250,8 @@ export class TrainerWorker {
   private async finish(run: ClaimedRun, result: RunResult, cancelled: boolean) {
     const mine = { id: run.id, status: 'RUNNING' as const, workerPid: this.pid, workerHost: this.host };
     if (result.cancelled && !cancelled && this.stopping) {
-      // Shutdown, not a user's cancel: put the run back so the next worker starts it afresh.
-      await this.prisma.$transaction([
-        this.prisma.epoch.deleteMany({ where: { runId: run.id } }),
-        this.prisma.run.updateMany({
-          where: mine,
-          data: { status: 'QUEUED', startedAt: null, heartbeatAt: null, workerHost: null, workerPid: null, progress: Prisma.DbNull, error: 'requeued: its worker shut down before it finished' },
-        }),
-      ]);
-      this.opts.log(`requeued ${run.id}`);
+      // Shutdown, not a user's cancel: the run stays RUNNING for the next worker to resume.
+      if (await handBackRun(this.prisma, run.id, this)) this.opts.log(`handed back ${run.id} after epoch ${result.history.length}`);
       return;
     }
     const durationSeconds = result.timings.totalSeconds;

@@ -42,3 +42,10 @@ export type Evaluation = Prisma.EvaluationModel
  * One point of the robustness curve: test accuracy under Gaussian pixel noise σ.
  */
 export type RobustnessPoint = Prisma.RobustnessPointModel
+/**
+ * Model RunCheckpoint
+ * The training state after the last finished epoch of a RUNNING run (trainer/train/checkpoint.ts), so
+ * that a run interrupted by a shutdown or a server restart resumes from there. One row per run,
+ * overwritten each epoch; a trigger deletes it when the run ends (it is only needed while running).
+ */
+export type RunCheckpoint = Prisma.RunCheckpointModel

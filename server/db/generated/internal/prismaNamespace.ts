@@ -394,7 +394,8 @@ export const ModelName = {
   Run: 'Run',
   Epoch: 'Epoch',
   Evaluation: 'Evaluation',
-  RobustnessPoint: 'RobustnessPoint'
+  RobustnessPoint: 'RobustnessPoint',
+  RunCheckpoint: 'RunCheckpoint'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -410,7 +411,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "runGroup" | "run" | "epoch" | "evaluation" | "robustnessPoint"
+    modelProps: "runGroup" | "run" | "epoch" | "evaluation" | "robustnessPoint" | "runCheckpoint"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -784,6 +785,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    RunCheckpoint: {
+      payload: Prisma.$RunCheckpointPayload<ExtArgs>
+      fields: Prisma.RunCheckpointFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.RunCheckpointFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RunCheckpointPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.RunCheckpointFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RunCheckpointPayload>
+        }
+        findFirst: {
+          args: Prisma.RunCheckpointFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RunCheckpointPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.RunCheckpointFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RunCheckpointPayload>
+        }
+        findMany: {
+          args: Prisma.RunCheckpointFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RunCheckpointPayload>[]
+        }
+        create: {
+          args: Prisma.RunCheckpointCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RunCheckpointPayload>
+        }
+        createMany: {
+          args: Prisma.RunCheckpointCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.RunCheckpointCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RunCheckpointPayload>[]
+        }
+        delete: {
+          args: Prisma.RunCheckpointDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RunCheckpointPayload>
+        }
+        update: {
+          args: Prisma.RunCheckpointUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RunCheckpointPayload>
+        }
+        deleteMany: {
+          args: Prisma.RunCheckpointDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.RunCheckpointUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.RunCheckpointUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RunCheckpointPayload>[]
+        }
+        upsert: {
+          args: Prisma.RunCheckpointUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RunCheckpointPayload>
+        }
+        aggregate: {
+          args: Prisma.RunCheckpointAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateRunCheckpoint>
+        }
+        groupBy: {
+          args: Prisma.RunCheckpointGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.RunCheckpointGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.RunCheckpointCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.RunCheckpointCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -911,6 +986,16 @@ export const RobustnessPointScalarFieldEnum = {
 } as const
 
 export type RobustnessPointScalarFieldEnum = (typeof RobustnessPointScalarFieldEnum)[keyof typeof RobustnessPointScalarFieldEnum]
+
+
+export const RunCheckpointScalarFieldEnum = {
+  runId: 'runId',
+  epoch: 'epoch',
+  data: 'data',
+  updatedAt: 'updatedAt'
+} as const
+
+export type RunCheckpointScalarFieldEnum = (typeof RunCheckpointScalarFieldEnum)[keyof typeof RunCheckpointScalarFieldEnum]
 
 
 export const SortOrder = {
@@ -1057,6 +1142,20 @@ export type FloatFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, '
 export type ListFloatFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Float[]'>
     
 
+
+/**
+ * Reference to a field of type 'Bytes'
+ */
+export type BytesFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Bytes'>
+    
+
+
+/**
+ * Reference to a field of type 'Bytes[]'
+ */
+export type ListBytesFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Bytes[]'>
+    
+
 /**
  * Batch Payload for updateMany & deleteMany & createMany
  */
@@ -1149,6 +1248,7 @@ export type GlobalOmitConfig = {
   epoch?: Prisma.EpochOmit
   evaluation?: Prisma.EvaluationOmit
   robustnessPoint?: Prisma.RobustnessPointOmit
+  runCheckpoint?: Prisma.RunCheckpointOmit
 }
 
 /* Types for Logging */

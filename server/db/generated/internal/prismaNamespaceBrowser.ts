@@ -53,7 +53,8 @@ export const ModelName = {
   Run: 'Run',
   Epoch: 'Epoch',
   Evaluation: 'Evaluation',
-  RobustnessPoint: 'RobustnessPoint'
+  RobustnessPoint: 'RobustnessPoint',
+  RunCheckpoint: 'RunCheckpoint'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -160,6 +161,16 @@ export const RobustnessPointScalarFieldEnum = {
 } as const
 
 export type RobustnessPointScalarFieldEnum = (typeof RobustnessPointScalarFieldEnum)[keyof typeof RobustnessPointScalarFieldEnum]
+
+
+export const RunCheckpointScalarFieldEnum = {
+  runId: 'runId',
+  epoch: 'epoch',
+  data: 'data',
+  updatedAt: 'updatedAt'
+} as const
+
+export type RunCheckpointScalarFieldEnum = (typeof RunCheckpointScalarFieldEnum)[keyof typeof RunCheckpointScalarFieldEnum]
 
 
 export const SortOrder = {

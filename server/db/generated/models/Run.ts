@@ -448,6 +448,7 @@ export type RunWhereInput = {
   epochs?: Prisma.EpochListRelationFilter
   evaluation?: Prisma.XOR<Prisma.EvaluationNullableScalarRelationFilter, Prisma.EvaluationWhereInput> | null
   robustness?: Prisma.RobustnessPointListRelationFilter
+  checkpoint?: Prisma.XOR<Prisma.RunCheckpointNullableScalarRelationFilter, Prisma.RunCheckpointWhereInput> | null
 }
 
 export type RunOrderByWithRelationInput = {
@@ -487,6 +488,7 @@ export type RunOrderByWithRelationInput = {
   epochs?: Prisma.EpochOrderByRelationAggregateInput
   evaluation?: Prisma.EvaluationOrderByWithRelationInput
   robustness?: Prisma.RobustnessPointOrderByRelationAggregateInput
+  checkpoint?: Prisma.RunCheckpointOrderByWithRelationInput
 }
 
 export type RunWhereUniqueInput = Prisma.AtLeast<{
@@ -529,6 +531,7 @@ export type RunWhereUniqueInput = Prisma.AtLeast<{
   epochs?: Prisma.EpochListRelationFilter
   evaluation?: Prisma.XOR<Prisma.EvaluationNullableScalarRelationFilter, Prisma.EvaluationWhereInput> | null
   robustness?: Prisma.RobustnessPointListRelationFilter
+  checkpoint?: Prisma.XOR<Prisma.RunCheckpointNullableScalarRelationFilter, Prisma.RunCheckpointWhereInput> | null
 }, "id">
 
 export type RunOrderByWithAggregationInput = {
@@ -645,6 +648,7 @@ export type RunCreateInput = {
   epochs?: Prisma.EpochCreateNestedManyWithoutRunInput
   evaluation?: Prisma.EvaluationCreateNestedOneWithoutRunInput
   robustness?: Prisma.RobustnessPointCreateNestedManyWithoutRunInput
+  checkpoint?: Prisma.RunCheckpointCreateNestedOneWithoutRunInput
 }
 
 export type RunUncheckedCreateInput = {
@@ -683,6 +687,7 @@ export type RunUncheckedCreateInput = {
   epochs?: Prisma.EpochUncheckedCreateNestedManyWithoutRunInput
   evaluation?: Prisma.EvaluationUncheckedCreateNestedOneWithoutRunInput
   robustness?: Prisma.RobustnessPointUncheckedCreateNestedManyWithoutRunInput
+  checkpoint?: Prisma.RunCheckpointUncheckedCreateNestedOneWithoutRunInput
 }
 
 export type RunUpdateInput = {
@@ -721,6 +726,7 @@ export type RunUpdateInput = {
   epochs?: Prisma.EpochUpdateManyWithoutRunNestedInput
   evaluation?: Prisma.EvaluationUpdateOneWithoutRunNestedInput
   robustness?: Prisma.RobustnessPointUpdateManyWithoutRunNestedInput
+  checkpoint?: Prisma.RunCheckpointUpdateOneWithoutRunNestedInput
 }
 
 export type RunUncheckedUpdateInput = {
@@ -759,6 +765,7 @@ export type RunUncheckedUpdateInput = {
   epochs?: Prisma.EpochUncheckedUpdateManyWithoutRunNestedInput
   evaluation?: Prisma.EvaluationUncheckedUpdateOneWithoutRunNestedInput
   robustness?: Prisma.RobustnessPointUncheckedUpdateManyWithoutRunNestedInput
+  checkpoint?: Prisma.RunCheckpointUncheckedUpdateOneWithoutRunNestedInput
 }
 
 export type RunCreateManyInput = {
@@ -1144,6 +1151,20 @@ export type RunUpdateOneRequiredWithoutRobustnessNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.RunUpdateToOneWithWhereWithoutRobustnessInput, Prisma.RunUpdateWithoutRobustnessInput>, Prisma.RunUncheckedUpdateWithoutRobustnessInput>
 }
 
+export type RunCreateNestedOneWithoutCheckpointInput = {
+  create?: Prisma.XOR<Prisma.RunCreateWithoutCheckpointInput, Prisma.RunUncheckedCreateWithoutCheckpointInput>
+  connectOrCreate?: Prisma.RunCreateOrConnectWithoutCheckpointInput
+  connect?: Prisma.RunWhereUniqueInput
+}
+
+export type RunUpdateOneRequiredWithoutCheckpointNestedInput = {
+  create?: Prisma.XOR<Prisma.RunCreateWithoutCheckpointInput, Prisma.RunUncheckedCreateWithoutCheckpointInput>
+  connectOrCreate?: Prisma.RunCreateOrConnectWithoutCheckpointInput
+  upsert?: Prisma.RunUpsertWithoutCheckpointInput
+  connect?: Prisma.RunWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.RunUpdateToOneWithWhereWithoutCheckpointInput, Prisma.RunUpdateWithoutCheckpointInput>, Prisma.RunUncheckedUpdateWithoutCheckpointInput>
+}
+
 export type RunCreateWithoutGroupInput = {
   id?: string
   name: string
@@ -1179,6 +1200,7 @@ export type RunCreateWithoutGroupInput = {
   epochs?: Prisma.EpochCreateNestedManyWithoutRunInput
   evaluation?: Prisma.EvaluationCreateNestedOneWithoutRunInput
   robustness?: Prisma.RobustnessPointCreateNestedManyWithoutRunInput
+  checkpoint?: Prisma.RunCheckpointCreateNestedOneWithoutRunInput
 }
 
 export type RunUncheckedCreateWithoutGroupInput = {
@@ -1216,6 +1238,7 @@ export type RunUncheckedCreateWithoutGroupInput = {
   epochs?: Prisma.EpochUncheckedCreateNestedManyWithoutRunInput
   evaluation?: Prisma.EvaluationUncheckedCreateNestedOneWithoutRunInput
   robustness?: Prisma.RobustnessPointUncheckedCreateNestedManyWithoutRunInput
+  checkpoint?: Prisma.RunCheckpointUncheckedCreateNestedOneWithoutRunInput
 }
 
 export type RunCreateOrConnectWithoutGroupInput = {
@@ -1317,6 +1340,7 @@ export type RunCreateWithoutEpochsInput = {
   group?: Prisma.RunGroupCreateNestedOneWithoutRunsInput
   evaluation?: Prisma.EvaluationCreateNestedOneWithoutRunInput
   robustness?: Prisma.RobustnessPointCreateNestedManyWithoutRunInput
+  checkpoint?: Prisma.RunCheckpointCreateNestedOneWithoutRunInput
 }
 
 export type RunUncheckedCreateWithoutEpochsInput = {
@@ -1354,6 +1378,7 @@ export type RunUncheckedCreateWithoutEpochsInput = {
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   evaluation?: Prisma.EvaluationUncheckedCreateNestedOneWithoutRunInput
   robustness?: Prisma.RobustnessPointUncheckedCreateNestedManyWithoutRunInput
+  checkpoint?: Prisma.RunCheckpointUncheckedCreateNestedOneWithoutRunInput
 }
 
 export type RunCreateOrConnectWithoutEpochsInput = {
@@ -1407,6 +1432,7 @@ export type RunUpdateWithoutEpochsInput = {
   group?: Prisma.RunGroupUpdateOneWithoutRunsNestedInput
   evaluation?: Prisma.EvaluationUpdateOneWithoutRunNestedInput
   robustness?: Prisma.RobustnessPointUpdateManyWithoutRunNestedInput
+  checkpoint?: Prisma.RunCheckpointUpdateOneWithoutRunNestedInput
 }
 
 export type RunUncheckedUpdateWithoutEpochsInput = {
@@ -1444,6 +1470,7 @@ export type RunUncheckedUpdateWithoutEpochsInput = {
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   evaluation?: Prisma.EvaluationUncheckedUpdateOneWithoutRunNestedInput
   robustness?: Prisma.RobustnessPointUncheckedUpdateManyWithoutRunNestedInput
+  checkpoint?: Prisma.RunCheckpointUncheckedUpdateOneWithoutRunNestedInput
 }
 
 export type RunCreateWithoutEvaluationInput = {
@@ -1481,6 +1508,7 @@ export type RunCreateWithoutEvaluationInput = {
   group?: Prisma.RunGroupCreateNestedOneWithoutRunsInput
   epochs?: Prisma.EpochCreateNestedManyWithoutRunInput
   robustness?: Prisma.RobustnessPointCreateNestedManyWithoutRunInput
+  checkpoint?: Prisma.RunCheckpointCreateNestedOneWithoutRunInput
 }
 
 export type RunUncheckedCreateWithoutEvaluationInput = {
@@ -1518,6 +1546,7 @@ export type RunUncheckedCreateWithoutEvaluationInput = {
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   epochs?: Prisma.EpochUncheckedCreateNestedManyWithoutRunInput
   robustness?: Prisma.RobustnessPointUncheckedCreateNestedManyWithoutRunInput
+  checkpoint?: Prisma.RunCheckpointUncheckedCreateNestedOneWithoutRunInput
 }
 
 export type RunCreateOrConnectWithoutEvaluationInput = {
@@ -1571,6 +1600,7 @@ export type RunUpdateWithoutEvaluationInput = {
   group?: Prisma.RunGroupUpdateOneWithoutRunsNestedInput
   epochs?: Prisma.EpochUpdateManyWithoutRunNestedInput
   robustness?: Prisma.RobustnessPointUpdateManyWithoutRunNestedInput
+  checkpoint?: Prisma.RunCheckpointUpdateOneWithoutRunNestedInput
 }
 
 export type RunUncheckedUpdateWithoutEvaluationInput = {
@@ -1608,6 +1638,7 @@ export type RunUncheckedUpdateWithoutEvaluationInput = {
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   epochs?: Prisma.EpochUncheckedUpdateManyWithoutRunNestedInput
   robustness?: Prisma.RobustnessPointUncheckedUpdateManyWithoutRunNestedInput
+  checkpoint?: Prisma.RunCheckpointUncheckedUpdateOneWithoutRunNestedInput
 }
 
 export type RunCreateWithoutRobustnessInput = {
@@ -1645,6 +1676,7 @@ export type RunCreateWithoutRobustnessInput = {
   group?: Prisma.RunGroupCreateNestedOneWithoutRunsInput
   epochs?: Prisma.EpochCreateNestedManyWithoutRunInput
   evaluation?: Prisma.EvaluationCreateNestedOneWithoutRunInput
+  checkpoint?: Prisma.RunCheckpointCreateNestedOneWithoutRunInput
 }
 
 export type RunUncheckedCreateWithoutRobustnessInput = {
@@ -1682,6 +1714,7 @@ export type RunUncheckedCreateWithoutRobustnessInput = {
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   epochs?: Prisma.EpochUncheckedCreateNestedManyWithoutRunInput
   evaluation?: Prisma.EvaluationUncheckedCreateNestedOneWithoutRunInput
+  checkpoint?: Prisma.RunCheckpointUncheckedCreateNestedOneWithoutRunInput
 }
 
 export type RunCreateOrConnectWithoutRobustnessInput = {
@@ -1735,6 +1768,7 @@ export type RunUpdateWithoutRobustnessInput = {
   group?: Prisma.RunGroupUpdateOneWithoutRunsNestedInput
   epochs?: Prisma.EpochUpdateManyWithoutRunNestedInput
   evaluation?: Prisma.EvaluationUpdateOneWithoutRunNestedInput
+  checkpoint?: Prisma.RunCheckpointUpdateOneWithoutRunNestedInput
 }
 
 export type RunUncheckedUpdateWithoutRobustnessInput = {
@@ -1772,6 +1806,175 @@ export type RunUncheckedUpdateWithoutRobustnessInput = {
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   epochs?: Prisma.EpochUncheckedUpdateManyWithoutRunNestedInput
   evaluation?: Prisma.EvaluationUncheckedUpdateOneWithoutRunNestedInput
+  checkpoint?: Prisma.RunCheckpointUncheckedUpdateOneWithoutRunNestedInput
+}
+
+export type RunCreateWithoutCheckpointInput = {
+  id?: string
+  name: string
+  preset?: string | null
+  engine: string
+  backend?: string | null
+  dataset: string
+  seed: number
+  status?: $Enums.RunStatus
+  owner?: string | null
+  tags?: Prisma.RunCreatetagsInput | string[]
+  notes?: string | null
+  config: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  parameters?: number | null
+  createdAt?: Date | string
+  startedAt?: Date | string | null
+  finishedAt?: Date | string | null
+  heartbeatAt?: Date | string | null
+  error?: string | null
+  codeVersion?: string | null
+  workerHost?: string | null
+  workerPid?: number | null
+  cancelRequested?: boolean
+  progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  modelPath?: string | null
+  bestEpoch?: number | null
+  stoppedEarly?: boolean | null
+  testAccuracy?: number | null
+  macroF1?: number | null
+  valAccuracy?: number | null
+  durationSeconds?: number | null
+  summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  group?: Prisma.RunGroupCreateNestedOneWithoutRunsInput
+  epochs?: Prisma.EpochCreateNestedManyWithoutRunInput
+  evaluation?: Prisma.EvaluationCreateNestedOneWithoutRunInput
+  robustness?: Prisma.RobustnessPointCreateNestedManyWithoutRunInput
+}
+
+export type RunUncheckedCreateWithoutCheckpointInput = {
+  id?: string
+  name: string
+  preset?: string | null
+  engine: string
+  backend?: string | null
+  dataset: string
+  seed: number
+  status?: $Enums.RunStatus
+  owner?: string | null
+  tags?: Prisma.RunCreatetagsInput | string[]
+  notes?: string | null
+  groupId?: string | null
+  config: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  parameters?: number | null
+  createdAt?: Date | string
+  startedAt?: Date | string | null
+  finishedAt?: Date | string | null
+  heartbeatAt?: Date | string | null
+  error?: string | null
+  codeVersion?: string | null
+  workerHost?: string | null
+  workerPid?: number | null
+  cancelRequested?: boolean
+  progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  modelPath?: string | null
+  bestEpoch?: number | null
+  stoppedEarly?: boolean | null
+  testAccuracy?: number | null
+  macroF1?: number | null
+  valAccuracy?: number | null
+  durationSeconds?: number | null
+  summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  epochs?: Prisma.EpochUncheckedCreateNestedManyWithoutRunInput
+  evaluation?: Prisma.EvaluationUncheckedCreateNestedOneWithoutRunInput
+  robustness?: Prisma.RobustnessPointUncheckedCreateNestedManyWithoutRunInput
+}
+
+export type RunCreateOrConnectWithoutCheckpointInput = {
+  where: Prisma.RunWhereUniqueInput
+  create: Prisma.XOR<Prisma.RunCreateWithoutCheckpointInput, Prisma.RunUncheckedCreateWithoutCheckpointInput>
+}
+
+export type RunUpsertWithoutCheckpointInput = {
+  update: Prisma.XOR<Prisma.RunUpdateWithoutCheckpointInput, Prisma.RunUncheckedUpdateWithoutCheckpointInput>
+  create: Prisma.XOR<Prisma.RunCreateWithoutCheckpointInput, Prisma.RunUncheckedCreateWithoutCheckpointInput>
+  where?: Prisma.RunWhereInput
+}
+
+export type RunUpdateToOneWithWhereWithoutCheckpointInput = {
+  where?: Prisma.RunWhereInput
+  data: Prisma.XOR<Prisma.RunUpdateWithoutCheckpointInput, Prisma.RunUncheckedUpdateWithoutCheckpointInput>
+}
+
+export type RunUpdateWithoutCheckpointInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  preset?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  engine?: Prisma.StringFieldUpdateOperationsInput | string
+  backend?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  dataset?: Prisma.StringFieldUpdateOperationsInput | string
+  seed?: Prisma.IntFieldUpdateOperationsInput | number
+  status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
+  owner?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  tags?: Prisma.RunUpdatetagsInput | string[]
+  notes?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  config?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  parameters?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  codeVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  workerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  workerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  modelPath?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  bestEpoch?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  stoppedEarly?: Prisma.NullableBoolFieldUpdateOperationsInput | boolean | null
+  testAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  macroF1?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  valAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  durationSeconds?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  group?: Prisma.RunGroupUpdateOneWithoutRunsNestedInput
+  epochs?: Prisma.EpochUpdateManyWithoutRunNestedInput
+  evaluation?: Prisma.EvaluationUpdateOneWithoutRunNestedInput
+  robustness?: Prisma.RobustnessPointUpdateManyWithoutRunNestedInput
+}
+
+export type RunUncheckedUpdateWithoutCheckpointInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  preset?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  engine?: Prisma.StringFieldUpdateOperationsInput | string
+  backend?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  dataset?: Prisma.StringFieldUpdateOperationsInput | string
+  seed?: Prisma.IntFieldUpdateOperationsInput | number
+  status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
+  owner?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  tags?: Prisma.RunUpdatetagsInput | string[]
+  notes?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  groupId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  config?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  parameters?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  codeVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  workerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  workerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  modelPath?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  bestEpoch?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  stoppedEarly?: Prisma.NullableBoolFieldUpdateOperationsInput | boolean | null
+  testAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  macroF1?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  valAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  durationSeconds?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  epochs?: Prisma.EpochUncheckedUpdateManyWithoutRunNestedInput
+  evaluation?: Prisma.EvaluationUncheckedUpdateOneWithoutRunNestedInput
+  robustness?: Prisma.RobustnessPointUncheckedUpdateManyWithoutRunNestedInput
 }
 
 export type RunCreateManyGroupInput = {
@@ -1843,6 +2046,7 @@ export type RunUpdateWithoutGroupInput = {
   epochs?: Prisma.EpochUpdateManyWithoutRunNestedInput
   evaluation?: Prisma.EvaluationUpdateOneWithoutRunNestedInput
   robustness?: Prisma.RobustnessPointUpdateManyWithoutRunNestedInput
+  checkpoint?: Prisma.RunCheckpointUpdateOneWithoutRunNestedInput
 }
 
 export type RunUncheckedUpdateWithoutGroupInput = {
@@ -1880,6 +2084,7 @@ export type RunUncheckedUpdateWithoutGroupInput = {
   epochs?: Prisma.EpochUncheckedUpdateManyWithoutRunNestedInput
   evaluation?: Prisma.EvaluationUncheckedUpdateOneWithoutRunNestedInput
   robustness?: Prisma.RobustnessPointUncheckedUpdateManyWithoutRunNestedInput
+  checkpoint?: Prisma.RunCheckpointUncheckedUpdateOneWithoutRunNestedInput
 }
 
 export type RunUncheckedUpdateManyWithoutGroupInput = {
@@ -1993,6 +2198,7 @@ export type RunSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = ru
   epochs?: boolean | Prisma.Run$epochsArgs<ExtArgs>
   evaluation?: boolean | Prisma.Run$evaluationArgs<ExtArgs>
   robustness?: boolean | Prisma.Run$robustnessArgs<ExtArgs>
+  checkpoint?: boolean | Prisma.Run$checkpointArgs<ExtArgs>
   _count?: boolean | Prisma.RunCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["run"]>
 
@@ -2109,6 +2315,7 @@ export type RunInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   epochs?: boolean | Prisma.Run$epochsArgs<ExtArgs>
   evaluation?: boolean | Prisma.Run$evaluationArgs<ExtArgs>
   robustness?: boolean | Prisma.Run$robustnessArgs<ExtArgs>
+  checkpoint?: boolean | Prisma.Run$checkpointArgs<ExtArgs>
   _count?: boolean | Prisma.RunCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type RunIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -2125,6 +2332,7 @@ export type $RunPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
     epochs: Prisma.$EpochPayload<ExtArgs>[]
     evaluation: Prisma.$EvaluationPayload<ExtArgs> | null
     robustness: Prisma.$RobustnessPointPayload<ExtArgs>[]
+    checkpoint: Prisma.$RunCheckpointPayload<ExtArgs> | null
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -2153,6 +2361,10 @@ export type $RunPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
     heartbeatAt: Date | null
     error: string | null
     codeVersion: string | null
+    /**
+     * The worker holding the run. A RUNNING run with no worker was handed back by one that shut down (or
+     * whose server restarted) and waits for the next worker, which resumes it from its checkpoint.
+     */
     workerHost: string | null
     workerPid: number | null
     /**
@@ -2575,6 +2787,7 @@ export interface Prisma__RunClient<T, Null = never, ExtArgs extends runtime.Type
   epochs<T extends Prisma.Run$epochsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Run$epochsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$EpochPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   evaluation<T extends Prisma.Run$evaluationArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Run$evaluationArgs<ExtArgs>>): Prisma.Prisma__EvaluationClient<runtime.Types.Result.GetResult<Prisma.$EvaluationPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
   robustness<T extends Prisma.Run$robustnessArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Run$robustnessArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$RobustnessPointPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  checkpoint<T extends Prisma.Run$checkpointArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Run$checkpointArgs<ExtArgs>>): Prisma.Prisma__RunCheckpointClient<runtime.Types.Result.GetResult<Prisma.$RunCheckpointPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -3115,6 +3328,25 @@ export type Run$robustnessArgs<ExtArgs extends runtime.Types.Extensions.Internal
   take?: number
   skip?: number
   distinct?: Prisma.RobustnessPointScalarFieldEnum | Prisma.RobustnessPointScalarFieldEnum[]
+}
+
+/**
+ * Run.checkpoint
+ */
+export type Run$checkpointArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the RunCheckpoint
+   */
+  select?: Prisma.RunCheckpointSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the RunCheckpoint
+   */
+  omit?: Prisma.RunCheckpointOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.RunCheckpointInclude<ExtArgs> | null
+  where?: Prisma.RunCheckpointWhereInput
 }
 
 /**
