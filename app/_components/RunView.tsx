@@ -106,7 +106,9 @@ export function RunView({ id }: { id: string }) {
     }
   }
   const p = run.progress;
-  const progress = run.status === 'RUNNING' && p ? ((p.epoch - 1 + (p.batches ? p.batch / p.batches : 0)) / Math.max(1, p.epochs)) : run.status === 'SUCCEEDED' ? 1 : 0;
+  const waiting = run.status === 'RUNNING' && run.waitingForWorker;
+  // While training, progress.epoch is the epoch in progress; while waiting, the last one finished.
+  const progress = run.status === 'RUNNING' && p ? ((waiting ? p.epoch : p.epoch - 1 + (p.batches ? p.batch / p.batches : 0)) / Math.max(1, p.epochs)) : run.status === 'SUCCEEDED' ? 1 : 0;
   const ev = run.evaluation;
   const slug = run.name.replace(/[^\w.-]+/g, '_');
 
@@ -138,6 +140,7 @@ export function RunView({ id }: { id: string }) {
         <div className="flex items-center justify-between text-xs text-slate-600">
           <span data-testid="run-progress-text">
             {run.status === 'QUEUED' ? (run.queuePosition ? `Queued: ${run.queuePosition} run${run.queuePosition === 1 ? '' : 's'} ahead` : 'Queued: next to start') :
+              waiting ? `Waiting for a worker: its worker shut down; it resumes after epoch ${p?.epoch ?? 0} of ${p?.epochs ?? run.config?.epochs ?? '?'} when a worker is free` :
               run.status === 'RUNNING' && p ? `Epoch ${p.epoch} of ${p.epochs}${p.batches ? ` · batch ${p.batch}/${p.batches}` : ''}${p.phase ? ` · ${p.phase}` : ''}${p.samplesPerSecond ? ` · ${int(p.samplesPerSecond)} samples/s` : ''}` :
               run.status === 'RUNNING' ? 'Starting…' :
               `${run.status.toLowerCase()}${run.finishedAt ? ` ${dateTime(run.finishedAt)}` : ''}${run.stoppedEarly ? ` · stopped early, best epoch ${run.bestEpoch}` : ''}`}

@@ -24,8 +24,9 @@ interface RunsData {
 
 const PAGE_SIZE = 25;
 
-export function statusDetail(r: Pick<RunSummary, 'status' | 'queuePosition' | 'progress'>): string | undefined {
+export function statusDetail(r: Pick<RunSummary, 'status' | 'queuePosition' | 'progress' | 'waitingForWorker'>): string | undefined {
   if (r.status === 'QUEUED' && r.queuePosition != null) return r.queuePosition === 0 ? 'next in queue' : `${r.queuePosition} ahead`;
+  if (r.status === 'RUNNING' && r.waitingForWorker) return 'waiting';
   if (r.status === 'RUNNING' && r.progress) return `epoch ${r.progress.epoch}/${r.progress.epochs}`;
   return undefined;
 }

@@ -3,7 +3,7 @@
 export const RUN_SUMMARY_FIELDS = `
   id name preset engine backend dataset status owner tags group createdAt startedAt finishedAt
   durationSeconds queuePosition parameters
-  progress { epoch epochs batch batches samplesPerSecond phase }
+  progress { epoch epochs batch batches samplesPerSecond phase } waitingForWorker
   evaluation { accuracy macroF1 crossEntropy valAccuracy }
 `;
 
@@ -12,7 +12,7 @@ export const EPOCH_FIELDS = `epoch lr trainLoss trainAccuracy valLoss valAccurac
 export const RUN_DETAIL_FIELDS = `
   id name preset engine backend dataset seed status owner tags notes group config parameters
   createdAt startedAt finishedAt heartbeatAt durationSeconds error codeVersion workerHost queuePosition
-  progress { epoch epochs batch batches samplesPerSecond phase }
+  progress { epoch epochs batch batches samplesPerSecond phase } waitingForWorker
   epochs { ${EPOCH_FIELDS} }
   evaluation {
     accuracy macroF1 crossEntropy trainAccuracy trainLoss valAccuracy valLoss count
@@ -44,7 +44,7 @@ export const RUN_UPDATED = `
     runUpdated(id: $id) {
       id status backend queuePosition startedAt finishedAt heartbeatAt durationSeconds error parameters
       bestEpoch stoppedEarly workerHost
-      progress { epoch epochs batch batches samplesPerSecond phase }
+      progress { epoch epochs batch batches samplesPerSecond phase } waitingForWorker
     }
   }
 `;

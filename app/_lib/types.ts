@@ -49,6 +49,8 @@ export interface RunSummary {
   queuePosition: number | null;
   parameters: number | null;
   progress: RunProgress | null;
+  /** RUNNING but handed back by a worker that shut down; resumes after epoch progress.epoch. */
+  waitingForWorker: boolean;
   evaluation: Pick<Evaluation, 'accuracy' | 'macroF1' | 'crossEntropy' | 'valAccuracy'> | null;
 }
 

@@ -237,6 +237,11 @@ export type Run = {
   status: RunStatus;
   stoppedEarly?: Maybe<Scalars['Boolean']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /**
+   * RUNNING, but no worker holds it: its worker shut down (or its server restarted) and handed it back.
+   * The next free worker resumes it after its last finished epoch (progress.epoch).
+   */
+  waitingForWorker: Scalars['Boolean']['output'];
   workerHost?: Maybe<Scalars['String']['output']>;
   /** Process id of the worker training it (on workerHost). */
   workerPid?: Maybe<Scalars['Int']['output']>;
@@ -640,6 +645,7 @@ export type RunResolvers<ContextType = GraphQLContext, ParentType extends Resolv
   status?: Resolver<ResolversTypes['RunStatus'], ParentType, ContextType>;
   stoppedEarly?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  waitingForWorker?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   workerHost?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   workerPid?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 }>;

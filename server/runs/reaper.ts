@@ -19,7 +19,7 @@ export async function reapStaleRuns(prisma: PrismaClient, staleSeconds = DEFAULT
       "error" = format('Worker %s (pid %s) stopped responding: no heartbeat since %s, more than %s s ago. It probably died (killed, crashed or out of memory). The %s epoch(s) it finished are kept.',
         coalesce(r."workerHost", '?'), coalesce(r."workerPid"::text, '?'), to_char(r."heartbeatAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), ${staleSeconds}::int,
         (SELECT count(*) FROM "Epoch" e WHERE e."runId" = r."id"))
-    WHERE r."status" = 'RUNNING' AND r."heartbeatAt" < now() - make_interval(secs => ${staleSeconds}::int)
+    WHERE r."status" = 'RUNNING' AND r."workerPid" IS NOT NULL AND r."heartbeatAt" < now() - make_interval(secs => ${staleSeconds}::int)
     RETURNING r."id"`;
   return rows.map((r) => r.id);
 }

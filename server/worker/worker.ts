@@ -146,7 +146,8 @@ export class TrainerWorker {
   async claim(): Promise<ClaimedRun | null> {
     const rows = await this.prisma.$queryRaw<ClaimedRun[]>`
       UPDATE "Run" SET "status" = 'RUNNING', "startedAt" = coalesce("startedAt", now()), "heartbeatAt" = now(),
-        "workerHost" = ${this.host}, "workerPid" = ${this.pid}, "error" = NULL, "progress" = '{"phase":"loading"}'::jsonb
+        "workerHost" = ${this.host}, "workerPid" = ${this.pid}, "error" = NULL,
+        "progress" = jsonb_build_object('phase', 'loading', 'epoch', 0, 'epochs', ("config"->>'epochs')::int, 'batch', 0, 'batches', 0)
       WHERE "id" = (
         SELECT "id" FROM "Run"
         WHERE ("status" = 'QUEUED' OR ("status" = 'RUNNING' AND "workerPid" IS NULL)) AND NOT "cancelRequested"
@@ -173,9 +174,12 @@ export class TrainerWorker {
   private async execute(run: ClaimedRun): Promise<void> {
     const current = { id: run.id, cancel: false };
     this.current = current;
+    // Heartbeats and progress only while the run is still ours: one landing after the run was handed
+    // back would give it a heartbeat that goes stale (and the reaper would fail it) or stale progress.
+    const held = { id: run.id, status: 'RUNNING' as const, workerPid: this.pid, workerHost: this.host };
     this.opts.log(`training ${run.id} (${run.name}) on ${run.dataset}`);
     const heartbeat = setInterval(() => {
-      void this.prisma.run.update({ where: { id: run.id }, data: { heartbeatAt: new Date() } }).catch(() => {});
+      void this.prisma.run.updateMany({ where: held, data: { heartbeatAt: new Date() } }).catch(() => {});
       void this.checkCancel();
     }, this.opts.heartbeatMs);
     let phase = 'loading';
@@ -187,7 +191,7 @@ export class TrainerWorker {
       lastProgress = now;
       progressInFlight = true;
       this.prisma.run
-        .updateMany({ where: { id: run.id, status: 'RUNNING' }, data: { progress: { ...progress, phase } } })
+        .updateMany({ where: held, data: { progress: { ...progress, phase } } })
         .catch(() => {})
         .finally(() => (progressInFlight = false));
     };

@@ -14,13 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrisma, type PrismaClient } from '../../server/db/client';
 import { saveCheckpoint } from '../../server/runs/checkpoints';
 import { handBackRunsOfDeadLocalWorkers, WAITING_FOR_WORKER } from '../../server/runs/handBack';
+import { reapStaleRuns } from '../../server/runs/reaper';
 import { TrainerWorker } from '../../server/worker/worker';
 import { DEFAULT_CONFIG } from '../../trainer/config/schema';
 import type { TrainingCheckpoint } from '../../trainer/train/checkpoint';
 import { startTestService, TINY, waitFor, type TestService } from './helpers';
 
 const CONFIG = { ...TINY, epochs: 5, batchSize: 64, seed: 21 };
-const RUN_FIELDS = 'id status error workerPid startedAt progress { epoch epochs phase } epochs { epoch trainLoss valLoss valAccuracy } evaluation { accuracy macroF1 crossEntropy } robustness { sigma accuracy }';
+const RUN_FIELDS = 'id status error workerPid startedAt waitingForWorker progress { epoch epochs phase } epochs { epoch trainLoss valLoss valAccuracy } evaluation { accuracy macroF1 crossEntropy } robustness { sigma accuracy }';
 
 async function getRun(svc: TestService, id: string) {
   const res = await svc.gql(`query($id: ID!) { run(id: $id) { ${RUN_FIELDS} } }`, { id });
@@ -70,6 +71,7 @@ describe('a server restart during training', () => {
       expect(waiting.status).toBe('RUNNING');
       expect(waiting.error).toBeNull();
       expect(waiting.workerPid).toBeNull();
+      expect(waiting.waitingForWorker).toBe(true);
       expect(waiting.evaluation).toBeNull();
       const kept = waiting.epochs.length;
       expect(kept).toBeGreaterThanOrEqual(2);
@@ -90,6 +92,7 @@ describe('a server restart during training', () => {
       const resumed = await finished(second, id);
       expect(resumed.error).toBeNull();
       expect(resumed.status).toBe('SUCCEEDED');
+      expect(resumed.waitingForWorker).toBe(false);
       expect(resumed.epochs.map((e: { epoch: number }) => e.epoch)).toEqual([1, 2, 3, 4, 5]);
       // The epochs finished before the restart were not trained again: the same rows, written then.
       const after = await epochWrites(second.databaseUrl, id);
@@ -142,6 +145,15 @@ describe('runs whose worker is gone', () => {
     await prisma.run.deleteMany({});
   });
 
+  it('a waiting run is never taken for a dead one by the stale-heartbeat reaper', async () => {
+    const old = new Date(Date.now() - 3_600_000);
+    const waiting = await prisma.run.create({ data: row('waiting for hours', { status: 'RUNNING', startedAt: old, heartbeatAt: old }) });
+    const dead = await prisma.run.create({ data: row('worker silent for an hour', { status: 'RUNNING', startedAt: old, heartbeatAt: old, workerHost: 'elsewhere', workerPid: 7 }) });
+    expect(await reapStaleRuns(prisma, 60)).toEqual([dead.id]);
+    expect((await prisma.run.findUniqueOrThrow({ where: { id: waiting.id } })).status).toBe('RUNNING');
+    await prisma.run.deleteMany({});
+  });
+
   it('a worker resumes a waiting run before older queued ones, keeping its start time', async () => {
     const queued = await prisma.run.create({ data: row('queued first') });
     const startedAt = new Date(Date.now() - 60_000);
@@ -165,6 +177,14 @@ describe('runs whose worker is gone', () => {
     expect(res.errors).toBeUndefined();
     expect(res.data.cancelRun).toEqual({ status: 'CANCELLED', epochs: [{ epoch: 1 }] });
     expect(await prisma.runCheckpoint.count({ where: { runId: run.id } })).toBe(0);
+    await prisma.run.deleteMany({});
+  });
+
+  it('lists running runs whatever their progress holds (the list query loads no config)', async () => {
+    await prisma.run.create({ data: row('just claimed', { status: 'RUNNING', workerHost: host, workerPid: process.pid, progress: { phase: 'loading' } }) });
+    const res = await svc.gql('{ runs { edges { node { name waitingForWorker progress { epoch epochs phase } } } } }');
+    expect(res.errors).toBeUndefined();
+    expect(res.data.runs.edges[0].node).toEqual({ name: 'just claimed', waitingForWorker: false, progress: { epoch: 0, epochs: 0, phase: 'loading' } });
     await prisma.run.deleteMany({});
   });
 

@@ -29,13 +29,15 @@ export const Run: RunResolvers = {
     const p = r.progress as Record<string, number | string | undefined>;
     return {
       epoch: Number(p.epoch ?? 0),
-      epochs: Number(p.epochs ?? (r.config as { epochs?: number }).epochs ?? 0),
+      // List rows come without config (loaded only when selected), hence the optional chain.
+      epochs: Number(p.epochs ?? (r.config as { epochs?: number } | undefined)?.epochs ?? 0),
       batch: Number(p.batch ?? 0),
       batches: Number(p.batches ?? 0),
       samplesPerSecond: p.samplesPerSecond == null ? null : Number(p.samplesPerSecond),
       phase: p.phase == null ? null : String(p.phase),
     };
   },
+  waitingForWorker: (r) => r.status === 'RUNNING' && r.workerPid == null,
   epochs: (r, _a, { loaders }) => loaders.epochs.load(r.id),
   config: (r, _a, { loaders }) => (r.config !== undefined ? r.config : loaders.config.load(r.id)),
   evaluation: (r, _a, { loaders }) => loaders.evaluation.load(r.id),
