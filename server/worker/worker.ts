@@ -19,7 +19,7 @@ import { validateConfig } from '../../trainer/config/schema';
 import { runExperiment } from '../../trainer/run';
 import type { EpochMetrics, RunResult } from '../../trainer/result';
 import { CheckpointError, type TrainingCheckpoint } from '../../trainer/train/checkpoint';
-import { createPrisma, Prisma, type PrismaClient } from '../db/client';
+import { createDb, Prisma, type PrismaClient } from '../db/client';
 import { loadNamedDataset } from '../datasets/catalog';
 import { DEFAULT_STALE_SECONDS, reapStaleRuns } from '../runs/reaper';
 import { discardCheckpoint, loadCheckpoint, saveCheckpoint } from '../runs/checkpoints';
@@ -50,6 +50,9 @@ export class TrainerWorker {
   readonly host = os.hostname();
   readonly pid = process.pid;
   private prisma: PrismaClient;
+  /** The pool under Prisma, for checkpoint bytes (runs/checkpoints.ts says why). */
+  private pool: pg.Pool;
+  private closeDb: () => Promise<void>;
   private listener: pg.Client | null = null;
   private stopping = false;
   private wake: (() => void) | null = null;
@@ -67,7 +70,7 @@ export class TrainerWorker {
       ...options,
       modelsDir: options.modelsDir === undefined ? path.resolve(process.env.MODELS_DIR ?? 'models') : options.modelsDir,
     };
-    this.prisma = createPrisma(options.url, { max: 4 });
+    ({ prisma: this.prisma, pool: this.pool, close: this.closeDb } = createDb(options.url, { max: 4 }));
   }
 
   async start(): Promise<void> {
@@ -85,7 +88,7 @@ export class TrainerWorker {
     this.wake?.();
     await this.loop?.catch(() => {});
     await this.listener?.end().catch(() => {});
-    await this.prisma.$disconnect();
+    await this.closeDb();
   }
 
   private onNotification(payload: string | undefined) {
@@ -162,7 +165,7 @@ export class TrainerWorker {
    * are removed. Without a usable checkpoint the run starts from epoch 1 and keeps no epochs.
    */
   private async resumePoint(runId: string): Promise<TrainingCheckpoint | null> {
-    const loaded = await loadCheckpoint(this.prisma, runId);
+    const loaded = await loadCheckpoint(this.pool, runId);
     if (loaded && 'unreadable' in loaded) this.opts.log(`run ${runId}: its checkpoint cannot be read (${loaded.unreadable}); training again from epoch 1`);
     const checkpoint = loaded && 'checkpoint' in loaded ? loaded.checkpoint : null;
     const kept = checkpoint?.history.length ?? 0;
@@ -216,7 +219,7 @@ export class TrainerWorker {
             onEpoch: (m) => this.writeEpoch(run.id, m),
             onCheckpoint: async (c) => {
               epochsDone = c.history.length;
-              await saveCheckpoint(this.prisma, run.id, this, c);
+              await saveCheckpoint(this.pool, run.id, this, c);
             },
             shouldStop: () => current.cancel || this.stopping,
           },
@@ -228,7 +231,7 @@ export class TrainerWorker {
         if (!(err instanceof CheckpointError)) throw err;
         // E.g. the dataset behind the run's name changed while it waited: its epochs are not this data's.
         this.opts.log(`run ${run.id}: ${err.message}; training again from epoch 1`);
-        await discardCheckpoint(this.prisma, run.id);
+        await discardCheckpoint(this.pool, run.id);
         await this.prisma.epoch.deleteMany({ where: { runId: run.id } });
         epochsDone = 0;
         result = await train(null);

@@ -7,6 +7,7 @@
  * removal when the run ends. On the MNIST digits that ship with the install, so it never skips.
  */
 import { spawnSync } from 'node:child_process';
+import pg from 'pg';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -118,13 +119,16 @@ describe('a server restart during training', () => {
 describe('runs whose worker is gone', () => {
   let svc: TestService;
   let prisma: PrismaClient;
+  let pool: pg.Pool;
   const host = os.hostname();
   beforeAll(async () => {
     svc = await startTestService({ workers: 0 });
     prisma = createPrisma(svc.databaseUrl);
+    pool = new pg.Pool({ connectionString: svc.databaseUrl, max: 1 });
   });
   afterAll(async () => {
     await prisma?.$disconnect();
+    await pool?.end();
     await svc?.stopAll();
   });
 
@@ -191,17 +195,17 @@ describe('runs whose worker is gone', () => {
   it('stores a checkpoint only for the worker holding the running run, and drops it when the run ends', async () => {
     const holder = { host, pid: 4242 };
     const run = await prisma.run.create({ data: row('held', { status: 'RUNNING', workerHost: host, workerPid: holder.pid }) });
-    expect(await saveCheckpoint(prisma, run.id, { host, pid: 4243 }, checkpoint(1))).toBeNull();
-    const size = await saveCheckpoint(prisma, run.id, holder, checkpoint(1));
+    expect(await saveCheckpoint(pool, run.id, { host, pid: 4243 }, checkpoint(1))).toBeNull();
+    const size = await saveCheckpoint(pool, run.id, holder, checkpoint(1));
     expect(size).toBeGreaterThan(12);
-    expect(await saveCheckpoint(prisma, run.id, holder, checkpoint(2))).toBeGreaterThan(size!);
+    expect(await saveCheckpoint(pool, run.id, holder, checkpoint(2))).toBeGreaterThan(size!);
     expect((await prisma.runCheckpoint.findUniqueOrThrow({ where: { runId: run.id } })).epoch).toBe(2);
     for (const status of ['FAILED', 'SUCCEEDED'] as const) {
       await prisma.run.update({ where: { id: run.id }, data: { status: 'RUNNING' } });
-      await saveCheckpoint(prisma, run.id, holder, checkpoint(3));
+      await saveCheckpoint(pool, run.id, holder, checkpoint(3));
       await prisma.run.update({ where: { id: run.id }, data: { status } });
       expect(await prisma.runCheckpoint.count({ where: { runId: run.id } }), status).toBe(0);
-      expect(await saveCheckpoint(prisma, run.id, holder, checkpoint(4)), `${status}: not running`).toBeNull();
+      expect(await saveCheckpoint(pool, run.id, holder, checkpoint(4)), `${status}: not running`).toBeNull();
     }
     await prisma.run.deleteMany({});
   });
