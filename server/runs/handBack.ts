@@ -6,6 +6,7 @@
  */
 import { Prisma, type PrismaClient } from '../db/client';
 import type { RunHolder } from './checkpoints';
+import { isProcessAlive } from '../util/processAlive';
 
 /** The progress phase a handed-back run shows until a worker takes it. */
 export const WAITING_FOR_WORKER = 'waiting for a worker';
@@ -35,15 +36,6 @@ export async function handBackRun(prisma: PrismaClient, runId: string, holder: R
   return ids.length > 0;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * At start-up of the embedded default, every worker was a child of a previous server on this host. A
  * run such a worker still held (the server was stopped with Ctrl-C, which stops PostgreSQL before the
@@ -51,7 +43,7 @@ function isAlive(pid: number): boolean {
  */
 export async function handBackRunsOfDeadLocalWorkers(prisma: PrismaClient, host: string): Promise<string[]> {
   const rows = await prisma.run.findMany({ where: { status: 'RUNNING', workerHost: host, workerPid: { not: null } }, select: { id: true, workerPid: true } });
-  const dead = rows.filter((r) => !isAlive(r.workerPid!)).map((r) => r.id);
+  const dead = rows.filter((r) => !isProcessAlive(r.workerPid!)).map((r) => r.id);
   if (dead.length === 0) return [];
   return handBack(prisma, Prisma.sql`r."id" = ANY(${dead}::uuid[]) AND r."workerHost" = ${host}`);
 }
