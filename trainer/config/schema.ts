@@ -11,29 +11,31 @@ export const OPTIMIZERS = ['sgd', 'adam'] as const;
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 
 const positiveInt = z.number().int().positive();
+// Every object is strict: a misspelt field (`learningRate`, `schedule.kind`) is refused by name rather
+// than silently dropped, which would train with the default instead.
 
 export const scheduleSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('constant') }),
+  z.strictObject({ type: z.literal('constant') }),
   /** η_t = max(minLr, η_0 − alpha·t), t = epoch index from 0. */
-  z.object({
+  z.strictObject({
     type: z.literal('linear'),
     alpha: z.number().nonnegative(),
     minLr: z.number().nonnegative(),
   }),
   /** η_t = η_0 · gamma^t. */
-  z.object({ type: z.literal('exponential'), gamma: z.number().gt(0).max(1) }),
+  z.strictObject({ type: z.literal('exponential'), gamma: z.number().gt(0).max(1) }),
 ]);
 
 export const splitSchema = z.discriminatedUnion('mode', [
   /** The study's protocol: pool every available image, then a stratified train/val/test split. */
-  z.object({
+  z.strictObject({
     mode: z.literal('stratified'),
     train: z.number().gt(0).lt(1),
     val: z.number().gt(0).lt(1),
     test: z.number().gt(0).lt(1),
   }),
   /** The distribution's own train/test files; validation carved (stratified) out of train. */
-  z.object({ mode: z.literal('official'), valFraction: z.number().gt(0).lt(1) }),
+  z.strictObject({ mode: z.literal('official'), valFraction: z.number().gt(0).lt(1) }),
 ]);
 
 export const runConfigSchema = z
@@ -59,12 +61,12 @@ export const runConfigSchema = z
     batchSize: positiveInt.max(65536),
     epochs: positiveInt.max(1000),
     /** Stop when validation loss has not improved for `patience` epochs; restore the best weights. */
-    earlyStopping: z.object({ patience: positiveInt, minDelta: z.number().min(0) }).nullable(),
+    earlyStopping: z.strictObject({ patience: positiveInt, minDelta: z.number().min(0) }).nullable(),
     schedule: scheduleSchema,
     split: splitSchema,
     seed: z.number().int().min(0).max(2 ** 31 - 1),
     /** Gaussian noise levels for the robustness curve; clip keeps noisy pixels in [0,1]. */
-    robustness: z.object({ sigmas: z.array(z.number().min(0).max(5)).max(32), clip: z.boolean() }),
+    robustness: z.strictObject({ sigmas: z.array(z.number().min(0).max(5)).max(32), clip: z.boolean() }),
     backend: z.enum(BACKENDS),
   })
   .strict()
