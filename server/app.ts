@@ -74,8 +74,7 @@ export async function startRunService(options: RunServiceOptions = {}): Promise<
 
   const workerCount = options.workers ?? (process.env.WORKERS !== undefined ? Number(process.env.WORKERS) : 1);
   const supervisor = workerCount > 0 ? new WorkerSupervisor({ url: db.url, count: workerCount, prisma, env: options.workerEnv, quiet: options.quietWorkers }) : null;
-  const service = { workers: () => supervisor?.size ?? 0 };
-  const context = (): GraphQLContext => createContext(prisma, events, service, pool);
+  const context = (): GraphQLContext => createContext(prisma, events, pool);
 
   const serveUi = options.serveUi ?? process.env.SERVE_UI !== '0';
   type Upgrade = (req: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => void;

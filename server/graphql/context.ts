@@ -7,17 +7,11 @@ import type pg from 'pg';
 import type { Epoch, Evaluation, PrismaClient, RobustnessPoint, Run } from '../db/client';
 import type { RunEvents } from '../events';
 
-export interface ServiceInfo {
-  /** Worker processes this server supervises (0 when workers run elsewhere). */
-  workers(): number;
-}
-
 export interface GraphQLContext {
   prisma: PrismaClient;
   /** The same connections without Prisma, for hot raw-SQL reads. */
   pool?: pg.Pool;
   events: RunEvents;
-  service: ServiceInfo;
   loaders: Loaders;
 }
 
@@ -76,6 +70,6 @@ export function createLoaders(prisma: PrismaClient, pool?: pg.Pool) {
   };
 }
 
-export function createContext(prisma: PrismaClient, events: RunEvents, service: ServiceInfo, pool?: pg.Pool): GraphQLContext {
-  return { prisma, pool, events, service, loaders: createLoaders(prisma, pool) };
+export function createContext(prisma: PrismaClient, events: RunEvents, pool?: pg.Pool): GraphQLContext {
+  return { prisma, pool, events, loaders: createLoaders(prisma, pool) };
 }

@@ -360,6 +360,7 @@ export type SystemInfo = {
   defaultDataset: Scalars['String']['output'];
   queued: Scalars['Int']['output'];
   running: Scalars['Int']['output'];
+  /** Trainer workers alive now, on any host sharing this database (the server's own and `npm run worker` ones). */
   workers: Scalars['Int']['output'];
 };
 

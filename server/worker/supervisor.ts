@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PrismaClient } from '../db/client';
 import { failRunsOfDeadWorker } from '../runs/reaper';
+import { forgetWorker } from './registry';
 
 const WORKER_MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'main.ts');
 
@@ -53,6 +54,7 @@ export class WorkerSupervisor {
       const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
       console.error(`[server] worker ${child.pid} ${how}; restarting it`);
       void failRunsOfDeadWorker(this.opts.prisma, os.hostname(), child.pid!, how).catch(() => {});
+      void forgetWorker(this.opts.prisma, { host: os.hostname(), pid: child.pid! }).catch(() => {});
       // A worker that dies right after starting (database gone, broken install) is retried slowly.
       setTimeout(() => !this.stopping && this.spawnOne(), Date.now() - started < 10_000 ? 5_000 : 500).unref();
     });

@@ -24,6 +24,7 @@ import { loadNamedDataset } from '../datasets/catalog';
 import { DEFAULT_STALE_SECONDS, reapStaleRuns } from '../runs/reaper';
 import { discardCheckpoint, loadCheckpoint, saveCheckpoint } from '../runs/checkpoints';
 import { handBackRun } from '../runs/handBack';
+import { announceWorker, forgetWorker } from './registry';
 
 export interface WorkerOptions {
   url: string;
@@ -58,6 +59,7 @@ export class TrainerWorker {
   private wake: (() => void) | null = null;
   private current: { id: string; cancel: boolean } | null = null;
   private loop: Promise<void> | null = null;
+  private presence: NodeJS.Timeout | null = null;
   private readonly opts: Required<Omit<WorkerOptions, 'modelsDir'>> & { modelsDir: string | null };
 
   constructor(options: WorkerOptions) {
@@ -79,6 +81,9 @@ export class TrainerWorker {
     this.listener.on('error', (err) => this.opts.log(`listener error: ${err.message}`));
     await this.listener.connect();
     await this.listener.query('LISTEN run_events');
+    await announceWorker(this.prisma, this);
+    this.presence = setInterval(() => void announceWorker(this.prisma, this).catch(() => {}), this.opts.heartbeatMs);
+    this.presence.unref();
     this.loop = this.run();
   }
 
@@ -87,6 +92,8 @@ export class TrainerWorker {
     this.stopping = true;
     this.wake?.();
     await this.loop?.catch(() => {});
+    if (this.presence) clearInterval(this.presence);
+    await forgetWorker(this.prisma, this).catch(() => {});
     await this.listener?.end().catch(() => {});
     await this.closeDb();
   }

@@ -184,6 +184,25 @@ describe('runs whose worker is gone', () => {
     await prisma.run.deleteMany({});
   });
 
+  it('counts the live workers of every host sharing the database, not only its own', async () => {
+    const workers = () => svc.gql('{ system { workers } }').then((r) => r.data.system.workers);
+    expect(await workers()).toBe(0); // this server starts none
+    // A worker started elsewhere (here: in this process), one on another host, and one that died
+    // without a word an hour ago.
+    const worker = new TrainerWorker({ url: svc.databaseUrl, modelsDir: null, log: () => {} });
+    await prisma.worker.create({ data: { host: 'gone', pid: 1, heartbeatAt: new Date(Date.now() - 3_600_000) } });
+    await worker.start();
+    try {
+      expect(await workers()).toBe(1);
+      await prisma.worker.create({ data: { host: 'gpu-box', pid: 4242 } });
+      expect(await workers()).toBe(2);
+    } finally {
+      await worker.stop();
+    }
+    expect(await workers()).toBe(1); // the stopped one removed itself; gpu-box is still there
+    await prisma.worker.deleteMany({});
+  });
+
   it('lists running runs whatever their progress holds (the list query loads no config)', async () => {
     await prisma.run.create({ data: row('just claimed', { status: 'RUNNING', workerHost: host, workerPid: process.pid, progress: { phase: 'loading' } }) });
     const res = await svc.gql('{ runs { edges { node { name waitingForWorker progress { epoch epochs phase } } } } }');

@@ -49,3 +49,10 @@ export type RobustnessPoint = Prisma.RobustnessPointModel
  * overwritten each epoch; a trigger deletes it when the run ends (it is only needed while running).
  */
 export type RunCheckpoint = Prisma.RunCheckpointModel
+/**
+ * Model Worker
+ * A trainer worker process, on any host, present while it runs (server/worker/registry.ts): it registers
+ * at start, refreshes heartbeatAt every few seconds, and removes itself when it stops. One whose
+ * heartbeat is older than the stale window died; system.workers counts only live ones.
+ */
+export type Worker = Prisma.WorkerModel

@@ -1,16 +1,21 @@
 /** Presets, datasets (with class statistics, split sizes and a sample per class) and the system view. */
 import { countParameters, PRESETS } from '../../../trainer/config/presets';
 import { datasetDetails, defaultDataset, findDataset, listDatasets } from '../../datasets/catalog';
+import { DEFAULT_STALE_SECONDS } from '../../runs/reaper';
+import { countLiveWorkers } from '../../worker/registry';
 import type { DatasetResolvers, PresetResolvers, QueryResolvers } from '../generated';
 
 export const catalogQueries: QueryResolvers = {
   presets: () => PRESETS,
   datasets: () => listDatasets(),
   dataset: (_root, { name }) => findDataset(name),
-  system: async (_root, _args, { prisma, service }) => {
-    const counts = await prisma.run.groupBy({ by: ['status'], where: { status: { in: ['QUEUED', 'RUNNING'] } }, _count: { _all: true } });
+  system: async (_root, _args, { prisma }) => {
+    const [counts, workers] = await Promise.all([
+      prisma.run.groupBy({ by: ['status'], where: { status: { in: ['QUEUED', 'RUNNING'] } }, _count: { _all: true } }),
+      countLiveWorkers(prisma, DEFAULT_STALE_SECONDS),
+    ]);
     const n = (s: string) => counts.find((c) => c.status === s)?._count._all ?? 0;
-    return { workers: service.workers(), queued: n('QUEUED'), running: n('RUNNING'), defaultDataset: defaultDataset() };
+    return { workers, queued: n('QUEUED'), running: n('RUNNING'), defaultDataset: defaultDataset() };
   },
 };
 

@@ -54,7 +54,8 @@ export const ModelName = {
   Epoch: 'Epoch',
   Evaluation: 'Evaluation',
   RobustnessPoint: 'RobustnessPoint',
-  RunCheckpoint: 'RunCheckpoint'
+  RunCheckpoint: 'RunCheckpoint',
+  Worker: 'Worker'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -171,6 +172,16 @@ export const RunCheckpointScalarFieldEnum = {
 } as const
 
 export type RunCheckpointScalarFieldEnum = (typeof RunCheckpointScalarFieldEnum)[keyof typeof RunCheckpointScalarFieldEnum]
+
+
+export const WorkerScalarFieldEnum = {
+  host: 'host',
+  pid: 'pid',
+  startedAt: 'startedAt',
+  heartbeatAt: 'heartbeatAt'
+} as const
+
+export type WorkerScalarFieldEnum = (typeof WorkerScalarFieldEnum)[keyof typeof WorkerScalarFieldEnum]
 
 
 export const SortOrder = {

@@ -1,0 +1,9 @@
+-- CreateTable
+CREATE TABLE "Worker" (
+    "host" TEXT NOT NULL,
+    "pid" INTEGER NOT NULL,
+    "startedAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "heartbeatAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "Worker_pkey" PRIMARY KEY ("host","pid")
+);
