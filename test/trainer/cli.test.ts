@@ -1,7 +1,7 @@
 // The train and evaluate commands as a user runs them: exit codes, messages, the result JSON.
 import { describe, it, expect } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -71,5 +71,44 @@ describe.skipIf(!hasEmnist)(`train and evaluate on the fixture${needsEmnist}`, (
     const e = await cli('evaluate', ['--model', '/nonexistent', '--images', 'a', '--labels', 'b']);
     expect(e.code).toBe(2);
     expect(e.stderr).toMatch(/model\.json: cannot read the saved model/);
+  });
+});
+
+describe.skipIf(!hasEmnist)(`train --checkpoint: Ctrl-C, then the same command again${needsEmnist}`, () => {
+  it('resumes after the last finished epoch and ends with the uninterrupted result', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cli-checkpoint-'));
+    const args = ['--preset', 'M1b', '--fixture', 'strat100', '--epochs', '8', '--hidden', '256,128', '--batch-size', '32', '--seed', '4', '--backend', 'wasm', '--set', 'earlyStopping=null'];
+    const env = { ...process.env, EMNIST_DIR: EMNIST_DIR! };
+    const checkpoint = path.join(dir, 'run.ckpt');
+    const whole = await cli('train', [...args, '--out', path.join(dir, 'whole.json')], env);
+    expect(whole.code, whole.stderr).toBe(0);
+
+    // Ctrl-C as soon as the first checkpoint is on disk: the run stops after its batch and says how to go on.
+    const child = execFile(tsx, ['trainer/cli/train.ts', ...args, '--out', path.join(dir, 'first.json'), '--checkpoint', checkpoint], { env });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    while (!existsSync(checkpoint)) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    const first = JSON.parse(readFileSync(path.join(dir, 'first.json'), 'utf8'));
+    expect(first.cancelled).toBe(true);
+    expect(first.history.length).toBeLessThan(8);
+    expect(stderr).toMatch(/interrupted: stopping after this batch; run the same command again to resume after epoch \d/);
+
+    const again = await cli('train', [...args, '--out', path.join(dir, 'resumed.json'), '--checkpoint', checkpoint], env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(new RegExp(`resuming after epoch ${first.history.length} from`));
+    const a = JSON.parse(readFileSync(path.join(dir, 'whole.json'), 'utf8'));
+    const b = JSON.parse(readFileSync(path.join(dir, 'resumed.json'), 'utf8'));
+    expect(b.history.map((h: { trainLoss: number; valLoss: number }) => [h.trainLoss, h.valLoss])).toEqual(a.history.map((h: { trainLoss: number; valLoss: number }) => [h.trainLoss, h.valLoss]));
+    expect(b.test).toEqual(a.test);
+    expect(existsSync(checkpoint)).toBe(false); // removed once the run finished
+
+    // A damaged checkpoint is refused, saying what to do.
+    writeFileSync(checkpoint, 'not a checkpoint');
+    const damaged = await cli('train', [...args, '--checkpoint', checkpoint], env);
+    expect(damaged.code).toBe(2);
+    expect(damaged.stderr).toMatch(/--checkpoint .*run\.ckpt: checkpoint is not in our format .*Delete it to start from epoch 1/);
   });
 });

@@ -1,11 +1,14 @@
 /**
- * `npm run train -- --preset M1g [--data DIR] [--epochs N] [--seed S] [--backend wasm] [--out result.json] [--save-model DIR]`
+ * `npm run train -- --preset M1g [--data DIR] [--epochs N] [--seed S] [--backend wasm] [--out result.json] [--save-model DIR] [--checkpoint FILE]`
  * Trains one configuration from the command line, with no database or server: a progress bar while
- * it runs, a summary table at the end, and the full RunResult as JSON with --out.
+ * it runs, a summary table at the end, and the full RunResult as JSON with --out. With --checkpoint,
+ * the training state is saved after every epoch; the same command run again after Ctrl-C (or a crash)
+ * continues after the last finished epoch, to the result an uninterrupted run gives.
  * Any config field can be overridden: the common ones have flags, and --set field=value (repeatable,
  * value parsed as JSON when it can be) reaches every other, e.g. --set 'earlyStopping={"patience":3,"minDelta":0}'.
  */
-import { writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, withOverrides, type RunConfig } from '../config/schema';
@@ -15,6 +18,7 @@ import type { RunResult } from '../result';
 import { datasetSpecFromArgs, fail, loadDatasetOrExit, overridesFromFlags, TRAINING_FLAG_OPTIONS, type FlagValues } from './args';
 import { TrainingProgress } from './progress';
 import { topConfusions } from '../eval/metrics';
+import { CheckpointError, decodeCheckpoint, encodeCheckpoint, type TrainingCheckpoint } from '../train/checkpoint';
 
 const HELP = `Usage: npm run train -- [options]
   --preset NAME        one of ${PRESETS.map((p) => p.name).join(', ')} (default M0)
@@ -27,6 +31,8 @@ const HELP = `Usage: npm run train -- [options]
   --split stratified|official   --set field=value (any config field; repeatable)
   --out FILE           write the result JSON here
   --save-model DIR     save the trained model (for npm run evaluate)
+  --checkpoint FILE    save the training state here after every epoch; if FILE exists, resume from it
+                       (after Ctrl-C, run the same command again); removed when the run finishes
   --list               list the presets and exit`;
 
 function buildConfig(values: FlagValues): { config: RunConfig; preset: string } {
@@ -38,6 +44,23 @@ function buildConfig(values: FlagValues): { config: RunConfig; preset: string } 
     if (err instanceof ConfigError) fail(err.message);
     throw err;
   }
+}
+
+async function readCheckpoint(file: string): Promise<TrainingCheckpoint | null> {
+  if (!existsSync(file)) return null;
+  try {
+    return decodeCheckpoint(await readFile(file));
+  } catch (err) {
+    if (err instanceof CheckpointError) fail(`--checkpoint ${file}: ${err.message}. Delete it to start from epoch 1`);
+    throw err;
+  }
+}
+
+/** Written beside the target and renamed, so an interruption mid-write never leaves a torn checkpoint. */
+async function writeCheckpoint(file: string, checkpoint: TrainingCheckpoint): Promise<void> {
+  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  await writeFile(`${file}.tmp`, encodeCheckpoint(checkpoint));
+  await rename(`${file}.tmp`, file);
 }
 
 function pct(x: number | undefined | null): string {
@@ -55,7 +78,7 @@ function printSummary(r: RunResult): void {
     ['test accuracy', pct(r.test?.accuracy)],
     ['test macro F1', pct(r.test?.macroF1)],
     ['test cross-entropy', r.test?.crossEntropy.toFixed(4) ?? '–'],
-    ['robustness (σ: acc)', r.robustness.points.map((p) => `${p.sigma}: ${pct(p.accuracy)}`).join('  ')],
+    ['robustness (σ: acc)', r.robustness.points.map((p) => `${p.sigma}: ${pct(p.accuracy)}`).join('  ') || '–'],
     ['most confused (true→pred)', r.test ? topConfusions(r.test.confusion, r.dataset.classNames, 5).map((c) => `${c.trueClass}→${c.predicted} ${c.count}`).join(', ') : '–'],
     ['time', `${r.timings.totalSeconds.toFixed(1)}s total, ${r.timings.meanEpochSeconds.toFixed(1)}s/epoch, ${Math.round(r.timings.samplesPerSecond).toLocaleString('en-US')} samples/s`],
   ];
@@ -68,7 +91,7 @@ async function main(): Promise<void> {
     options: {
       ...TRAINING_FLAG_OPTIONS,
       engine: { type: 'string' }, split: { type: 'string' },
-      out: { type: 'string' }, 'save-model': { type: 'string' }, list: { type: 'boolean' },
+      out: { type: 'string' }, 'save-model': { type: 'string' }, checkpoint: { type: 'string' }, list: { type: 'boolean' },
     },
     strict: true,
   });
@@ -82,24 +105,45 @@ async function main(): Promise<void> {
   progress.message(`loading data…`);
   const dataset = await loadDatasetOrExit(datasetSpecFromArgs(values));
   progress.message(`${dataset.name}: ${dataset.count.toLocaleString('en-US')} images, ${dataset.classNames.length} classes; training ${preset} on the ${config.engine} engine`);
+  const checkpointFile = values.checkpoint;
+  const resumeFrom = checkpointFile ? await readCheckpoint(checkpointFile) : null;
+  if (resumeFrom) progress.message(`resuming after epoch ${resumeFrom.history.length} from ${checkpointFile}`);
+  let epochsSaved = resumeFrom?.history.length ?? 0;
   let interrupted = false;
   process.once('SIGINT', () => {
     interrupted = true;
-    progress.message('interrupted: stopping after this batch (Ctrl-C again to quit now)');
+    progress.message(`interrupted: stopping after this batch${checkpointFile ? `; run the same command again to resume after epoch ${epochsSaved}` : ''} (Ctrl-C again to quit now)`);
     process.once('SIGINT', () => process.exit(130));
   });
-  const result = await runExperiment(config, {
-    dataset,
-    preset,
-    saveModelDir: values['save-model'],
-    callbacks: {
-      onBatch: (p) => progress.onBatch(p),
-      onEpoch: (m) => progress.onEpoch(m, config.epochs),
-      onPhase: (phase) => phase !== 'training' && phase !== 'loading' && progress.message(`${phase}…`),
-      shouldStop: () => interrupted,
-    },
-  });
+  let result: RunResult;
+  try {
+    result = await runExperiment(config, {
+      dataset,
+      preset,
+      saveModelDir: values['save-model'],
+      resumeFrom,
+      callbacks: {
+        onBatch: (p) => progress.onBatch(p),
+        onEpoch: (m) => progress.onEpoch(m, config.epochs),
+        onPhase: (phase) => phase !== 'training' && phase !== 'loading' && progress.message(`${phase}…`),
+        shouldStop: () => interrupted,
+        onCheckpoint: checkpointFile
+          ? async (c) => {
+              await writeCheckpoint(checkpointFile, c);
+              epochsSaved = c.history.length;
+            }
+          : undefined,
+      },
+    });
+  } catch (err) {
+    if (err instanceof CheckpointError) fail(`--checkpoint ${checkpointFile}: ${err.message}. Use the command that wrote it, or delete it to start from epoch 1`);
+    throw err;
+  }
   progress.stop();
+  if (checkpointFile) {
+    if (result.cancelled) process.stdout.write(`\ncheckpoint after epoch ${epochsSaved} in ${checkpointFile}: run the same command again to resume\n`);
+    else await rm(checkpointFile, { force: true });
+  }
   printSummary(result);
   if (values.out) {
     await mkdir(path.dirname(path.resolve(values.out)), { recursive: true });
