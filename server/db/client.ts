@@ -5,11 +5,14 @@
  */
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { PrismaClient } from './generated/client';
+import { PrismaClient, type Evaluation } from './generated/client';
 
 export type { PrismaClient };
 export { Prisma } from './generated/client';
 export type { Run, Epoch, Evaluation, RobustnessPoint, RunGroup, RunStatus } from './generated/client';
+
+/** An Evaluation row without its bulky JSON columns: what lists and the per-run loader read. */
+export type EvaluationScalars = Omit<Evaluation, 'perClass' | 'confusion' | 'classNames'>;
 
 export function createPrisma(url: string, options: { max?: number } = {}): PrismaClient {
   const adapter = new PrismaPg({ connectionString: url, max: options.max ?? 10 });

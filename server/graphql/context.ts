@@ -4,7 +4,7 @@
  */
 import DataLoader from 'dataloader';
 import type pg from 'pg';
-import type { Epoch, Evaluation, PrismaClient, RobustnessPoint, Run } from '../db/client';
+import type { Epoch, Evaluation, EvaluationScalars, PrismaClient, RobustnessPoint, Run } from '../db/client';
 import type { RunEvents } from '../events';
 
 export interface GraphQLContext {
@@ -16,7 +16,6 @@ export interface GraphQLContext {
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
-export type EvaluationScalars = Omit<Evaluation, 'perClass' | 'confusion' | 'classNames'>;
 
 function groupBy<T extends { runId: string }>(ids: readonly string[], rows: T[]): T[][] {
   const by = new Map<string, T[]>(ids.map((id) => [id, []]));

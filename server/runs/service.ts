@@ -7,7 +7,7 @@ import { GraphQLError } from 'graphql/index.js';
 import type pg from 'pg';
 import { checkConfig, DEFAULT_CONFIG, type ConfigIssue, type RunConfig } from '../../trainer/config/schema';
 import { countParameters, PRESETS } from '../../trainer/config/presets';
-import { Prisma, type PrismaClient, type Run, type RunStatus } from '../db/client';
+import { Prisma, type EvaluationScalars, type PrismaClient, type Run, type RunStatus } from '../db/client';
 import { defaultDataset, findDataset } from '../datasets/catalog';
 
 export function inputError(message: string, issues: ConfigIssue[] = []): GraphQLError {
@@ -265,20 +265,7 @@ const LIST_COLUMNS = Prisma.raw(
 /** A Run row from the list query: `config` and `summary` are absent until loaded. */
 export type ListedRun = Omit<Run, 'config' | 'summary'> & Partial<Pick<Run, 'config' | 'summary'>>;
 
-/** The scalar columns of an Evaluation row. */
-export interface EvaluationScalarsRow {
-  runId: string;
-  accuracy: number;
-  macroF1: number;
-  crossEntropy: number;
-  trainAccuracy: number | null;
-  trainLoss: number | null;
-  valAccuracy: number | null;
-  valLoss: number | null;
-  count: number;
-}
-
-export async function listRuns(prisma: PrismaClient, args: ListArgs, pool?: pg.Pool, primeEvaluation?: (runId: string, e: EvaluationScalarsRow | null) => void) {
+export async function listRuns(prisma: PrismaClient, args: ListArgs, pool?: pg.Pool, primeEvaluation?: (runId: string, e: EvaluationScalars | null) => void) {
   const first = args.first ?? 50;
   if (first < 0 || first > MAX_PAGE) throw inputError(`first: must be between 0 and ${MAX_PAGE}`, [{ field: 'first', message: `must be between 0 and ${MAX_PAGE}` }]);
   const sort = args.sort ?? { field: 'CREATED_AT' as const, direction: 'DESC' as const };
@@ -312,7 +299,7 @@ export async function listRuns(prisma: PrismaClient, args: ListArgs, pool?: pg.P
   // The page joins each run's evaluation scalars (lists show accuracy and F1), handed to `primeEvaluation`
   // so the GraphQL layer needs no further round trip; the count runs alongside.
   const [rows, total] = await Promise.all([
-    query<ListedRun & { sortValue: unknown; ev: EvaluationScalarsRow | null }>(Prisma.sql`
+    query<ListedRun & { sortValue: unknown; ev: EvaluationScalars | null }>(Prisma.sql`
       SELECT p.*, CASE WHEN e."runId" IS NULL THEN NULL ELSE json_build_object(
           'runId', e."runId", 'accuracy', e."accuracy", 'macroF1', e."macroF1", 'crossEntropy', e."crossEntropy",
           'trainAccuracy', e."trainAccuracy", 'trainLoss', e."trainLoss", 'valAccuracy', e."valAccuracy",
