@@ -59,7 +59,7 @@ export class TrainerWorker {
   private wake: (() => void) | null = null;
   private current: { id: string; cancel: boolean } | null = null;
   private loop: Promise<void> | null = null;
-  private presence: NodeJS.Timeout | null = null;
+  private pulse: NodeJS.Timeout | null = null;
   private readonly opts: Required<Omit<WorkerOptions, 'modelsDir'>> & { modelsDir: string | null };
 
   constructor(options: WorkerOptions) {
@@ -82,8 +82,8 @@ export class TrainerWorker {
     await this.listener.connect();
     await this.listener.query('LISTEN run_events');
     await announceWorker(this.prisma, this);
-    this.presence = setInterval(() => void announceWorker(this.prisma, this).catch(() => {}), this.opts.heartbeatMs);
-    this.presence.unref();
+    this.pulse = setInterval(() => this.beat(), this.opts.heartbeatMs);
+    this.pulse.unref();
     this.loop = this.run();
   }
 
@@ -92,7 +92,7 @@ export class TrainerWorker {
     this.stopping = true;
     this.wake?.();
     await this.loop?.catch(() => {});
-    if (this.presence) clearInterval(this.presence);
+    if (this.pulse) clearInterval(this.pulse);
     await forgetWorker(this.prisma, this).catch(() => {});
     await this.listener?.end().catch(() => {});
     await this.closeDb();
@@ -111,6 +111,27 @@ export class TrainerWorker {
     // claim query per progress write.
     if (event.status === 'QUEUED' && (event.kind === 'created' || event.kind === 'status')) this.wake?.();
     if (this.current && event.runId === this.current.id && !this.current.cancel) void this.checkCancel();
+  }
+
+  /**
+   * Every heartbeatMs: the worker's presence (registry.ts) and, while it trains, the run's heartbeat
+   * plus a cancel check in case a notification was missed.
+   */
+  private beat() {
+    void announceWorker(this.prisma, this).catch(() => {});
+    const current = this.current;
+    if (!current) return;
+    void this.prisma.run.updateMany({ where: this.held(current.id), data: { heartbeatAt: new Date() } }).catch(() => {});
+    void this.checkCancel();
+  }
+
+  /**
+   * The run, while it is still RUNNING in this worker's hands. Every write during and after training is
+   * conditioned on it: one landing after the run was handed back, cancelled or reaped would give it a
+   * heartbeat that goes stale (and the reaper would fail it), stale progress, or a result not ours.
+   */
+  private held(runId: string) {
+    return { id: runId, status: 'RUNNING' as const, workerPid: this.pid, workerHost: this.host };
   }
 
   private async checkCancel() {
@@ -184,14 +205,7 @@ export class TrainerWorker {
   private async execute(run: ClaimedRun): Promise<void> {
     const current = { id: run.id, cancel: false };
     this.current = current;
-    // Heartbeats and progress only while the run is still ours: one landing after the run was handed
-    // back would give it a heartbeat that goes stale (and the reaper would fail it) or stale progress.
-    const held = { id: run.id, status: 'RUNNING' as const, workerPid: this.pid, workerHost: this.host };
     this.opts.log(`training ${run.id} (${run.name}) on ${run.dataset}`);
-    const heartbeat = setInterval(() => {
-      void this.prisma.run.updateMany({ where: held, data: { heartbeatAt: new Date() } }).catch(() => {});
-      void this.checkCancel();
-    }, this.opts.heartbeatMs);
     let phase = 'loading';
     let lastProgress = 0;
     let progressInFlight = false;
@@ -201,7 +215,7 @@ export class TrainerWorker {
       lastProgress = now;
       progressInFlight = true;
       this.prisma.run
-        .updateMany({ where: held, data: { progress: { ...progress, phase } } })
+        .updateMany({ where: this.held(run.id), data: { progress: { ...progress, phase } } })
         .catch(() => {})
         .finally(() => (progressInFlight = false));
     };
@@ -248,11 +262,10 @@ export class TrainerWorker {
       const message = err instanceof Error ? err.message : String(err);
       this.opts.log(`run ${run.id} failed: ${err instanceof Error ? err.stack : message}`);
       await this.prisma.run.updateMany({
-        where: { id: run.id, status: 'RUNNING' },
+        where: this.held(run.id),
         data: { status: 'FAILED', finishedAt: new Date(), progress: Prisma.DbNull, error: message },
       });
     } finally {
-      clearInterval(heartbeat);
       this.current = null;
     }
   }
@@ -262,7 +275,7 @@ export class TrainerWorker {
   }
 
   private async finish(run: ClaimedRun, result: RunResult, cancelled: boolean) {
-    const mine = { id: run.id, status: 'RUNNING' as const, workerPid: this.pid, workerHost: this.host };
+    const mine = this.held(run.id);
     if (result.cancelled && !cancelled && this.stopping) {
       // Shutdown, not a user's cancel: the run stays RUNNING for the next worker to resume.
       if (await handBackRun(this.prisma, run.id, this)) this.opts.log(`handed back ${run.id} after epoch ${result.history.length}`);
