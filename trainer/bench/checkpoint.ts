@@ -18,7 +18,7 @@ export function studySizedCheckpoint(preset: string, epochs = 20): { checkpoint:
     const x = tf.tensor2d(Float32Array.from({ length: 64 * 784 }, () => rng()), [64, 784]);
     const xT = model.usesTransposedInput ? x.transpose() as tf.Tensor2D : undefined;
     model.trainStep(x, Int32Array.from({ length: 64 }, (_, i) => i % 47), config.lr, xT);
-    tf.dispose([x, xT].filter((t): t is tf.Tensor2D => !!t));
+    tf.dispose([x, xT]);
     const history = Array.from({ length: epochs }, (_, i) => ({ epoch: i + 1, lr: config.lr, trainLoss: 1, trainAccuracy: 0.5, valLoss: 1, valAccuracy: 0.5, seconds: 15, samplesPerSecond: 5000 }));
     const weights = model.snapshot();
     return {
