@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../server/db/embedded';
 import { MIGRATIONS_DIR, readMigrations } from '../server/db/migrate';
+import { generate } from './generate';
 
 const name = (process.argv[2] ?? 'change').replace(/[^a-z0-9_]+/gi, '_');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'emnist-diff-'));
@@ -34,7 +35,7 @@ try {
     fs.copyFileSync('prisma/schema.prisma', snapshot);
     console.log(`Wrote ${path.relative(process.cwd(), out)}/migration.sql:\n${body}`);
   }
-  execFileSync('npx', ['prisma', 'generate'], { stdio: 'inherit' });
+  await generate({ force: true });
 } finally {
   await pg.stop();
   fs.rmSync(tmp, { recursive: true, force: true });

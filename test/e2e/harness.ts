@@ -4,12 +4,13 @@
  * GraphQL to it, and open a headless browser with the flags this environment needs and a fresh
  * profile. Never downloads a browser (no `npx playwright install`).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { buildPages } from '../../scripts/build-pages';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -34,35 +35,14 @@ export function findChromium(): string | null {
   return null;
 }
 
-/** Newest modification time under the paths that feed the Next.js build. */
-function newestSource(): number {
-  let newest = 0;
-  const walk = (p: string) => {
-    if (!fs.existsSync(p)) return;
-    const st = fs.statSync(p);
-    if (st.isDirectory()) for (const e of fs.readdirSync(p)) walk(path.join(p, e));
-    else newest = Math.max(newest, st.mtimeMs);
-  };
-  for (const p of ['app', 'public', 'next.config.mjs', 'postcss.config.mjs', 'trainer/config', 'package.json']) walk(path.join(ROOT, p));
-  return newest;
-}
-
 /**
- * Runs `next build` unless .next holds a build newer than every source file (force to always build).
- * Returns the seconds it took (0 when the existing build was current).
+ * Runs `next build` unless .next holds a build of the current sources (content fingerprint, shared with
+ * `npm start`: scripts/build-pages.ts); force always builds. Returns the seconds it took (0 when the
+ * existing build was current).
  */
 export function buildNext({ force = false } = {}): number {
-  const buildId = path.join(ROOT, '.next', 'BUILD_ID');
-  if (!force && fs.existsSync(buildId) && fs.statSync(buildId).mtimeMs > newestSource()) return 0;
-  const t0 = Date.now();
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'build'], {
-    cwd: ROOT,
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (r.status !== 0) throw new Error(`next build failed (exit ${r.status}):\n${(r.stdout ?? '').slice(-4000)}\n${(r.stderr ?? '').slice(-4000)}`);
-  return (Date.now() - t0) / 1000;
+  const outcome = buildPages({ force, quiet: true });
+  return outcome.built ? outcome.seconds : 0;
 }
 
 export interface TestServer {
