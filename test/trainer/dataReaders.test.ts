@@ -1,5 +1,5 @@
 // IDX / CSV / mapping readers: real fixture files, and every bad-file case with its message.
-import { describe, it, expect, beforeAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
