@@ -1,12 +1,19 @@
 /**
  * `npm start` / `tsx server/main.ts`: the whole product on one port (PORT, default 3000). Embedded
  * PostgreSQL under .data/ unless DATABASE_URL is set; WORKERS trainer processes (default 1);
- * SERVE_UI=0 serves only the API. SIGINT/SIGTERM shut everything down cleanly.
+ * SERVE_UI=0 serves only the API. SIGINT/SIGTERM shut everything down cleanly. Setup problems (a bad
+ * DATA_DIR, a database PostgreSQL cannot reach) end the start with one line and exit code 1.
  */
 import { startRunService } from './app';
+import { isStartupError } from './util/startupError';
 
 process.env.NEXT_TELEMETRY_DISABLED ??= '1';
-const service = await startRunService();
+const service = await startRunService().catch((err: unknown) => {
+  // A setup problem the user can fix: one line that says what to do, no stack trace.
+  if (!isStartupError(err)) throw err;
+  console.error(`[server] ${err.message}`);
+  process.exit(1);
+});
 console.log(`[server] ready on ${service.url} (GraphQL at ${service.url}/graphql; ${service.supervisor?.size ?? 0} worker(s); database ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded'})`);
 
 let stopping = false;
