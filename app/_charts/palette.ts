@@ -16,6 +16,3 @@ export const sequential = (t: number) => interpolateBlues(0.04 + 0.96 * Math.max
 
 /** t in [-1,1] → purple (negative) … white … orange (positive). */
 export const diverging = (t: number) => interpolatePuOr(0.5 + 0.5 * Math.max(-1, Math.min(1, t)));
-
-/** Text colour readable on a cell of the given sequential intensity. */
-export const inkOn = (t: number) => (t > 0.55 ? '#ffffff' : '#0f172a');

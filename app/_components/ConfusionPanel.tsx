@@ -5,7 +5,7 @@
  */
 import { useCallback, useMemo, useState } from 'react';
 import { heatmap, type HeatmapCell, type HeatmapOptions, type HeatmapData } from '../_charts/heatmap';
-import { topConfusedPairs } from '../_lib/analysis';
+import { topConfusedPairs } from '../../trainer/eval/confusedPairs';
 import { useQuery } from '../_lib/hooks';
 import { DATASET_SAMPLES_QUERY } from '../_lib/queries';
 import type { Evaluation, SampleImage } from '../_lib/types';

@@ -2,7 +2,7 @@
  * Converts between a RunConfig and the launch form's string fields, and validates with the shared zod
  * schema (checkConfig) so the form shows exactly the API's field messages. Pure; unit-tested.
  */
-import { checkConfig, DEFAULT_CONFIG, type ConfigIssue, type RunConfig } from '../../trainer/config/schema';
+import { checkConfig, type ConfigIssue, type RunConfig } from '../../trainer/config/schema';
 
 /** Every form field, keyed by its config path. */
 export type FormValues = Record<string, string | boolean>;
@@ -131,5 +131,3 @@ function isShown(field: string, v: FormValues): boolean {
   if (field === 'split.train' || field === 'split.val' || field === 'split.test') return v['split.mode'] === 'stratified';
   return true;
 }
-
-export const DEFAULT_FORM = configToForm(DEFAULT_CONFIG);

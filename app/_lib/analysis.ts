@@ -1,21 +1,8 @@
 /**
- * Pure derivations the pages show: the most confused class pairs, the difference of two confusion
- * matrices, the config fields that differ between runs, the best value in a metrics column.
+ * Pure derivations the pages show: the difference of two confusion matrices, the config fields that
+ * differ between runs, the best value in a metrics column. (The most confused class pairs come from
+ * trainer/eval/confusedPairs.ts, shared with the CLI.)
  */
-
-export interface ConfusedPair { trueIndex: number; predIndex: number; trueName: string; predName: string; count: number; rate: number }
-
-/** Off-diagonal cells by count, largest first; rate is the share of the true class sent there. */
-export function topConfusedPairs(confusion: number[][], names: string[], k = 10): ConfusedPair[] {
-  const out: ConfusedPair[] = [];
-  confusion.forEach((row, t) => {
-    const total = row.reduce((a, b) => a + b, 0);
-    row.forEach((count, p) => {
-      if (p !== t && count > 0) out.push({ trueIndex: t, predIndex: p, trueName: names[t] ?? `${t}`, predName: names[p] ?? `${p}`, count, rate: total ? count / total : 0 });
-    });
-  });
-  return out.sort((a, b) => b.count - a.count || a.trueIndex - b.trueIndex).slice(0, k);
-}
 
 /**
  * (B − A) in percentage points of each true class, so two runs compare fairly even if their test sets

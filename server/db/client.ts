@@ -1,7 +1,7 @@
 /**
  * The Prisma client factory: Prisma 6.19's JS query engine over node-postgres (@prisma/adapter-pg),
- * the combination that works offline. The client is generated into server/db/generated (committed)
- * by `npm run db:generate`.
+ * the combination that works offline. The client is generated into server/db/generated (not committed)
+ * by `npm run generate`, which `npm ci` and the start/test scripts run.
  */
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
@@ -13,6 +13,11 @@ export type { Run, Epoch, Evaluation, RobustnessPoint, RunGroup, RunStatus } fro
 
 /** An Evaluation row without its bulky JSON columns: what lists and the per-run loader read. */
 export type EvaluationScalars = Omit<Evaluation, 'perClass' | 'confusion' | 'classNames'>;
+
+/** EvaluationScalars' columns, for the SQL that reads them without Prisma (the runs list and its loader). */
+export const EVALUATION_SCALAR_COLUMNS = ['runId', 'accuracy', 'macroF1', 'crossEntropy', 'trainAccuracy', 'trainLoss', 'valAccuracy', 'valLoss', 'count'] as const satisfies readonly (keyof EvaluationScalars)[];
+// A column added to Evaluation must be added above (or to the Omit): this line stops compiling otherwise.
+const _everyScalarListed: [Exclude<keyof EvaluationScalars, (typeof EVALUATION_SCALAR_COLUMNS)[number]>] extends [never] ? true : never = true;
 
 export function createPrisma(url: string, options: { max?: number } = {}): PrismaClient {
   const adapter = new PrismaPg({ connectionString: url, max: options.max ?? 10 });

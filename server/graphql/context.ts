@@ -4,7 +4,7 @@
  */
 import DataLoader from 'dataloader';
 import type pg from 'pg';
-import type { Epoch, Evaluation, EvaluationScalars, PrismaClient, RobustnessPoint, Run } from '../db/client';
+import { EVALUATION_SCALAR_COLUMNS, type Epoch, type Evaluation, type EvaluationScalars, type PrismaClient, type RobustnessPoint, type Run } from '../db/client';
 import type { RunEvents } from '../events';
 
 export interface GraphQLContext {
@@ -38,7 +38,7 @@ export function createLoaders(prisma: PrismaClient, pool?: pg.Pool) {
       // Straight through pg when we have the pool: this loader sits on the runs list's hot path.
       const rows: EvaluationScalars[] = pool
         ? (await pool.query<EvaluationScalars>(
-            `SELECT "runId", "accuracy", "macroF1", "crossEntropy", "trainAccuracy", "trainLoss", "valAccuracy", "valLoss", "count" FROM "Evaluation" WHERE "runId" = ANY($1::uuid[])`,
+            `SELECT ${EVALUATION_SCALAR_COLUMNS.map((c) => `"${c}"`).join(', ')} FROM "Evaluation" WHERE "runId" = ANY($1::uuid[])`,
             [ids],
           )).rows
         : await prisma.evaluation.findMany({ where: { runId: { in: [...ids] } }, omit: { perClass: true, confusion: true, classNames: true } });

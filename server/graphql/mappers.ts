@@ -3,11 +3,11 @@
  * database rows for runs and epochs, catalogue entries for datasets and presets.
  */
 import type { Preset } from '../../trainer/config/presets';
-import type { Epoch, Evaluation, Run } from '../db/client';
+import type { Epoch, EvaluationScalars, Run } from '../db/client';
 import type { DatasetEntry } from '../datasets/catalog';
 
 /** A run row; rows from the list query lack the bulky `config`/`summary` (loaded on demand). */
-export type RunModel = Omit<Run, 'config' | 'summary'> & Partial<Pick<Run, 'config' | 'summary'>>;
+export type { ListedRun as RunModel } from '../runs/service';
 export type EpochModel = Omit<Epoch, 'createdAt'> & { createdAt?: unknown };
 export interface StudyGroupModel {
   id: string;
@@ -16,4 +16,4 @@ export interface StudyGroupModel {
 export type DatasetModel = DatasetEntry;
 export type PresetModel = Preset;
 /** The evaluation's scalar columns plus its run id; perClass/confusion/classNames are loaded on demand. */
-export type EvaluationModel = Omit<Evaluation, 'perClass' | 'confusion' | 'classNames'>;
+export type EvaluationModel = EvaluationScalars;

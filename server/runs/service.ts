@@ -5,9 +5,9 @@
  */
 import { GraphQLError } from 'graphql/index.js';
 import type pg from 'pg';
-import { checkConfig, DEFAULT_CONFIG, type ConfigIssue, type RunConfig } from '../../trainer/config/schema';
+import { checkConfig, deepMerge, DEFAULT_CONFIG, type ConfigIssue, type RunConfig } from '../../trainer/config/schema';
 import { countParameters, PRESETS } from '../../trainer/config/presets';
-import { Prisma, type EvaluationScalars, type PrismaClient, type Run, type RunStatus } from '../db/client';
+import { EVALUATION_SCALAR_COLUMNS, Prisma, type EvaluationScalars, type PrismaClient, type Run, type RunStatus } from '../db/client';
 import { defaultDataset, findDataset } from '../datasets/catalog';
 
 export function inputError(message: string, issues: ConfigIssue[] = []): GraphQLError {
@@ -16,20 +16,6 @@ export function inputError(message: string, issues: ConfigIssue[] = []): GraphQL
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-/** Objects merge, arrays and scalars replace; a union member with a new discriminant replaces the whole. */
-function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    if (value === undefined) continue;
-    const current = out[key];
-    const sameKind =
-      isPlainObject(value) && isPlainObject(current) &&
-      !('type' in value && value.type !== current.type) && !('mode' in value && value.mode !== current.mode);
-    out[key] = sameKind ? deepMerge(current as Record<string, unknown>, value) : value;
-  }
-  return out;
 }
 
 /** Merges overrides over a base config and validates; a GraphQL error names every bad field and rule. */
@@ -262,6 +248,9 @@ const LIST_COLUMNS = Prisma.raw(
     'valAccuracy', 'durationSeconds'].map((c) => `"${c}"`).join(', '),
 );
 
+/** json_build_object arguments for the evaluation scalars joined to each listed run. */
+const EVALUATION_JSON_FIELDS = Prisma.raw(EVALUATION_SCALAR_COLUMNS.map((c) => `'${c}', e."${c}"`).join(', '));
+
 /** A Run row from the list query: `config` and `summary` are absent until loaded. */
 export type ListedRun = Omit<Run, 'config' | 'summary'> & Partial<Pick<Run, 'config' | 'summary'>>;
 
@@ -300,10 +289,7 @@ export async function listRuns(prisma: PrismaClient, args: ListArgs, pool?: pg.P
   // so the GraphQL layer needs no further round trip; the count runs alongside.
   const [rows, total] = await Promise.all([
     query<ListedRun & { sortValue: unknown; ev: EvaluationScalars | null }>(Prisma.sql`
-      SELECT p.*, CASE WHEN e."runId" IS NULL THEN NULL ELSE json_build_object(
-          'runId', e."runId", 'accuracy', e."accuracy", 'macroF1', e."macroF1", 'crossEntropy', e."crossEntropy",
-          'trainAccuracy', e."trainAccuracy", 'trainLoss', e."trainLoss", 'valAccuracy', e."valAccuracy",
-          'valLoss', e."valLoss", 'count', e."count") END AS "ev"
+      SELECT p.*, CASE WHEN e."runId" IS NULL THEN NULL ELSE json_build_object(${EVALUATION_JSON_FIELDS}) END AS "ev"
       FROM (
         SELECT ${LIST_COLUMNS}, ${col} AS "sortValue" FROM "Run" WHERE ${filterSql} AND ${pageSql}
         ORDER BY ${col} ${dir} NULLS LAST, "id" ${dir} LIMIT ${first + 1}

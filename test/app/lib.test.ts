@@ -1,6 +1,7 @@
 /** Pure helpers behind the pages: analysis, formatting, the launch form's validation, the report tables. */
 import { describe, expect, it } from 'vitest';
-import { bestIndex, configDiff, confusionDifference, flatten, topConfusedPairs } from '../../app/_lib/analysis';
+import { bestIndex, configDiff, confusionDifference, flatten } from '../../app/_lib/analysis';
+import { topConfusedPairs } from '../../trainer/eval/confusedPairs';
 import { ago, duration, pct, toCsv } from '../../app/_lib/format';
 import { configToForm, validateForm } from '../../app/_components/configForm';
 import { latestByPreset, m1Table, robustnessTable, testTable, type ReportRun } from '../../app/_lib/report';

@@ -1,7 +1,8 @@
 // Metrics against values computed by hand, and the evaluator's cross-entropy against a direct formula.
 import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { accuracyOf, confusionMatrix, macroF1, perClassScores, topConfusions } from '../../trainer/eval/metrics';
+import { topConfusedPairs } from '../../trainer/eval/confusedPairs';
+import { accuracyOf, confusionMatrix, macroF1, perClassScores } from '../../trainer/eval/metrics';
 import { evaluate } from '../../trainer/eval/evaluate';
 import { addGaussianNoise } from '../../trainer/eval/robustness';
 import { ScratchMlp } from '../../trainer/engine/scratchMlp';
@@ -37,11 +38,13 @@ describe('classification metrics', () => {
     expect(s[1]).toMatchObject({ precision: 0, recall: 0, f1: 0 });
   });
 
-  it('top confusions are off-diagonal cells, largest first', () => {
-    expect(topConfusions([[5, 3, 0], [1, 4, 7], [0, 0, 2]], ['O', '0', 'D'], 2)).toEqual([
-      { trueClass: '0', predicted: 'D', count: 7 },
-      { trueClass: 'O', predicted: '0', count: 3 },
+  it('top confused pairs are off-diagonal cells, largest first, with the share of the true class', () => {
+    expect(topConfusedPairs([[5, 3, 0], [1, 4, 7], [0, 0, 2]], ['O', '0', 'D'], 2)).toEqual([
+      { trueIndex: 1, predIndex: 2, trueName: '0', predName: 'D', count: 7, rate: 7 / 12 },
+      { trueIndex: 0, predIndex: 1, trueName: 'O', predName: '0', count: 3, rate: 3 / 8 },
     ]);
+    // Ties go to the lower true class, then the lower prediction; never more than there are cells.
+    expect(topConfusedPairs([[0, 2, 2], [2, 0, 0], [0, 0, 0]], ['a', 'b', 'c'], 10).map((p) => `${p.trueName}→${p.predName}`)).toEqual(['a→b', 'a→c', 'b→a']);
   });
 });
 

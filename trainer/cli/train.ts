@@ -17,7 +17,7 @@ import { runExperiment } from '../run';
 import type { RunResult } from '../result';
 import { datasetSpecFromArgs, fail, loadDatasetOrExit, overridesFromFlags, TRAINING_FLAG_OPTIONS, type FlagValues } from './args';
 import { TrainingProgress } from './progress';
-import { topConfusions } from '../eval/metrics';
+import { topConfusedPairs } from '../eval/confusedPairs';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint, type TrainingCheckpoint } from '../train/checkpoint';
 
 const HELP = `Usage: npm run train -- [options]
@@ -79,7 +79,7 @@ function printSummary(r: RunResult): void {
     ['test macro F1', pct(r.test?.macroF1)],
     ['test cross-entropy', r.test?.crossEntropy.toFixed(4) ?? '–'],
     ['robustness (σ: acc)', r.robustness.points.map((p) => `${p.sigma}: ${pct(p.accuracy)}`).join('  ') || '–'],
-    ['most confused (true→pred)', r.test ? topConfusions(r.test.confusion, r.dataset.classNames, 5).map((c) => `${c.trueClass}→${c.predicted} ${c.count}`).join(', ') : '–'],
+    ['most confused (true→pred)', r.test ? topConfusedPairs(r.test.confusion, r.dataset.classNames, 5).map((c) => `${c.trueName}→${c.predName} ${c.count}`).join(', ') : '–'],
     ['time', `${r.timings.totalSeconds.toFixed(1)}s total, ${r.timings.meanEpochSeconds.toFixed(1)}s/epoch, ${Math.round(r.timings.samplesPerSecond).toLocaleString('en-US')} samples/s`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));

@@ -156,18 +156,22 @@ export function withOverrides(base: RunConfig, overrides: Record<string, unknown
   return validateConfig(deepMerge(base as unknown as Record<string, unknown>, overrides));
 }
 
-function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * Config overrides over a base (CLI --set, presets, the API's launch input): objects merge, arrays and
+ * scalars replace, undefined leaves the base; a discriminated union member (schedule `type`, split
+ * `mode`) with a new discriminant replaces the whole object rather than mixing two kinds' fields.
+ */
+export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
     if (value === undefined) continue;
     const current = out[key];
-    const bothObjects =
-      value !== null && typeof value === 'object' && !Array.isArray(value) &&
-      current !== null && typeof current === 'object' && !Array.isArray(current);
-    // A discriminated union member (schedule/split) with a new discriminant replaces the whole object.
-    const sameKind = bothObjects && !('type' in (value as object) && (value as { type: unknown }).type !== (current as { type?: unknown }).type)
-      && !('mode' in (value as object) && (value as { mode: unknown }).mode !== (current as { mode?: unknown }).mode);
-    out[key] = bothObjects && sameKind ? deepMerge(current as Record<string, unknown>, value as Record<string, unknown>) : value;
+    const sameKind =
+      isPlainObject(value) && isPlainObject(current) &&
+      !('type' in value && value.type !== current.type) && !('mode' in value && value.mode !== current.mode);
+    out[key] = sameKind ? deepMerge(current, value) : value;
   }
   return out;
 }

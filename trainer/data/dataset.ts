@@ -33,10 +33,6 @@ export interface Dataset {
   sources: DataSource[];
 }
 
-export function pixelsPerImage(ds: Pick<Dataset, 'rows' | 'cols'>): number {
-  return ds.rows * ds.cols;
-}
-
 /** A copy of image `index`, row-major and upright, ready to draw. */
 export function uprightImage(ds: Dataset, index: number): Uint8Array {
   const size = ds.rows * ds.cols;

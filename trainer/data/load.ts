@@ -15,7 +15,6 @@ import { readCsvImages } from './csv';
 import { readMapping } from './mapping';
 
 export const EMNIST_BYMERGE = 'emnist-bymerge';
-export const EMNIST_BYMERGE_TITLE = 'EMNIST ByMerge';
 
 export type Role = 'train' | 'test';
 

@@ -39,12 +39,3 @@ export function perClassScores(confusion: number[][], classNames: string[]): Cla
 export function macroF1(scores: ClassScore[]): number {
   return scores.length === 0 ? 0 : scores.reduce((s, c) => s + c.f1, 0) / scores.length;
 }
-
-/** The most frequent off-diagonal cells: which true class is most often taken for which. */
-export function topConfusions(confusion: number[][], classNames: string[], n = 10): { trueClass: string; predicted: string; count: number }[] {
-  const cells: { trueClass: string; predicted: string; count: number }[] = [];
-  confusion.forEach((row, i) => row.forEach((count, j) => {
-    if (i !== j && count > 0) cells.push({ trueClass: classNames[i], predicted: classNames[j], count });
-  }));
-  return cells.sort((a, b) => b.count - a.count).slice(0, n);
-}
