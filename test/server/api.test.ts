@@ -8,6 +8,7 @@ import { buildSchema, parse, validate } from 'graphql/index.js';
 import { PRESETS } from '../../trainer/config/presets';
 import { MAX_DEPTH, MAX_FIELDS, validationRules } from '../../server/graphql/schema';
 import { EMNIST_DIR, hasEmnist } from '../helpers/emnist';
+import { untilDelivered } from '../helpers/wait';
 import { collect, startTestService, TINY, waitFor, type TestService } from './helpers';
 
 let svc: TestService;
@@ -96,13 +97,20 @@ describe('subscriptions', () => {
   it('announces created, status and deleted runs, and applies the same limits over WebSocket', async () => {
     const client = svc.ws();
     const changes = collect(client, 'subscription { runsChanged { kind runId status } }', {}, (d) => d.runsChanged);
-    await new Promise((r) => setTimeout(r, 300));
+    // Live once it has delivered the creation of a probe run (deleted again).
+    const probes: string[] = [];
+    await untilDelivered(
+      async () => probes.push((await svc.gql(LAUNCH, { input: { dataset: 'mnist', config: TINY, name: 'probe' } })).data.launchRun.id),
+      () => changes.values.some((c) => c.kind === 'created' && probes.includes(c.runId)),
+    );
+    for (const probe of probes) await svc.gql('mutation($id: ID!) { deleteRun(id: $id) }', { id: probe });
     const id = (await svc.gql(LAUNCH, { input: { dataset: 'mnist', config: TINY } })).data.launchRun.id;
     await svc.gql('mutation($id: ID!) { cancelRun(id: $id) { id } }', { id });
     await svc.gql('mutation($id: ID!) { updateRun(id: $id, input: { notes: "not a status change" }) { id } }', { id });
     await svc.gql('mutation($id: ID!) { deleteRun(id: $id) }', { id });
-    await waitFor(async () => changes.values.length >= 3, 5_000);
-    expect(changes.values).toEqual([
+    const mine = () => changes.values.filter((c) => c.runId === id);
+    await waitFor(async () => mine().length >= 3, 5_000);
+    expect(mine()).toEqual([
       { kind: 'created', runId: id, status: 'QUEUED' },
       { kind: 'status', runId: id, status: 'CANCELLED' },
       { kind: 'deleted', runId: id, status: 'CANCELLED' },
@@ -134,8 +142,14 @@ describe('the runs list', () => {
     expect(odd.data.runs.totalCount).toBe(3);
     const text = await svc.gql('{ runs(filter: { text: "needle" }) { edges { node { name } } } }');
     expect(text.data.runs.edges.map((e: { node: { name: string } }) => e.node.name)).toEqual(['page 3']);
-    const status = await svc.gql('{ runs(filter: { status: [CANCELLED] }) { edges { node { status } } } }');
-    expect(status.data.runs.edges.every((e: { node: { status: string } }) => e.node.status === 'CANCELLED')).toBe(true);
+    // The status filter, over a list known to hold runs of both kinds (an `every` over an empty list proves nothing).
+    const cancelledId = (await svc.gql(LAUNCH, { input: { dataset: 'mnist', config: TINY, name: 'to cancel' } })).data.launchRun.id;
+    await svc.gql('mutation($id: ID!) { cancelRun(id: $id) { id } }', { id: cancelledId });
+    const status = await svc.gql('{ runs(filter: { status: [CANCELLED] }, first: 200) { edges { node { id status } } } }');
+    const cancelled = status.data.runs.edges.map((e: { node: { id: string; status: string } }) => e.node);
+    expect(cancelled.map((r: { id: string }) => r.id)).toContain(cancelledId);
+    expect(cancelled.every((r: { status: string }) => r.status === 'CANCELLED')).toBe(true);
+    expect(await count()).toBeGreaterThan(cancelled.length); // the queued ones are left out
     // A nullable sort key (no test accuracy yet) pages through NULLs too.
     const byAcc: string[] = [];
     after = null;
