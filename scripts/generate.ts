@@ -15,7 +15,6 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { codegen } from '@graphql-codegen/core';
 import type { CodegenPlugin, Types } from '@graphql-codegen/plugin-helpers';
 import { buildSchema, lexicographicSortSchema, parse, printSchema } from 'graphql';
 import codegenConfig from '../codegen';
@@ -51,7 +50,18 @@ async function loadPlugin(name: string): Promise<CodegenPlugin> {
   return plugin;
 }
 
-async function generateGraphqlTypes(): Promise<void> {
+/**
+ * The resolver types are types only (erased at run time), so an install without devDependencies
+ * (`npm ci --omit=dev`), which lacks graphql-codegen, runs fine without them: skipped, saying so.
+ */
+async function generateGraphqlTypes(): Promise<boolean> {
+  let codegen: typeof import('@graphql-codegen/core').codegen;
+  try {
+    ({ codegen } = await import('@graphql-codegen/core'));
+  } catch {
+    console.log('[generate] graphql-codegen is not installed (devDependencies omitted): GraphQL resolver types skipped; they are needed only to type-check');
+    return false;
+  }
   const sdl = schemaFiles()
     .map((f) => fs.readFileSync(path.join(ROOT, f), 'utf8'))
     .join('\n');
@@ -78,6 +88,7 @@ async function generateGraphqlTypes(): Promise<void> {
     fs.writeFileSync(`${target}.tmp`, text);
     fs.renameSync(`${target}.tmp`, target);
   }
+  return true;
 }
 
 function generatePrismaClient(): void {
@@ -90,8 +101,7 @@ export async function generate({ force = false } = {}): Promise<boolean> {
   const present = fs.existsSync(path.join(ROOT, PRISMA_OUTPUT, 'client.ts')) && outputs().every(([f]) => fs.existsSync(path.join(ROOT, f)));
   if (!force && present && readStamp(STAMP) === wanted) return false;
   generatePrismaClient();
-  await generateGraphqlTypes();
-  writeStamp(STAMP, wanted);
+  if (await generateGraphqlTypes()) writeStamp(STAMP, wanted);
   return true;
 }
 
