@@ -55,8 +55,9 @@ export interface TestServer {
 /** Starts the product on port 0 with a fresh DATA_DIR; resolves once it prints its URL. */
 export async function startServer({ env = {}, timeoutMs = 90_000 }: { env?: Record<string, string | undefined>; timeoutMs?: number } = {}): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'emnist-e2e-data-'));
-  const tsx = path.join(ROOT, 'node_modules/.bin/tsx');
-  const child: ChildProcess = spawn(tsx, ['server/main.ts'], {
+  // One process (`node --import tsx`), not the `tsx` command, whose signal relay SIGKILLs a server that
+  // is slow to acknowledge SIGTERM on a busy machine.
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: '', WORKERS: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,6 +5,16 @@
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 
+/**
+ * Node running a TypeScript entry point in one process (`node --import tsx script`), resolved from
+ * the working directory. Not the `tsx` command: that is a parent process relaying signals to a child,
+ * and on a busy machine its relay gives the child 30 ms to acknowledge a SIGTERM before it SIGKILLs it,
+ * so a test stopping a server through it would see exit 143 and an orphaned database.
+ */
+export function tsxCommand(script: string, ...args: string[]): [string, string[]] {
+  return [process.execPath, ['--import', 'tsx', script, ...args]];
+}
+
 export interface Started {
   child: ChildProcess;
   /** The match of the awaited pattern. */

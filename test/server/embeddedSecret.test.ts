@@ -12,7 +12,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runningEmbeddedUrl, startEmbeddedPostgres } from '../../server/db/embedded';
 import { secretFile } from '../../server/db/embeddedSecret';
-import { startUntil } from '../helpers/process';
+import { startUntil, tsxCommand } from '../helpers/process';
 import { startTestService, waitFor } from './helpers';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -117,8 +117,7 @@ describe('the embedded database secret', () => {
     const root = dataRoot();
     const service = await startTestService({ dataDir: path.join(root, 'postgres') });
     const worker = await startUntil(
-      path.join(ROOT, 'node_modules/.bin/tsx'),
-      ['server/worker/main.ts'],
+      ...tsxCommand('server/worker/main.ts'),
       { cwd: ROOT, env: { ...process.env, DATABASE_URL: '', DATA_DIR: root, MODELS_DIR: path.join(root, 'models') } },
       /\[worker \d+\] ready/,
     );

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runToExit, startUntil } from '../helpers/process';
+import { runToExit, startUntil, tsxCommand } from '../helpers/process';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const asRoot = process.getuid?.() === 0;
@@ -26,7 +26,6 @@ function serverEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 /** This process's environment without the variables vitest sets for its workers (a nested run would obey them). */
 const outsideVitest = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST'))) as NodeJS.ProcessEnv;
 
-const tsxIn = (dir: string) => path.join(dir, 'node_modules/.bin/tsx');
 
 describe('a DATA_DIR that cannot be used', () => {
   let tmp: string;
@@ -38,7 +37,7 @@ describe('a DATA_DIR that cannot be used', () => {
   it('pointing at a file: one line naming the file and the setting, exit 1', async () => {
     const file = path.join(tmp, 'not-a-folder');
     fs.writeFileSync(file, 'x');
-    const r = await runToExit(tsxIn(ROOT), ['server/main.ts'], { cwd: ROOT, env: serverEnv({ DATA_DIR: file }) });
+    const r = await runToExit(...tsxCommand('server/main.ts'), { cwd: ROOT, env: serverEnv({ DATA_DIR: file }) });
     expect(r.code).toBe(1);
     expect(linesOf(r.stderr)).toEqual([`[server] DATA_DIR=${file}: ${file} is a file, not a folder. Point DATA_DIR at a folder you can write to (it is created if missing).`]);
     expect(r.stdout + r.stderr).not.toMatch(STACK_LINE);
@@ -47,14 +46,14 @@ describe('a DATA_DIR that cannot be used', () => {
   it('under a parent that is a file: the same one line, naming the file', async () => {
     const file = path.join(tmp, 'file-parent');
     fs.writeFileSync(file, 'x');
-    const r = await runToExit(tsxIn(ROOT), ['server/main.ts'], { cwd: ROOT, env: serverEnv({ DATA_DIR: path.join(file, 'data') }) });
+    const r = await runToExit(...tsxCommand('server/main.ts'), { cwd: ROOT, env: serverEnv({ DATA_DIR: path.join(file, 'data') }) });
     expect(r.code).toBe(1);
     expect(linesOf(r.stderr)).toHaveLength(1);
     expect(r.stderr).toContain(`${file} is a file, not a folder`);
   });
 
   it('where no folder can be created (/proc/1/nope): one line within seconds, not a spin', async () => {
-    const r = await runToExit(tsxIn(ROOT), ['server/main.ts'], { cwd: ROOT, env: serverEnv({ DATA_DIR: '/proc/1/nope' }) }, 60_000);
+    const r = await runToExit(...tsxCommand('server/main.ts'), { cwd: ROOT, env: serverEnv({ DATA_DIR: '/proc/1/nope' }) }, 60_000);
     expect(r.timedOut).toBe(false);
     expect(r.code).toBe(1);
     expect(linesOf(r.stderr)).toEqual(['[server] DATA_DIR=/proc/1/nope: cannot create /proc/1/nope (folders cannot be created there). Point DATA_DIR at a folder you can write to (it is created if missing).']);
@@ -99,7 +98,7 @@ describe.skipIf(!asRoot)('as root, from a checkout in a private (0700) folder (s
 
   it('the server starts and answers: binaries copied, the database moved where postgres can reach it (twice: restart too)', async () => {
     for (const round of [1, 2]) {
-      const server = await startUntil(tsxIn(checkout), ['server/main.ts'], { cwd: checkout, env: serverEnv({ EMBEDDED_PG_SHARED_DIR: shared }) }, /ready on (http:\/\/\S+)/);
+      const server = await startUntil(...tsxCommand('server/main.ts'), { cwd: checkout, env: serverEnv({ EMBEDDED_PG_SHARED_DIR: shared }) }, /ready on (http:\/\/\S+)/);
       try {
         const res = await fetch(`${server.match[1]}/graphql`, {
           method: 'POST',
@@ -124,7 +123,7 @@ describe.skipIf(!asRoot)('as root, from a checkout in a private (0700) folder (s
 
   it('when postgres cannot be given what it needs: one line with the three ways out, exit 1, fast', async () => {
     const closed = path.join(privateDir, 'shared'); // inside the private folder: out of postgres's reach
-    const r = await runToExit(tsxIn(checkout), ['server/main.ts'], { cwd: checkout, env: serverEnv({ EMBEDDED_PG_SHARED_DIR: closed, DATA_DIR: path.join(checkout, '.data-closed') }) }, 60_000);
+    const r = await runToExit(...tsxCommand('server/main.ts'), { cwd: checkout, env: serverEnv({ EMBEDDED_PG_SHARED_DIR: closed, DATA_DIR: path.join(checkout, '.data-closed') }) }, 60_000);
     expect(r.timedOut).toBe(false);
     expect(r.code).toBe(1);
     const lines = linesOf(r.stderr);

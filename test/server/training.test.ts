@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasEmnist, needsEmnist } from '../helpers/emnist';
-import { startUntil, type Started } from '../helpers/process';
+import { startUntil, tsxCommand, type Started } from '../helpers/process';
 import { untilDelivered } from '../helpers/wait';
 import { collect, startTestService, TINY, waitFor, type TestService } from './helpers';
 
@@ -60,8 +60,7 @@ describe.skipIf(!hasEmnist)(`training through the run service${needsEmnist}`, ()
       const updates = collect(client, 'subscription($id: ID!) { runUpdated(id: $id) { id status progress { epoch batch batches phase } } }', { id }, (d) => d.runUpdated);
       await untilDelivered(() => gqlOwn('mutation($id: ID!) { updateRun(id: $id, input: { notes: "probe" }) { id } }', { id }), () => updates.values.length > 0);
       worker = await startUntil(
-        path.join(ROOT, 'node_modules/.bin/tsx'),
-        ['server/worker/main.ts'],
+        ...tsxCommand('server/worker/main.ts'),
         { cwd: ROOT, env: { ...process.env, DATABASE_URL: own.databaseUrl, MODELS_DIR: path.join(own.tmp, 'models'), WORKER_HEARTBEAT_MS: '500' } },
         /\[worker \d+\] ready/,
       );
