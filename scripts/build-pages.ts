@@ -21,28 +21,28 @@ const CODE = /\.(ts|tsx|js|jsx|mjs)$/;
 const EXTENSIONS = ['', '.ts', '.tsx', '.js', '.jsx', '.mjs', '/index.ts', '/index.tsx', '/index.js'];
 const IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"]([^'"]+)['"]/g;
 
-function resolveImport(fromRel: string, spec: string): string | null {
+function resolveImport(root: string, fromRel: string, spec: string): string | null {
   let base: string;
   if (spec.startsWith('.')) base = path.join(path.dirname(fromRel), spec);
   else if (spec.startsWith('@/')) base = spec.slice(2);
   else return null; // a package: covered by package-lock.json
   for (const ext of EXTENSIONS) {
     const candidate = path.normalize(base + ext);
-    const abs = path.join(ROOT, candidate);
+    const abs = path.join(root, candidate);
     if (fs.existsSync(abs) && fs.statSync(abs).isFile()) return candidate;
   }
   return null;
 }
 
 /** The files the pages are built from (relative to the repository root), sorted. */
-export function pageSources(): string[] {
-  const seen = new Set(listFiles(ROOT, ROOTS));
+export function pageSources(root = ROOT): string[] {
+  const seen = new Set(listFiles(root, ROOTS));
   const queue = [...seen].filter((f) => CODE.test(f));
   while (queue.length) {
     const file = queue.pop()!;
-    const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+    const text = fs.readFileSync(path.join(root, file), 'utf8');
     for (const m of text.matchAll(IMPORT)) {
-      const dep = resolveImport(file, m[1]);
+      const dep = resolveImport(root, file, m[1]);
       if (dep && !seen.has(dep)) {
         seen.add(dep);
         if (CODE.test(dep)) queue.push(dep);
@@ -52,13 +52,13 @@ export function pageSources(): string[] {
   return [...seen].sort();
 }
 
-export function pagesFingerprint(): string {
-  const nextVersion = (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/next/package.json'), 'utf8')) as { version: string }).version;
+export function pagesFingerprint(root = ROOT): string {
+  const nextVersion = (JSON.parse(fs.readFileSync(path.join(root, 'node_modules/next/package.json'), 'utf8')) as { version: string }).version;
   const publicEnv = Object.keys(process.env)
     .filter((k) => k.startsWith('NEXT_PUBLIC_'))
     .sort()
     .map((k) => `${k}=${process.env[k]}`);
-  return fingerprint(ROOT, pageSources(), [`next ${nextVersion}`, ...publicEnv]);
+  return fingerprint(root, pageSources(root), [`next ${nextVersion}`, ...publicEnv]);
 }
 
 export interface BuildOutcome {
