@@ -205,6 +205,8 @@ export type RobustnessPoint = {
 
 export type Run = {
   __typename?: 'Run';
+  /** Each worker's turn at the run, in order: a run whose worker died or failed goes back to the queue and resumes from its checkpoint, up to RUN_MAX_ATTEMPTS failed attempts. */
+  attempts: Array<RunAttempt>;
   backend?: Maybe<Scalars['String']['output']>;
   bestEpoch?: Maybe<Scalars['Int']['output']>;
   codeVersion?: Maybe<Scalars['String']['output']>;
@@ -242,9 +244,25 @@ export type Run = {
    * The next free worker resumes it after its last finished epoch (progress.epoch).
    */
   waitingForWorker: Scalars['Boolean']['output'];
+  /** A SUCCEEDED run's caveat, e.g. that its model could not be saved (its results are complete). */
+  warning?: Maybe<Scalars['String']['output']>;
   workerHost?: Maybe<Scalars['String']['output']>;
   /** Process id of the worker training it (on workerHost). */
   workerPid?: Maybe<Scalars['Int']['output']>;
+};
+
+export type RunAttempt = {
+  __typename?: 'RunAttempt';
+  endedAt?: Maybe<Scalars['String']['output']>;
+  number: Scalars['Int']['output'];
+  /** null while it runs; then succeeded, failed, cancelled or handed back (its worker shut down). */
+  outcome?: Maybe<Scalars['String']['output']>;
+  reason?: Maybe<Scalars['String']['output']>;
+  /** Finished epochs it started from (0: from scratch). */
+  resumedAfterEpoch: Scalars['Int']['output'];
+  startedAt: Scalars['String']['output'];
+  workerHost: Scalars['String']['output'];
+  workerPid: Scalars['Int']['output'];
 };
 
 export type RunChange = {
@@ -462,6 +480,7 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RobustnessPoint: ResolverTypeWrapper<RobustnessPoint>;
   Run: ResolverTypeWrapper<RunModel>;
+  RunAttempt: ResolverTypeWrapper<RunAttempt>;
   RunChange: ResolverTypeWrapper<RunChange>;
   RunConnection: ResolverTypeWrapper<Omit<RunConnection, 'edges'> & { edges: Array<ResolversTypes['RunEdge']> }>;
   RunEdge: ResolverTypeWrapper<Omit<RunEdge, 'node'> & { node: ResolversTypes['Run'] }>;
@@ -500,6 +519,7 @@ export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
   RobustnessPoint: RobustnessPoint;
   Run: RunModel;
+  RunAttempt: RunAttempt;
   RunChange: RunChange;
   RunConnection: Omit<RunConnection, 'edges'> & { edges: Array<ResolversParentTypes['RunEdge']> };
   RunEdge: Omit<RunEdge, 'node'> & { node: ResolversParentTypes['Run'] };
@@ -617,6 +637,7 @@ export type RobustnessPointResolvers<ContextType = GraphQLContext, ParentType ex
 }>;
 
 export type RunResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Run'] = ResolversParentTypes['Run']> = ResolversObject<{
+  attempts?: Resolver<Array<ResolversTypes['RunAttempt']>, ParentType, ContextType>;
   backend?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   bestEpoch?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   codeVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -647,8 +668,20 @@ export type RunResolvers<ContextType = GraphQLContext, ParentType extends Resolv
   stoppedEarly?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   waitingForWorker?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  warning?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   workerHost?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   workerPid?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+}>;
+
+export type RunAttemptResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RunAttempt'] = ResolversParentTypes['RunAttempt']> = ResolversObject<{
+  endedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  number?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  outcome?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  resumedAfterEpoch?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  workerHost?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  workerPid?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type RunChangeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RunChange'] = ResolversParentTypes['RunChange']> = ResolversObject<{
@@ -724,6 +757,7 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
   RobustnessPoint?: RobustnessPointResolvers<ContextType>;
   Run?: RunResolvers<ContextType>;
+  RunAttempt?: RunAttemptResolvers<ContextType>;
   RunChange?: RunChangeResolvers<ContextType>;
   RunConnection?: RunConnectionResolvers<ContextType>;
   RunEdge?: RunEdgeResolvers<ContextType>;

@@ -74,6 +74,13 @@ export type RobustnessPoint = Prisma.RobustnessPointModel
  */
 export type RunCheckpoint = Prisma.RunCheckpointModel
 /**
+ * Model RunAttempt
+ * One worker's turn at a run, from its claim to how it ended (server/runs/lifecycle.ts). A run that
+ * outlives its worker gets a new attempt that resumes from the checkpoint; the run fails for good when
+ * RUN_MAX_ATTEMPTS attempts have failed, its error listing every attempt's reason.
+ */
+export type RunAttempt = Prisma.RunAttemptModel
+/**
  * Model Worker
  * A trainer worker process, on any host, present while it runs (server/worker/registry.ts): it registers
  * at start, refreshes heartbeatAt every few seconds, and removes itself when it stops. One whose

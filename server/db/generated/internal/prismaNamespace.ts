@@ -396,6 +396,7 @@ export const ModelName = {
   Evaluation: 'Evaluation',
   RobustnessPoint: 'RobustnessPoint',
   RunCheckpoint: 'RunCheckpoint',
+  RunAttempt: 'RunAttempt',
   Worker: 'Worker'
 } as const
 
@@ -412,7 +413,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "runGroup" | "run" | "epoch" | "evaluation" | "robustnessPoint" | "runCheckpoint" | "worker"
+    modelProps: "runGroup" | "run" | "epoch" | "evaluation" | "robustnessPoint" | "runCheckpoint" | "runAttempt" | "worker"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -860,6 +861,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    RunAttempt: {
+      payload: Prisma.$RunAttemptPayload<ExtArgs>
+      fields: Prisma.RunAttemptFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.RunAttemptFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RunAttemptPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.RunAttemptFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RunAttemptPayload>
+        }
+        findFirst: {
+          args: Prisma.RunAttemptFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RunAttemptPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.RunAttemptFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RunAttemptPayload>
+        }
+        findMany: {
+          args: Prisma.RunAttemptFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RunAttemptPayload>[]
+        }
+        create: {
+          args: Prisma.RunAttemptCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RunAttemptPayload>
+        }
+        createMany: {
+          args: Prisma.RunAttemptCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.RunAttemptCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RunAttemptPayload>[]
+        }
+        delete: {
+          args: Prisma.RunAttemptDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RunAttemptPayload>
+        }
+        update: {
+          args: Prisma.RunAttemptUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RunAttemptPayload>
+        }
+        deleteMany: {
+          args: Prisma.RunAttemptDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.RunAttemptUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.RunAttemptUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RunAttemptPayload>[]
+        }
+        upsert: {
+          args: Prisma.RunAttemptUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RunAttemptPayload>
+        }
+        aggregate: {
+          args: Prisma.RunAttemptAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateRunAttempt>
+        }
+        groupBy: {
+          args: Prisma.RunAttemptGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.RunAttemptGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.RunAttemptCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.RunAttemptCountAggregateOutputType> | number
+        }
+      }
+    }
     Worker: {
       payload: Prisma.$WorkerPayload<ExtArgs>
       fields: Prisma.WorkerFieldRefs
@@ -1005,6 +1080,7 @@ export const RunScalarFieldEnum = {
   codeVersion: 'codeVersion',
   workerHost: 'workerHost',
   workerPid: 'workerPid',
+  workerId: 'workerId',
   cancelRequested: 'cancelRequested',
   progress: 'progress',
   modelPath: 'modelPath',
@@ -1014,7 +1090,8 @@ export const RunScalarFieldEnum = {
   macroF1: 'macroF1',
   valAccuracy: 'valAccuracy',
   durationSeconds: 'durationSeconds',
-  summary: 'summary'
+  summary: 'summary',
+  warning: 'warning'
 } as const
 
 export type RunScalarFieldEnum = (typeof RunScalarFieldEnum)[keyof typeof RunScalarFieldEnum]
@@ -1073,11 +1150,28 @@ export const RunCheckpointScalarFieldEnum = {
 export type RunCheckpointScalarFieldEnum = (typeof RunCheckpointScalarFieldEnum)[keyof typeof RunCheckpointScalarFieldEnum]
 
 
+export const RunAttemptScalarFieldEnum = {
+  runId: 'runId',
+  number: 'number',
+  workerId: 'workerId',
+  workerHost: 'workerHost',
+  workerPid: 'workerPid',
+  resumedAfterEpoch: 'resumedAfterEpoch',
+  startedAt: 'startedAt',
+  endedAt: 'endedAt',
+  outcome: 'outcome',
+  reason: 'reason'
+} as const
+
+export type RunAttemptScalarFieldEnum = (typeof RunAttemptScalarFieldEnum)[keyof typeof RunAttemptScalarFieldEnum]
+
+
 export const WorkerScalarFieldEnum = {
   host: 'host',
   pid: 'pid',
   startedAt: 'startedAt',
-  heartbeatAt: 'heartbeatAt'
+  heartbeatAt: 'heartbeatAt',
+  modelsProblem: 'modelsProblem'
 } as const
 
 export type WorkerScalarFieldEnum = (typeof WorkerScalarFieldEnum)[keyof typeof WorkerScalarFieldEnum]
@@ -1334,6 +1428,7 @@ export type GlobalOmitConfig = {
   evaluation?: Prisma.EvaluationOmit
   robustnessPoint?: Prisma.RobustnessPointOmit
   runCheckpoint?: Prisma.RunCheckpointOmit
+  runAttempt?: Prisma.RunAttemptOmit
   worker?: Prisma.WorkerOmit
 }
 

@@ -55,6 +55,7 @@ export const ModelName = {
   Evaluation: 'Evaluation',
   RobustnessPoint: 'RobustnessPoint',
   RunCheckpoint: 'RunCheckpoint',
+  RunAttempt: 'RunAttempt',
   Worker: 'Worker'
 } as const
 
@@ -106,6 +107,7 @@ export const RunScalarFieldEnum = {
   codeVersion: 'codeVersion',
   workerHost: 'workerHost',
   workerPid: 'workerPid',
+  workerId: 'workerId',
   cancelRequested: 'cancelRequested',
   progress: 'progress',
   modelPath: 'modelPath',
@@ -115,7 +117,8 @@ export const RunScalarFieldEnum = {
   macroF1: 'macroF1',
   valAccuracy: 'valAccuracy',
   durationSeconds: 'durationSeconds',
-  summary: 'summary'
+  summary: 'summary',
+  warning: 'warning'
 } as const
 
 export type RunScalarFieldEnum = (typeof RunScalarFieldEnum)[keyof typeof RunScalarFieldEnum]
@@ -174,11 +177,28 @@ export const RunCheckpointScalarFieldEnum = {
 export type RunCheckpointScalarFieldEnum = (typeof RunCheckpointScalarFieldEnum)[keyof typeof RunCheckpointScalarFieldEnum]
 
 
+export const RunAttemptScalarFieldEnum = {
+  runId: 'runId',
+  number: 'number',
+  workerId: 'workerId',
+  workerHost: 'workerHost',
+  workerPid: 'workerPid',
+  resumedAfterEpoch: 'resumedAfterEpoch',
+  startedAt: 'startedAt',
+  endedAt: 'endedAt',
+  outcome: 'outcome',
+  reason: 'reason'
+} as const
+
+export type RunAttemptScalarFieldEnum = (typeof RunAttemptScalarFieldEnum)[keyof typeof RunAttemptScalarFieldEnum]
+
+
 export const WorkerScalarFieldEnum = {
   host: 'host',
   pid: 'pid',
   startedAt: 'startedAt',
-  heartbeatAt: 'heartbeatAt'
+  heartbeatAt: 'heartbeatAt',
+  modelsProblem: 'modelsProblem'
 } as const
 
 export type WorkerScalarFieldEnum = (typeof WorkerScalarFieldEnum)[keyof typeof WorkerScalarFieldEnum]

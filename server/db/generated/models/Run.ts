@@ -69,6 +69,7 @@ export type RunMinAggregateOutputType = {
   codeVersion: string | null
   workerHost: string | null
   workerPid: number | null
+  workerId: string | null
   cancelRequested: boolean | null
   modelPath: string | null
   bestEpoch: number | null
@@ -77,6 +78,7 @@ export type RunMinAggregateOutputType = {
   macroF1: number | null
   valAccuracy: number | null
   durationSeconds: number | null
+  warning: string | null
 }
 
 export type RunMaxAggregateOutputType = {
@@ -100,6 +102,7 @@ export type RunMaxAggregateOutputType = {
   codeVersion: string | null
   workerHost: string | null
   workerPid: number | null
+  workerId: string | null
   cancelRequested: boolean | null
   modelPath: string | null
   bestEpoch: number | null
@@ -108,6 +111,7 @@ export type RunMaxAggregateOutputType = {
   macroF1: number | null
   valAccuracy: number | null
   durationSeconds: number | null
+  warning: string | null
 }
 
 export type RunCountAggregateOutputType = {
@@ -133,6 +137,7 @@ export type RunCountAggregateOutputType = {
   codeVersion: number
   workerHost: number
   workerPid: number
+  workerId: number
   cancelRequested: number
   progress: number
   modelPath: number
@@ -143,6 +148,7 @@ export type RunCountAggregateOutputType = {
   valAccuracy: number
   durationSeconds: number
   summary: number
+  warning: number
   _all: number
 }
 
@@ -190,6 +196,7 @@ export type RunMinAggregateInputType = {
   codeVersion?: true
   workerHost?: true
   workerPid?: true
+  workerId?: true
   cancelRequested?: true
   modelPath?: true
   bestEpoch?: true
@@ -198,6 +205,7 @@ export type RunMinAggregateInputType = {
   macroF1?: true
   valAccuracy?: true
   durationSeconds?: true
+  warning?: true
 }
 
 export type RunMaxAggregateInputType = {
@@ -221,6 +229,7 @@ export type RunMaxAggregateInputType = {
   codeVersion?: true
   workerHost?: true
   workerPid?: true
+  workerId?: true
   cancelRequested?: true
   modelPath?: true
   bestEpoch?: true
@@ -229,6 +238,7 @@ export type RunMaxAggregateInputType = {
   macroF1?: true
   valAccuracy?: true
   durationSeconds?: true
+  warning?: true
 }
 
 export type RunCountAggregateInputType = {
@@ -254,6 +264,7 @@ export type RunCountAggregateInputType = {
   codeVersion?: true
   workerHost?: true
   workerPid?: true
+  workerId?: true
   cancelRequested?: true
   progress?: true
   modelPath?: true
@@ -264,6 +275,7 @@ export type RunCountAggregateInputType = {
   valAccuracy?: true
   durationSeconds?: true
   summary?: true
+  warning?: true
   _all?: true
 }
 
@@ -376,6 +388,7 @@ export type RunGroupByOutputType = {
   codeVersion: string | null
   workerHost: string | null
   workerPid: number | null
+  workerId: string | null
   cancelRequested: boolean
   progress: runtime.JsonValue | null
   modelPath: string | null
@@ -386,6 +399,7 @@ export type RunGroupByOutputType = {
   valAccuracy: number | null
   durationSeconds: number | null
   summary: runtime.JsonValue | null
+  warning: string | null
   _count: RunCountAggregateOutputType | null
   _avg: RunAvgAggregateOutputType | null
   _sum: RunSumAggregateOutputType | null
@@ -434,6 +448,7 @@ export type RunWhereInput = {
   codeVersion?: Prisma.StringNullableFilter<"Run"> | string | null
   workerHost?: Prisma.StringNullableFilter<"Run"> | string | null
   workerPid?: Prisma.IntNullableFilter<"Run"> | number | null
+  workerId?: Prisma.UuidNullableFilter<"Run"> | string | null
   cancelRequested?: Prisma.BoolFilter<"Run"> | boolean
   progress?: Prisma.JsonNullableFilter<"Run">
   modelPath?: Prisma.StringNullableFilter<"Run"> | string | null
@@ -444,11 +459,13 @@ export type RunWhereInput = {
   valAccuracy?: Prisma.FloatNullableFilter<"Run"> | number | null
   durationSeconds?: Prisma.FloatNullableFilter<"Run"> | number | null
   summary?: Prisma.JsonNullableFilter<"Run">
+  warning?: Prisma.StringNullableFilter<"Run"> | string | null
   group?: Prisma.XOR<Prisma.RunGroupNullableScalarRelationFilter, Prisma.RunGroupWhereInput> | null
   epochs?: Prisma.EpochListRelationFilter
   evaluation?: Prisma.XOR<Prisma.EvaluationNullableScalarRelationFilter, Prisma.EvaluationWhereInput> | null
   robustness?: Prisma.RobustnessPointListRelationFilter
   checkpoint?: Prisma.XOR<Prisma.RunCheckpointNullableScalarRelationFilter, Prisma.RunCheckpointWhereInput> | null
+  attempts?: Prisma.RunAttemptListRelationFilter
 }
 
 export type RunOrderByWithRelationInput = {
@@ -474,6 +491,7 @@ export type RunOrderByWithRelationInput = {
   codeVersion?: Prisma.SortOrderInput | Prisma.SortOrder
   workerHost?: Prisma.SortOrderInput | Prisma.SortOrder
   workerPid?: Prisma.SortOrderInput | Prisma.SortOrder
+  workerId?: Prisma.SortOrderInput | Prisma.SortOrder
   cancelRequested?: Prisma.SortOrder
   progress?: Prisma.SortOrderInput | Prisma.SortOrder
   modelPath?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -484,11 +502,13 @@ export type RunOrderByWithRelationInput = {
   valAccuracy?: Prisma.SortOrderInput | Prisma.SortOrder
   durationSeconds?: Prisma.SortOrderInput | Prisma.SortOrder
   summary?: Prisma.SortOrderInput | Prisma.SortOrder
+  warning?: Prisma.SortOrderInput | Prisma.SortOrder
   group?: Prisma.RunGroupOrderByWithRelationInput
   epochs?: Prisma.EpochOrderByRelationAggregateInput
   evaluation?: Prisma.EvaluationOrderByWithRelationInput
   robustness?: Prisma.RobustnessPointOrderByRelationAggregateInput
   checkpoint?: Prisma.RunCheckpointOrderByWithRelationInput
+  attempts?: Prisma.RunAttemptOrderByRelationAggregateInput
 }
 
 export type RunWhereUniqueInput = Prisma.AtLeast<{
@@ -517,6 +537,7 @@ export type RunWhereUniqueInput = Prisma.AtLeast<{
   codeVersion?: Prisma.StringNullableFilter<"Run"> | string | null
   workerHost?: Prisma.StringNullableFilter<"Run"> | string | null
   workerPid?: Prisma.IntNullableFilter<"Run"> | number | null
+  workerId?: Prisma.UuidNullableFilter<"Run"> | string | null
   cancelRequested?: Prisma.BoolFilter<"Run"> | boolean
   progress?: Prisma.JsonNullableFilter<"Run">
   modelPath?: Prisma.StringNullableFilter<"Run"> | string | null
@@ -527,11 +548,13 @@ export type RunWhereUniqueInput = Prisma.AtLeast<{
   valAccuracy?: Prisma.FloatNullableFilter<"Run"> | number | null
   durationSeconds?: Prisma.FloatNullableFilter<"Run"> | number | null
   summary?: Prisma.JsonNullableFilter<"Run">
+  warning?: Prisma.StringNullableFilter<"Run"> | string | null
   group?: Prisma.XOR<Prisma.RunGroupNullableScalarRelationFilter, Prisma.RunGroupWhereInput> | null
   epochs?: Prisma.EpochListRelationFilter
   evaluation?: Prisma.XOR<Prisma.EvaluationNullableScalarRelationFilter, Prisma.EvaluationWhereInput> | null
   robustness?: Prisma.RobustnessPointListRelationFilter
   checkpoint?: Prisma.XOR<Prisma.RunCheckpointNullableScalarRelationFilter, Prisma.RunCheckpointWhereInput> | null
+  attempts?: Prisma.RunAttemptListRelationFilter
 }, "id">
 
 export type RunOrderByWithAggregationInput = {
@@ -557,6 +580,7 @@ export type RunOrderByWithAggregationInput = {
   codeVersion?: Prisma.SortOrderInput | Prisma.SortOrder
   workerHost?: Prisma.SortOrderInput | Prisma.SortOrder
   workerPid?: Prisma.SortOrderInput | Prisma.SortOrder
+  workerId?: Prisma.SortOrderInput | Prisma.SortOrder
   cancelRequested?: Prisma.SortOrder
   progress?: Prisma.SortOrderInput | Prisma.SortOrder
   modelPath?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -567,6 +591,7 @@ export type RunOrderByWithAggregationInput = {
   valAccuracy?: Prisma.SortOrderInput | Prisma.SortOrder
   durationSeconds?: Prisma.SortOrderInput | Prisma.SortOrder
   summary?: Prisma.SortOrderInput | Prisma.SortOrder
+  warning?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.RunCountOrderByAggregateInput
   _avg?: Prisma.RunAvgOrderByAggregateInput
   _max?: Prisma.RunMaxOrderByAggregateInput
@@ -600,6 +625,7 @@ export type RunScalarWhereWithAggregatesInput = {
   codeVersion?: Prisma.StringNullableWithAggregatesFilter<"Run"> | string | null
   workerHost?: Prisma.StringNullableWithAggregatesFilter<"Run"> | string | null
   workerPid?: Prisma.IntNullableWithAggregatesFilter<"Run"> | number | null
+  workerId?: Prisma.UuidNullableWithAggregatesFilter<"Run"> | string | null
   cancelRequested?: Prisma.BoolWithAggregatesFilter<"Run"> | boolean
   progress?: Prisma.JsonNullableWithAggregatesFilter<"Run">
   modelPath?: Prisma.StringNullableWithAggregatesFilter<"Run"> | string | null
@@ -610,6 +636,7 @@ export type RunScalarWhereWithAggregatesInput = {
   valAccuracy?: Prisma.FloatNullableWithAggregatesFilter<"Run"> | number | null
   durationSeconds?: Prisma.FloatNullableWithAggregatesFilter<"Run"> | number | null
   summary?: Prisma.JsonNullableWithAggregatesFilter<"Run">
+  warning?: Prisma.StringNullableWithAggregatesFilter<"Run"> | string | null
 }
 
 export type RunCreateInput = {
@@ -634,6 +661,7 @@ export type RunCreateInput = {
   codeVersion?: string | null
   workerHost?: string | null
   workerPid?: number | null
+  workerId?: string | null
   cancelRequested?: boolean
   progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   modelPath?: string | null
@@ -644,11 +672,13 @@ export type RunCreateInput = {
   valAccuracy?: number | null
   durationSeconds?: number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  warning?: string | null
   group?: Prisma.RunGroupCreateNestedOneWithoutRunsInput
   epochs?: Prisma.EpochCreateNestedManyWithoutRunInput
   evaluation?: Prisma.EvaluationCreateNestedOneWithoutRunInput
   robustness?: Prisma.RobustnessPointCreateNestedManyWithoutRunInput
   checkpoint?: Prisma.RunCheckpointCreateNestedOneWithoutRunInput
+  attempts?: Prisma.RunAttemptCreateNestedManyWithoutRunInput
 }
 
 export type RunUncheckedCreateInput = {
@@ -674,6 +704,7 @@ export type RunUncheckedCreateInput = {
   codeVersion?: string | null
   workerHost?: string | null
   workerPid?: number | null
+  workerId?: string | null
   cancelRequested?: boolean
   progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   modelPath?: string | null
@@ -684,10 +715,12 @@ export type RunUncheckedCreateInput = {
   valAccuracy?: number | null
   durationSeconds?: number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  warning?: string | null
   epochs?: Prisma.EpochUncheckedCreateNestedManyWithoutRunInput
   evaluation?: Prisma.EvaluationUncheckedCreateNestedOneWithoutRunInput
   robustness?: Prisma.RobustnessPointUncheckedCreateNestedManyWithoutRunInput
   checkpoint?: Prisma.RunCheckpointUncheckedCreateNestedOneWithoutRunInput
+  attempts?: Prisma.RunAttemptUncheckedCreateNestedManyWithoutRunInput
 }
 
 export type RunUpdateInput = {
@@ -712,6 +745,7 @@ export type RunUpdateInput = {
   codeVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   workerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   workerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  workerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
   progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   modelPath?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -722,11 +756,13 @@ export type RunUpdateInput = {
   valAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   durationSeconds?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  warning?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   group?: Prisma.RunGroupUpdateOneWithoutRunsNestedInput
   epochs?: Prisma.EpochUpdateManyWithoutRunNestedInput
   evaluation?: Prisma.EvaluationUpdateOneWithoutRunNestedInput
   robustness?: Prisma.RobustnessPointUpdateManyWithoutRunNestedInput
   checkpoint?: Prisma.RunCheckpointUpdateOneWithoutRunNestedInput
+  attempts?: Prisma.RunAttemptUpdateManyWithoutRunNestedInput
 }
 
 export type RunUncheckedUpdateInput = {
@@ -752,6 +788,7 @@ export type RunUncheckedUpdateInput = {
   codeVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   workerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   workerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  workerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
   progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   modelPath?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -762,10 +799,12 @@ export type RunUncheckedUpdateInput = {
   valAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   durationSeconds?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  warning?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   epochs?: Prisma.EpochUncheckedUpdateManyWithoutRunNestedInput
   evaluation?: Prisma.EvaluationUncheckedUpdateOneWithoutRunNestedInput
   robustness?: Prisma.RobustnessPointUncheckedUpdateManyWithoutRunNestedInput
   checkpoint?: Prisma.RunCheckpointUncheckedUpdateOneWithoutRunNestedInput
+  attempts?: Prisma.RunAttemptUncheckedUpdateManyWithoutRunNestedInput
 }
 
 export type RunCreateManyInput = {
@@ -791,6 +830,7 @@ export type RunCreateManyInput = {
   codeVersion?: string | null
   workerHost?: string | null
   workerPid?: number | null
+  workerId?: string | null
   cancelRequested?: boolean
   progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   modelPath?: string | null
@@ -801,6 +841,7 @@ export type RunCreateManyInput = {
   valAccuracy?: number | null
   durationSeconds?: number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  warning?: string | null
 }
 
 export type RunUpdateManyMutationInput = {
@@ -825,6 +866,7 @@ export type RunUpdateManyMutationInput = {
   codeVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   workerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   workerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  workerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
   progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   modelPath?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -835,6 +877,7 @@ export type RunUpdateManyMutationInput = {
   valAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   durationSeconds?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  warning?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type RunUncheckedUpdateManyInput = {
@@ -860,6 +903,7 @@ export type RunUncheckedUpdateManyInput = {
   codeVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   workerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   workerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  workerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
   progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   modelPath?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -870,6 +914,7 @@ export type RunUncheckedUpdateManyInput = {
   valAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   durationSeconds?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  warning?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type RunListRelationFilter = {
@@ -913,6 +958,7 @@ export type RunCountOrderByAggregateInput = {
   codeVersion?: Prisma.SortOrder
   workerHost?: Prisma.SortOrder
   workerPid?: Prisma.SortOrder
+  workerId?: Prisma.SortOrder
   cancelRequested?: Prisma.SortOrder
   progress?: Prisma.SortOrder
   modelPath?: Prisma.SortOrder
@@ -923,6 +969,7 @@ export type RunCountOrderByAggregateInput = {
   valAccuracy?: Prisma.SortOrder
   durationSeconds?: Prisma.SortOrder
   summary?: Prisma.SortOrder
+  warning?: Prisma.SortOrder
 }
 
 export type RunAvgOrderByAggregateInput = {
@@ -957,6 +1004,7 @@ export type RunMaxOrderByAggregateInput = {
   codeVersion?: Prisma.SortOrder
   workerHost?: Prisma.SortOrder
   workerPid?: Prisma.SortOrder
+  workerId?: Prisma.SortOrder
   cancelRequested?: Prisma.SortOrder
   modelPath?: Prisma.SortOrder
   bestEpoch?: Prisma.SortOrder
@@ -965,6 +1013,7 @@ export type RunMaxOrderByAggregateInput = {
   macroF1?: Prisma.SortOrder
   valAccuracy?: Prisma.SortOrder
   durationSeconds?: Prisma.SortOrder
+  warning?: Prisma.SortOrder
 }
 
 export type RunMinOrderByAggregateInput = {
@@ -988,6 +1037,7 @@ export type RunMinOrderByAggregateInput = {
   codeVersion?: Prisma.SortOrder
   workerHost?: Prisma.SortOrder
   workerPid?: Prisma.SortOrder
+  workerId?: Prisma.SortOrder
   cancelRequested?: Prisma.SortOrder
   modelPath?: Prisma.SortOrder
   bestEpoch?: Prisma.SortOrder
@@ -996,6 +1046,7 @@ export type RunMinOrderByAggregateInput = {
   macroF1?: Prisma.SortOrder
   valAccuracy?: Prisma.SortOrder
   durationSeconds?: Prisma.SortOrder
+  warning?: Prisma.SortOrder
 }
 
 export type RunSumOrderByAggregateInput = {
@@ -1165,6 +1216,20 @@ export type RunUpdateOneRequiredWithoutCheckpointNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.RunUpdateToOneWithWhereWithoutCheckpointInput, Prisma.RunUpdateWithoutCheckpointInput>, Prisma.RunUncheckedUpdateWithoutCheckpointInput>
 }
 
+export type RunCreateNestedOneWithoutAttemptsInput = {
+  create?: Prisma.XOR<Prisma.RunCreateWithoutAttemptsInput, Prisma.RunUncheckedCreateWithoutAttemptsInput>
+  connectOrCreate?: Prisma.RunCreateOrConnectWithoutAttemptsInput
+  connect?: Prisma.RunWhereUniqueInput
+}
+
+export type RunUpdateOneRequiredWithoutAttemptsNestedInput = {
+  create?: Prisma.XOR<Prisma.RunCreateWithoutAttemptsInput, Prisma.RunUncheckedCreateWithoutAttemptsInput>
+  connectOrCreate?: Prisma.RunCreateOrConnectWithoutAttemptsInput
+  upsert?: Prisma.RunUpsertWithoutAttemptsInput
+  connect?: Prisma.RunWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.RunUpdateToOneWithWhereWithoutAttemptsInput, Prisma.RunUpdateWithoutAttemptsInput>, Prisma.RunUncheckedUpdateWithoutAttemptsInput>
+}
+
 export type RunCreateWithoutGroupInput = {
   id?: string
   name: string
@@ -1187,6 +1252,7 @@ export type RunCreateWithoutGroupInput = {
   codeVersion?: string | null
   workerHost?: string | null
   workerPid?: number | null
+  workerId?: string | null
   cancelRequested?: boolean
   progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   modelPath?: string | null
@@ -1197,10 +1263,12 @@ export type RunCreateWithoutGroupInput = {
   valAccuracy?: number | null
   durationSeconds?: number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  warning?: string | null
   epochs?: Prisma.EpochCreateNestedManyWithoutRunInput
   evaluation?: Prisma.EvaluationCreateNestedOneWithoutRunInput
   robustness?: Prisma.RobustnessPointCreateNestedManyWithoutRunInput
   checkpoint?: Prisma.RunCheckpointCreateNestedOneWithoutRunInput
+  attempts?: Prisma.RunAttemptCreateNestedManyWithoutRunInput
 }
 
 export type RunUncheckedCreateWithoutGroupInput = {
@@ -1225,6 +1293,7 @@ export type RunUncheckedCreateWithoutGroupInput = {
   codeVersion?: string | null
   workerHost?: string | null
   workerPid?: number | null
+  workerId?: string | null
   cancelRequested?: boolean
   progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   modelPath?: string | null
@@ -1235,10 +1304,12 @@ export type RunUncheckedCreateWithoutGroupInput = {
   valAccuracy?: number | null
   durationSeconds?: number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  warning?: string | null
   epochs?: Prisma.EpochUncheckedCreateNestedManyWithoutRunInput
   evaluation?: Prisma.EvaluationUncheckedCreateNestedOneWithoutRunInput
   robustness?: Prisma.RobustnessPointUncheckedCreateNestedManyWithoutRunInput
   checkpoint?: Prisma.RunCheckpointUncheckedCreateNestedOneWithoutRunInput
+  attempts?: Prisma.RunAttemptUncheckedCreateNestedManyWithoutRunInput
 }
 
 export type RunCreateOrConnectWithoutGroupInput = {
@@ -1293,6 +1364,7 @@ export type RunScalarWhereInput = {
   codeVersion?: Prisma.StringNullableFilter<"Run"> | string | null
   workerHost?: Prisma.StringNullableFilter<"Run"> | string | null
   workerPid?: Prisma.IntNullableFilter<"Run"> | number | null
+  workerId?: Prisma.UuidNullableFilter<"Run"> | string | null
   cancelRequested?: Prisma.BoolFilter<"Run"> | boolean
   progress?: Prisma.JsonNullableFilter<"Run">
   modelPath?: Prisma.StringNullableFilter<"Run"> | string | null
@@ -1303,6 +1375,7 @@ export type RunScalarWhereInput = {
   valAccuracy?: Prisma.FloatNullableFilter<"Run"> | number | null
   durationSeconds?: Prisma.FloatNullableFilter<"Run"> | number | null
   summary?: Prisma.JsonNullableFilter<"Run">
+  warning?: Prisma.StringNullableFilter<"Run"> | string | null
 }
 
 export type RunCreateWithoutEpochsInput = {
@@ -1327,6 +1400,7 @@ export type RunCreateWithoutEpochsInput = {
   codeVersion?: string | null
   workerHost?: string | null
   workerPid?: number | null
+  workerId?: string | null
   cancelRequested?: boolean
   progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   modelPath?: string | null
@@ -1337,10 +1411,12 @@ export type RunCreateWithoutEpochsInput = {
   valAccuracy?: number | null
   durationSeconds?: number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  warning?: string | null
   group?: Prisma.RunGroupCreateNestedOneWithoutRunsInput
   evaluation?: Prisma.EvaluationCreateNestedOneWithoutRunInput
   robustness?: Prisma.RobustnessPointCreateNestedManyWithoutRunInput
   checkpoint?: Prisma.RunCheckpointCreateNestedOneWithoutRunInput
+  attempts?: Prisma.RunAttemptCreateNestedManyWithoutRunInput
 }
 
 export type RunUncheckedCreateWithoutEpochsInput = {
@@ -1366,6 +1442,7 @@ export type RunUncheckedCreateWithoutEpochsInput = {
   codeVersion?: string | null
   workerHost?: string | null
   workerPid?: number | null
+  workerId?: string | null
   cancelRequested?: boolean
   progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   modelPath?: string | null
@@ -1376,9 +1453,11 @@ export type RunUncheckedCreateWithoutEpochsInput = {
   valAccuracy?: number | null
   durationSeconds?: number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  warning?: string | null
   evaluation?: Prisma.EvaluationUncheckedCreateNestedOneWithoutRunInput
   robustness?: Prisma.RobustnessPointUncheckedCreateNestedManyWithoutRunInput
   checkpoint?: Prisma.RunCheckpointUncheckedCreateNestedOneWithoutRunInput
+  attempts?: Prisma.RunAttemptUncheckedCreateNestedManyWithoutRunInput
 }
 
 export type RunCreateOrConnectWithoutEpochsInput = {
@@ -1419,6 +1498,7 @@ export type RunUpdateWithoutEpochsInput = {
   codeVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   workerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   workerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  workerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
   progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   modelPath?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1429,10 +1509,12 @@ export type RunUpdateWithoutEpochsInput = {
   valAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   durationSeconds?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  warning?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   group?: Prisma.RunGroupUpdateOneWithoutRunsNestedInput
   evaluation?: Prisma.EvaluationUpdateOneWithoutRunNestedInput
   robustness?: Prisma.RobustnessPointUpdateManyWithoutRunNestedInput
   checkpoint?: Prisma.RunCheckpointUpdateOneWithoutRunNestedInput
+  attempts?: Prisma.RunAttemptUpdateManyWithoutRunNestedInput
 }
 
 export type RunUncheckedUpdateWithoutEpochsInput = {
@@ -1458,6 +1540,7 @@ export type RunUncheckedUpdateWithoutEpochsInput = {
   codeVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   workerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   workerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  workerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
   progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   modelPath?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1468,9 +1551,11 @@ export type RunUncheckedUpdateWithoutEpochsInput = {
   valAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   durationSeconds?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  warning?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   evaluation?: Prisma.EvaluationUncheckedUpdateOneWithoutRunNestedInput
   robustness?: Prisma.RobustnessPointUncheckedUpdateManyWithoutRunNestedInput
   checkpoint?: Prisma.RunCheckpointUncheckedUpdateOneWithoutRunNestedInput
+  attempts?: Prisma.RunAttemptUncheckedUpdateManyWithoutRunNestedInput
 }
 
 export type RunCreateWithoutEvaluationInput = {
@@ -1495,6 +1580,7 @@ export type RunCreateWithoutEvaluationInput = {
   codeVersion?: string | null
   workerHost?: string | null
   workerPid?: number | null
+  workerId?: string | null
   cancelRequested?: boolean
   progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   modelPath?: string | null
@@ -1505,10 +1591,12 @@ export type RunCreateWithoutEvaluationInput = {
   valAccuracy?: number | null
   durationSeconds?: number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  warning?: string | null
   group?: Prisma.RunGroupCreateNestedOneWithoutRunsInput
   epochs?: Prisma.EpochCreateNestedManyWithoutRunInput
   robustness?: Prisma.RobustnessPointCreateNestedManyWithoutRunInput
   checkpoint?: Prisma.RunCheckpointCreateNestedOneWithoutRunInput
+  attempts?: Prisma.RunAttemptCreateNestedManyWithoutRunInput
 }
 
 export type RunUncheckedCreateWithoutEvaluationInput = {
@@ -1534,6 +1622,7 @@ export type RunUncheckedCreateWithoutEvaluationInput = {
   codeVersion?: string | null
   workerHost?: string | null
   workerPid?: number | null
+  workerId?: string | null
   cancelRequested?: boolean
   progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   modelPath?: string | null
@@ -1544,9 +1633,11 @@ export type RunUncheckedCreateWithoutEvaluationInput = {
   valAccuracy?: number | null
   durationSeconds?: number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  warning?: string | null
   epochs?: Prisma.EpochUncheckedCreateNestedManyWithoutRunInput
   robustness?: Prisma.RobustnessPointUncheckedCreateNestedManyWithoutRunInput
   checkpoint?: Prisma.RunCheckpointUncheckedCreateNestedOneWithoutRunInput
+  attempts?: Prisma.RunAttemptUncheckedCreateNestedManyWithoutRunInput
 }
 
 export type RunCreateOrConnectWithoutEvaluationInput = {
@@ -1587,6 +1678,7 @@ export type RunUpdateWithoutEvaluationInput = {
   codeVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   workerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   workerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  workerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
   progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   modelPath?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1597,10 +1689,12 @@ export type RunUpdateWithoutEvaluationInput = {
   valAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   durationSeconds?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  warning?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   group?: Prisma.RunGroupUpdateOneWithoutRunsNestedInput
   epochs?: Prisma.EpochUpdateManyWithoutRunNestedInput
   robustness?: Prisma.RobustnessPointUpdateManyWithoutRunNestedInput
   checkpoint?: Prisma.RunCheckpointUpdateOneWithoutRunNestedInput
+  attempts?: Prisma.RunAttemptUpdateManyWithoutRunNestedInput
 }
 
 export type RunUncheckedUpdateWithoutEvaluationInput = {
@@ -1626,6 +1720,7 @@ export type RunUncheckedUpdateWithoutEvaluationInput = {
   codeVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   workerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   workerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  workerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
   progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   modelPath?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1636,9 +1731,11 @@ export type RunUncheckedUpdateWithoutEvaluationInput = {
   valAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   durationSeconds?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  warning?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   epochs?: Prisma.EpochUncheckedUpdateManyWithoutRunNestedInput
   robustness?: Prisma.RobustnessPointUncheckedUpdateManyWithoutRunNestedInput
   checkpoint?: Prisma.RunCheckpointUncheckedUpdateOneWithoutRunNestedInput
+  attempts?: Prisma.RunAttemptUncheckedUpdateManyWithoutRunNestedInput
 }
 
 export type RunCreateWithoutRobustnessInput = {
@@ -1663,6 +1760,7 @@ export type RunCreateWithoutRobustnessInput = {
   codeVersion?: string | null
   workerHost?: string | null
   workerPid?: number | null
+  workerId?: string | null
   cancelRequested?: boolean
   progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   modelPath?: string | null
@@ -1673,10 +1771,12 @@ export type RunCreateWithoutRobustnessInput = {
   valAccuracy?: number | null
   durationSeconds?: number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  warning?: string | null
   group?: Prisma.RunGroupCreateNestedOneWithoutRunsInput
   epochs?: Prisma.EpochCreateNestedManyWithoutRunInput
   evaluation?: Prisma.EvaluationCreateNestedOneWithoutRunInput
   checkpoint?: Prisma.RunCheckpointCreateNestedOneWithoutRunInput
+  attempts?: Prisma.RunAttemptCreateNestedManyWithoutRunInput
 }
 
 export type RunUncheckedCreateWithoutRobustnessInput = {
@@ -1702,6 +1802,7 @@ export type RunUncheckedCreateWithoutRobustnessInput = {
   codeVersion?: string | null
   workerHost?: string | null
   workerPid?: number | null
+  workerId?: string | null
   cancelRequested?: boolean
   progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   modelPath?: string | null
@@ -1712,9 +1813,11 @@ export type RunUncheckedCreateWithoutRobustnessInput = {
   valAccuracy?: number | null
   durationSeconds?: number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  warning?: string | null
   epochs?: Prisma.EpochUncheckedCreateNestedManyWithoutRunInput
   evaluation?: Prisma.EvaluationUncheckedCreateNestedOneWithoutRunInput
   checkpoint?: Prisma.RunCheckpointUncheckedCreateNestedOneWithoutRunInput
+  attempts?: Prisma.RunAttemptUncheckedCreateNestedManyWithoutRunInput
 }
 
 export type RunCreateOrConnectWithoutRobustnessInput = {
@@ -1755,6 +1858,7 @@ export type RunUpdateWithoutRobustnessInput = {
   codeVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   workerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   workerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  workerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
   progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   modelPath?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1765,10 +1869,12 @@ export type RunUpdateWithoutRobustnessInput = {
   valAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   durationSeconds?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  warning?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   group?: Prisma.RunGroupUpdateOneWithoutRunsNestedInput
   epochs?: Prisma.EpochUpdateManyWithoutRunNestedInput
   evaluation?: Prisma.EvaluationUpdateOneWithoutRunNestedInput
   checkpoint?: Prisma.RunCheckpointUpdateOneWithoutRunNestedInput
+  attempts?: Prisma.RunAttemptUpdateManyWithoutRunNestedInput
 }
 
 export type RunUncheckedUpdateWithoutRobustnessInput = {
@@ -1794,6 +1900,7 @@ export type RunUncheckedUpdateWithoutRobustnessInput = {
   codeVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   workerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   workerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  workerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
   progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   modelPath?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1804,9 +1911,11 @@ export type RunUncheckedUpdateWithoutRobustnessInput = {
   valAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   durationSeconds?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  warning?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   epochs?: Prisma.EpochUncheckedUpdateManyWithoutRunNestedInput
   evaluation?: Prisma.EvaluationUncheckedUpdateOneWithoutRunNestedInput
   checkpoint?: Prisma.RunCheckpointUncheckedUpdateOneWithoutRunNestedInput
+  attempts?: Prisma.RunAttemptUncheckedUpdateManyWithoutRunNestedInput
 }
 
 export type RunCreateWithoutCheckpointInput = {
@@ -1831,6 +1940,7 @@ export type RunCreateWithoutCheckpointInput = {
   codeVersion?: string | null
   workerHost?: string | null
   workerPid?: number | null
+  workerId?: string | null
   cancelRequested?: boolean
   progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   modelPath?: string | null
@@ -1841,10 +1951,12 @@ export type RunCreateWithoutCheckpointInput = {
   valAccuracy?: number | null
   durationSeconds?: number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  warning?: string | null
   group?: Prisma.RunGroupCreateNestedOneWithoutRunsInput
   epochs?: Prisma.EpochCreateNestedManyWithoutRunInput
   evaluation?: Prisma.EvaluationCreateNestedOneWithoutRunInput
   robustness?: Prisma.RobustnessPointCreateNestedManyWithoutRunInput
+  attempts?: Prisma.RunAttemptCreateNestedManyWithoutRunInput
 }
 
 export type RunUncheckedCreateWithoutCheckpointInput = {
@@ -1870,6 +1982,7 @@ export type RunUncheckedCreateWithoutCheckpointInput = {
   codeVersion?: string | null
   workerHost?: string | null
   workerPid?: number | null
+  workerId?: string | null
   cancelRequested?: boolean
   progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   modelPath?: string | null
@@ -1880,9 +1993,11 @@ export type RunUncheckedCreateWithoutCheckpointInput = {
   valAccuracy?: number | null
   durationSeconds?: number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  warning?: string | null
   epochs?: Prisma.EpochUncheckedCreateNestedManyWithoutRunInput
   evaluation?: Prisma.EvaluationUncheckedCreateNestedOneWithoutRunInput
   robustness?: Prisma.RobustnessPointUncheckedCreateNestedManyWithoutRunInput
+  attempts?: Prisma.RunAttemptUncheckedCreateNestedManyWithoutRunInput
 }
 
 export type RunCreateOrConnectWithoutCheckpointInput = {
@@ -1923,6 +2038,7 @@ export type RunUpdateWithoutCheckpointInput = {
   codeVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   workerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   workerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  workerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
   progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   modelPath?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1933,10 +2049,12 @@ export type RunUpdateWithoutCheckpointInput = {
   valAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   durationSeconds?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  warning?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   group?: Prisma.RunGroupUpdateOneWithoutRunsNestedInput
   epochs?: Prisma.EpochUpdateManyWithoutRunNestedInput
   evaluation?: Prisma.EvaluationUpdateOneWithoutRunNestedInput
   robustness?: Prisma.RobustnessPointUpdateManyWithoutRunNestedInput
+  attempts?: Prisma.RunAttemptUpdateManyWithoutRunNestedInput
 }
 
 export type RunUncheckedUpdateWithoutCheckpointInput = {
@@ -1962,6 +2080,7 @@ export type RunUncheckedUpdateWithoutCheckpointInput = {
   codeVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   workerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   workerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  workerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
   progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   modelPath?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1972,9 +2091,191 @@ export type RunUncheckedUpdateWithoutCheckpointInput = {
   valAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   durationSeconds?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  warning?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   epochs?: Prisma.EpochUncheckedUpdateManyWithoutRunNestedInput
   evaluation?: Prisma.EvaluationUncheckedUpdateOneWithoutRunNestedInput
   robustness?: Prisma.RobustnessPointUncheckedUpdateManyWithoutRunNestedInput
+  attempts?: Prisma.RunAttemptUncheckedUpdateManyWithoutRunNestedInput
+}
+
+export type RunCreateWithoutAttemptsInput = {
+  id?: string
+  name: string
+  preset?: string | null
+  engine: string
+  backend?: string | null
+  dataset: string
+  seed: number
+  status?: $Enums.RunStatus
+  owner?: string | null
+  tags?: Prisma.RunCreatetagsInput | string[]
+  notes?: string | null
+  config: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  parameters?: number | null
+  createdAt?: Date | string
+  startedAt?: Date | string | null
+  finishedAt?: Date | string | null
+  heartbeatAt?: Date | string | null
+  error?: string | null
+  codeVersion?: string | null
+  workerHost?: string | null
+  workerPid?: number | null
+  workerId?: string | null
+  cancelRequested?: boolean
+  progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  modelPath?: string | null
+  bestEpoch?: number | null
+  stoppedEarly?: boolean | null
+  testAccuracy?: number | null
+  macroF1?: number | null
+  valAccuracy?: number | null
+  durationSeconds?: number | null
+  summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  warning?: string | null
+  group?: Prisma.RunGroupCreateNestedOneWithoutRunsInput
+  epochs?: Prisma.EpochCreateNestedManyWithoutRunInput
+  evaluation?: Prisma.EvaluationCreateNestedOneWithoutRunInput
+  robustness?: Prisma.RobustnessPointCreateNestedManyWithoutRunInput
+  checkpoint?: Prisma.RunCheckpointCreateNestedOneWithoutRunInput
+}
+
+export type RunUncheckedCreateWithoutAttemptsInput = {
+  id?: string
+  name: string
+  preset?: string | null
+  engine: string
+  backend?: string | null
+  dataset: string
+  seed: number
+  status?: $Enums.RunStatus
+  owner?: string | null
+  tags?: Prisma.RunCreatetagsInput | string[]
+  notes?: string | null
+  groupId?: string | null
+  config: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  parameters?: number | null
+  createdAt?: Date | string
+  startedAt?: Date | string | null
+  finishedAt?: Date | string | null
+  heartbeatAt?: Date | string | null
+  error?: string | null
+  codeVersion?: string | null
+  workerHost?: string | null
+  workerPid?: number | null
+  workerId?: string | null
+  cancelRequested?: boolean
+  progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  modelPath?: string | null
+  bestEpoch?: number | null
+  stoppedEarly?: boolean | null
+  testAccuracy?: number | null
+  macroF1?: number | null
+  valAccuracy?: number | null
+  durationSeconds?: number | null
+  summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  warning?: string | null
+  epochs?: Prisma.EpochUncheckedCreateNestedManyWithoutRunInput
+  evaluation?: Prisma.EvaluationUncheckedCreateNestedOneWithoutRunInput
+  robustness?: Prisma.RobustnessPointUncheckedCreateNestedManyWithoutRunInput
+  checkpoint?: Prisma.RunCheckpointUncheckedCreateNestedOneWithoutRunInput
+}
+
+export type RunCreateOrConnectWithoutAttemptsInput = {
+  where: Prisma.RunWhereUniqueInput
+  create: Prisma.XOR<Prisma.RunCreateWithoutAttemptsInput, Prisma.RunUncheckedCreateWithoutAttemptsInput>
+}
+
+export type RunUpsertWithoutAttemptsInput = {
+  update: Prisma.XOR<Prisma.RunUpdateWithoutAttemptsInput, Prisma.RunUncheckedUpdateWithoutAttemptsInput>
+  create: Prisma.XOR<Prisma.RunCreateWithoutAttemptsInput, Prisma.RunUncheckedCreateWithoutAttemptsInput>
+  where?: Prisma.RunWhereInput
+}
+
+export type RunUpdateToOneWithWhereWithoutAttemptsInput = {
+  where?: Prisma.RunWhereInput
+  data: Prisma.XOR<Prisma.RunUpdateWithoutAttemptsInput, Prisma.RunUncheckedUpdateWithoutAttemptsInput>
+}
+
+export type RunUpdateWithoutAttemptsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  preset?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  engine?: Prisma.StringFieldUpdateOperationsInput | string
+  backend?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  dataset?: Prisma.StringFieldUpdateOperationsInput | string
+  seed?: Prisma.IntFieldUpdateOperationsInput | number
+  status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
+  owner?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  tags?: Prisma.RunUpdatetagsInput | string[]
+  notes?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  config?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  parameters?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  codeVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  workerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  workerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  workerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  modelPath?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  bestEpoch?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  stoppedEarly?: Prisma.NullableBoolFieldUpdateOperationsInput | boolean | null
+  testAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  macroF1?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  valAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  durationSeconds?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  warning?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  group?: Prisma.RunGroupUpdateOneWithoutRunsNestedInput
+  epochs?: Prisma.EpochUpdateManyWithoutRunNestedInput
+  evaluation?: Prisma.EvaluationUpdateOneWithoutRunNestedInput
+  robustness?: Prisma.RobustnessPointUpdateManyWithoutRunNestedInput
+  checkpoint?: Prisma.RunCheckpointUpdateOneWithoutRunNestedInput
+}
+
+export type RunUncheckedUpdateWithoutAttemptsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  preset?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  engine?: Prisma.StringFieldUpdateOperationsInput | string
+  backend?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  dataset?: Prisma.StringFieldUpdateOperationsInput | string
+  seed?: Prisma.IntFieldUpdateOperationsInput | number
+  status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
+  owner?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  tags?: Prisma.RunUpdatetagsInput | string[]
+  notes?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  groupId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  config?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  parameters?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  codeVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  workerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  workerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  workerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  modelPath?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  bestEpoch?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  stoppedEarly?: Prisma.NullableBoolFieldUpdateOperationsInput | boolean | null
+  testAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  macroF1?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  valAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  durationSeconds?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  warning?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  epochs?: Prisma.EpochUncheckedUpdateManyWithoutRunNestedInput
+  evaluation?: Prisma.EvaluationUncheckedUpdateOneWithoutRunNestedInput
+  robustness?: Prisma.RobustnessPointUncheckedUpdateManyWithoutRunNestedInput
+  checkpoint?: Prisma.RunCheckpointUncheckedUpdateOneWithoutRunNestedInput
 }
 
 export type RunCreateManyGroupInput = {
@@ -1999,6 +2300,7 @@ export type RunCreateManyGroupInput = {
   codeVersion?: string | null
   workerHost?: string | null
   workerPid?: number | null
+  workerId?: string | null
   cancelRequested?: boolean
   progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   modelPath?: string | null
@@ -2009,6 +2311,7 @@ export type RunCreateManyGroupInput = {
   valAccuracy?: number | null
   durationSeconds?: number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  warning?: string | null
 }
 
 export type RunUpdateWithoutGroupInput = {
@@ -2033,6 +2336,7 @@ export type RunUpdateWithoutGroupInput = {
   codeVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   workerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   workerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  workerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
   progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   modelPath?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -2043,10 +2347,12 @@ export type RunUpdateWithoutGroupInput = {
   valAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   durationSeconds?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  warning?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   epochs?: Prisma.EpochUpdateManyWithoutRunNestedInput
   evaluation?: Prisma.EvaluationUpdateOneWithoutRunNestedInput
   robustness?: Prisma.RobustnessPointUpdateManyWithoutRunNestedInput
   checkpoint?: Prisma.RunCheckpointUpdateOneWithoutRunNestedInput
+  attempts?: Prisma.RunAttemptUpdateManyWithoutRunNestedInput
 }
 
 export type RunUncheckedUpdateWithoutGroupInput = {
@@ -2071,6 +2377,7 @@ export type RunUncheckedUpdateWithoutGroupInput = {
   codeVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   workerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   workerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  workerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
   progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   modelPath?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -2081,10 +2388,12 @@ export type RunUncheckedUpdateWithoutGroupInput = {
   valAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   durationSeconds?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  warning?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   epochs?: Prisma.EpochUncheckedUpdateManyWithoutRunNestedInput
   evaluation?: Prisma.EvaluationUncheckedUpdateOneWithoutRunNestedInput
   robustness?: Prisma.RobustnessPointUncheckedUpdateManyWithoutRunNestedInput
   checkpoint?: Prisma.RunCheckpointUncheckedUpdateOneWithoutRunNestedInput
+  attempts?: Prisma.RunAttemptUncheckedUpdateManyWithoutRunNestedInput
 }
 
 export type RunUncheckedUpdateManyWithoutGroupInput = {
@@ -2109,6 +2418,7 @@ export type RunUncheckedUpdateManyWithoutGroupInput = {
   codeVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   workerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   workerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  workerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
   progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   modelPath?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -2119,6 +2429,7 @@ export type RunUncheckedUpdateManyWithoutGroupInput = {
   valAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   durationSeconds?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  warning?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 
@@ -2129,11 +2440,13 @@ export type RunUncheckedUpdateManyWithoutGroupInput = {
 export type RunCountOutputType = {
   epochs: number
   robustness: number
+  attempts: number
 }
 
 export type RunCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   epochs?: boolean | RunCountOutputTypeCountEpochsArgs
   robustness?: boolean | RunCountOutputTypeCountRobustnessArgs
+  attempts?: boolean | RunCountOutputTypeCountAttemptsArgs
 }
 
 /**
@@ -2160,6 +2473,13 @@ export type RunCountOutputTypeCountRobustnessArgs<ExtArgs extends runtime.Types.
   where?: Prisma.RobustnessPointWhereInput
 }
 
+/**
+ * RunCountOutputType without action
+ */
+export type RunCountOutputTypeCountAttemptsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.RunAttemptWhereInput
+}
+
 
 export type RunSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -2184,6 +2504,7 @@ export type RunSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = ru
   codeVersion?: boolean
   workerHost?: boolean
   workerPid?: boolean
+  workerId?: boolean
   cancelRequested?: boolean
   progress?: boolean
   modelPath?: boolean
@@ -2194,11 +2515,13 @@ export type RunSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = ru
   valAccuracy?: boolean
   durationSeconds?: boolean
   summary?: boolean
+  warning?: boolean
   group?: boolean | Prisma.Run$groupArgs<ExtArgs>
   epochs?: boolean | Prisma.Run$epochsArgs<ExtArgs>
   evaluation?: boolean | Prisma.Run$evaluationArgs<ExtArgs>
   robustness?: boolean | Prisma.Run$robustnessArgs<ExtArgs>
   checkpoint?: boolean | Prisma.Run$checkpointArgs<ExtArgs>
+  attempts?: boolean | Prisma.Run$attemptsArgs<ExtArgs>
   _count?: boolean | Prisma.RunCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["run"]>
 
@@ -2225,6 +2548,7 @@ export type RunSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extension
   codeVersion?: boolean
   workerHost?: boolean
   workerPid?: boolean
+  workerId?: boolean
   cancelRequested?: boolean
   progress?: boolean
   modelPath?: boolean
@@ -2235,6 +2559,7 @@ export type RunSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extension
   valAccuracy?: boolean
   durationSeconds?: boolean
   summary?: boolean
+  warning?: boolean
   group?: boolean | Prisma.Run$groupArgs<ExtArgs>
 }, ExtArgs["result"]["run"]>
 
@@ -2261,6 +2586,7 @@ export type RunSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extension
   codeVersion?: boolean
   workerHost?: boolean
   workerPid?: boolean
+  workerId?: boolean
   cancelRequested?: boolean
   progress?: boolean
   modelPath?: boolean
@@ -2271,6 +2597,7 @@ export type RunSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extension
   valAccuracy?: boolean
   durationSeconds?: boolean
   summary?: boolean
+  warning?: boolean
   group?: boolean | Prisma.Run$groupArgs<ExtArgs>
 }, ExtArgs["result"]["run"]>
 
@@ -2297,6 +2624,7 @@ export type RunSelectScalar = {
   codeVersion?: boolean
   workerHost?: boolean
   workerPid?: boolean
+  workerId?: boolean
   cancelRequested?: boolean
   progress?: boolean
   modelPath?: boolean
@@ -2307,15 +2635,17 @@ export type RunSelectScalar = {
   valAccuracy?: boolean
   durationSeconds?: boolean
   summary?: boolean
+  warning?: boolean
 }
 
-export type RunOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "preset" | "engine" | "backend" | "dataset" | "seed" | "status" | "owner" | "tags" | "notes" | "groupId" | "config" | "parameters" | "createdAt" | "startedAt" | "finishedAt" | "heartbeatAt" | "error" | "codeVersion" | "workerHost" | "workerPid" | "cancelRequested" | "progress" | "modelPath" | "bestEpoch" | "stoppedEarly" | "testAccuracy" | "macroF1" | "valAccuracy" | "durationSeconds" | "summary", ExtArgs["result"]["run"]>
+export type RunOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "preset" | "engine" | "backend" | "dataset" | "seed" | "status" | "owner" | "tags" | "notes" | "groupId" | "config" | "parameters" | "createdAt" | "startedAt" | "finishedAt" | "heartbeatAt" | "error" | "codeVersion" | "workerHost" | "workerPid" | "workerId" | "cancelRequested" | "progress" | "modelPath" | "bestEpoch" | "stoppedEarly" | "testAccuracy" | "macroF1" | "valAccuracy" | "durationSeconds" | "summary" | "warning", ExtArgs["result"]["run"]>
 export type RunInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   group?: boolean | Prisma.Run$groupArgs<ExtArgs>
   epochs?: boolean | Prisma.Run$epochsArgs<ExtArgs>
   evaluation?: boolean | Prisma.Run$evaluationArgs<ExtArgs>
   robustness?: boolean | Prisma.Run$robustnessArgs<ExtArgs>
   checkpoint?: boolean | Prisma.Run$checkpointArgs<ExtArgs>
+  attempts?: boolean | Prisma.Run$attemptsArgs<ExtArgs>
   _count?: boolean | Prisma.RunCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type RunIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -2333,6 +2663,7 @@ export type $RunPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
     evaluation: Prisma.$EvaluationPayload<ExtArgs> | null
     robustness: Prisma.$RobustnessPointPayload<ExtArgs>[]
     checkpoint: Prisma.$RunCheckpointPayload<ExtArgs> | null
+    attempts: Prisma.$RunAttemptPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -2368,6 +2699,11 @@ export type $RunPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
     workerHost: string | null
     workerPid: number | null
     /**
+     * The holder token of that worker (a fresh UUID per worker process): the one ownership condition of
+     * every write about a running run (server/runs/lifecycle.ts). Host and pid are for people.
+     */
+    workerId: string | null
+    /**
      * Set by cancelRun; the worker polls it and stops after the current batch.
      */
     cancelRequested: boolean
@@ -2389,6 +2725,10 @@ export type $RunPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
      * Dataset summary and timings from the RunResult.
      */
     summary: runtime.JsonValue | null
+    /**
+     * A SUCCEEDED run's caveat, e.g. that its model could not be saved (its results are complete).
+     */
+    warning: string | null
   }, ExtArgs["result"]["run"]>
   composites: {}
 }
@@ -2788,6 +3128,7 @@ export interface Prisma__RunClient<T, Null = never, ExtArgs extends runtime.Type
   evaluation<T extends Prisma.Run$evaluationArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Run$evaluationArgs<ExtArgs>>): Prisma.Prisma__EvaluationClient<runtime.Types.Result.GetResult<Prisma.$EvaluationPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
   robustness<T extends Prisma.Run$robustnessArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Run$robustnessArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$RobustnessPointPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   checkpoint<T extends Prisma.Run$checkpointArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Run$checkpointArgs<ExtArgs>>): Prisma.Prisma__RunCheckpointClient<runtime.Types.Result.GetResult<Prisma.$RunCheckpointPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
+  attempts<T extends Prisma.Run$attemptsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Run$attemptsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$RunAttemptPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -2839,6 +3180,7 @@ export interface RunFieldRefs {
   readonly codeVersion: Prisma.FieldRef<"Run", 'String'>
   readonly workerHost: Prisma.FieldRef<"Run", 'String'>
   readonly workerPid: Prisma.FieldRef<"Run", 'Int'>
+  readonly workerId: Prisma.FieldRef<"Run", 'String'>
   readonly cancelRequested: Prisma.FieldRef<"Run", 'Boolean'>
   readonly progress: Prisma.FieldRef<"Run", 'Json'>
   readonly modelPath: Prisma.FieldRef<"Run", 'String'>
@@ -2849,6 +3191,7 @@ export interface RunFieldRefs {
   readonly valAccuracy: Prisma.FieldRef<"Run", 'Float'>
   readonly durationSeconds: Prisma.FieldRef<"Run", 'Float'>
   readonly summary: Prisma.FieldRef<"Run", 'Json'>
+  readonly warning: Prisma.FieldRef<"Run", 'String'>
 }
     
 
@@ -3347,6 +3690,30 @@ export type Run$checkpointArgs<ExtArgs extends runtime.Types.Extensions.Internal
    */
   include?: Prisma.RunCheckpointInclude<ExtArgs> | null
   where?: Prisma.RunCheckpointWhereInput
+}
+
+/**
+ * Run.attempts
+ */
+export type Run$attemptsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the RunAttempt
+   */
+  select?: Prisma.RunAttemptSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the RunAttempt
+   */
+  omit?: Prisma.RunAttemptOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.RunAttemptInclude<ExtArgs> | null
+  where?: Prisma.RunAttemptWhereInput
+  orderBy?: Prisma.RunAttemptOrderByWithRelationInput | Prisma.RunAttemptOrderByWithRelationInput[]
+  cursor?: Prisma.RunAttemptWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.RunAttemptScalarFieldEnum | Prisma.RunAttemptScalarFieldEnum[]
 }
 
 /**

@@ -41,6 +41,7 @@ export type WorkerMinAggregateOutputType = {
   pid: number | null
   startedAt: Date | null
   heartbeatAt: Date | null
+  modelsProblem: string | null
 }
 
 export type WorkerMaxAggregateOutputType = {
@@ -48,6 +49,7 @@ export type WorkerMaxAggregateOutputType = {
   pid: number | null
   startedAt: Date | null
   heartbeatAt: Date | null
+  modelsProblem: string | null
 }
 
 export type WorkerCountAggregateOutputType = {
@@ -55,6 +57,7 @@ export type WorkerCountAggregateOutputType = {
   pid: number
   startedAt: number
   heartbeatAt: number
+  modelsProblem: number
   _all: number
 }
 
@@ -72,6 +75,7 @@ export type WorkerMinAggregateInputType = {
   pid?: true
   startedAt?: true
   heartbeatAt?: true
+  modelsProblem?: true
 }
 
 export type WorkerMaxAggregateInputType = {
@@ -79,6 +83,7 @@ export type WorkerMaxAggregateInputType = {
   pid?: true
   startedAt?: true
   heartbeatAt?: true
+  modelsProblem?: true
 }
 
 export type WorkerCountAggregateInputType = {
@@ -86,6 +91,7 @@ export type WorkerCountAggregateInputType = {
   pid?: true
   startedAt?: true
   heartbeatAt?: true
+  modelsProblem?: true
   _all?: true
 }
 
@@ -180,6 +186,7 @@ export type WorkerGroupByOutputType = {
   pid: number
   startedAt: Date
   heartbeatAt: Date
+  modelsProblem: string | null
   _count: WorkerCountAggregateOutputType | null
   _avg: WorkerAvgAggregateOutputType | null
   _sum: WorkerSumAggregateOutputType | null
@@ -210,6 +217,7 @@ export type WorkerWhereInput = {
   pid?: Prisma.IntFilter<"Worker"> | number
   startedAt?: Prisma.DateTimeFilter<"Worker"> | Date | string
   heartbeatAt?: Prisma.DateTimeFilter<"Worker"> | Date | string
+  modelsProblem?: Prisma.StringNullableFilter<"Worker"> | string | null
 }
 
 export type WorkerOrderByWithRelationInput = {
@@ -217,6 +225,7 @@ export type WorkerOrderByWithRelationInput = {
   pid?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   heartbeatAt?: Prisma.SortOrder
+  modelsProblem?: Prisma.SortOrderInput | Prisma.SortOrder
 }
 
 export type WorkerWhereUniqueInput = Prisma.AtLeast<{
@@ -228,6 +237,7 @@ export type WorkerWhereUniqueInput = Prisma.AtLeast<{
   pid?: Prisma.IntFilter<"Worker"> | number
   startedAt?: Prisma.DateTimeFilter<"Worker"> | Date | string
   heartbeatAt?: Prisma.DateTimeFilter<"Worker"> | Date | string
+  modelsProblem?: Prisma.StringNullableFilter<"Worker"> | string | null
 }, "host_pid">
 
 export type WorkerOrderByWithAggregationInput = {
@@ -235,6 +245,7 @@ export type WorkerOrderByWithAggregationInput = {
   pid?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   heartbeatAt?: Prisma.SortOrder
+  modelsProblem?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.WorkerCountOrderByAggregateInput
   _avg?: Prisma.WorkerAvgOrderByAggregateInput
   _max?: Prisma.WorkerMaxOrderByAggregateInput
@@ -250,6 +261,7 @@ export type WorkerScalarWhereWithAggregatesInput = {
   pid?: Prisma.IntWithAggregatesFilter<"Worker"> | number
   startedAt?: Prisma.DateTimeWithAggregatesFilter<"Worker"> | Date | string
   heartbeatAt?: Prisma.DateTimeWithAggregatesFilter<"Worker"> | Date | string
+  modelsProblem?: Prisma.StringNullableWithAggregatesFilter<"Worker"> | string | null
 }
 
 export type WorkerCreateInput = {
@@ -257,6 +269,7 @@ export type WorkerCreateInput = {
   pid: number
   startedAt?: Date | string
   heartbeatAt?: Date | string
+  modelsProblem?: string | null
 }
 
 export type WorkerUncheckedCreateInput = {
@@ -264,6 +277,7 @@ export type WorkerUncheckedCreateInput = {
   pid: number
   startedAt?: Date | string
   heartbeatAt?: Date | string
+  modelsProblem?: string | null
 }
 
 export type WorkerUpdateInput = {
@@ -271,6 +285,7 @@ export type WorkerUpdateInput = {
   pid?: Prisma.IntFieldUpdateOperationsInput | number
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   heartbeatAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  modelsProblem?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type WorkerUncheckedUpdateInput = {
@@ -278,6 +293,7 @@ export type WorkerUncheckedUpdateInput = {
   pid?: Prisma.IntFieldUpdateOperationsInput | number
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   heartbeatAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  modelsProblem?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type WorkerCreateManyInput = {
@@ -285,6 +301,7 @@ export type WorkerCreateManyInput = {
   pid: number
   startedAt?: Date | string
   heartbeatAt?: Date | string
+  modelsProblem?: string | null
 }
 
 export type WorkerUpdateManyMutationInput = {
@@ -292,6 +309,7 @@ export type WorkerUpdateManyMutationInput = {
   pid?: Prisma.IntFieldUpdateOperationsInput | number
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   heartbeatAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  modelsProblem?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type WorkerUncheckedUpdateManyInput = {
@@ -299,6 +317,7 @@ export type WorkerUncheckedUpdateManyInput = {
   pid?: Prisma.IntFieldUpdateOperationsInput | number
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   heartbeatAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  modelsProblem?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type WorkerHostPidCompoundUniqueInput = {
@@ -311,6 +330,7 @@ export type WorkerCountOrderByAggregateInput = {
   pid?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   heartbeatAt?: Prisma.SortOrder
+  modelsProblem?: Prisma.SortOrder
 }
 
 export type WorkerAvgOrderByAggregateInput = {
@@ -322,6 +342,7 @@ export type WorkerMaxOrderByAggregateInput = {
   pid?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   heartbeatAt?: Prisma.SortOrder
+  modelsProblem?: Prisma.SortOrder
 }
 
 export type WorkerMinOrderByAggregateInput = {
@@ -329,6 +350,7 @@ export type WorkerMinOrderByAggregateInput = {
   pid?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   heartbeatAt?: Prisma.SortOrder
+  modelsProblem?: Prisma.SortOrder
 }
 
 export type WorkerSumOrderByAggregateInput = {
@@ -342,6 +364,7 @@ export type WorkerSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs =
   pid?: boolean
   startedAt?: boolean
   heartbeatAt?: boolean
+  modelsProblem?: boolean
 }, ExtArgs["result"]["worker"]>
 
 export type WorkerSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -349,6 +372,7 @@ export type WorkerSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extens
   pid?: boolean
   startedAt?: boolean
   heartbeatAt?: boolean
+  modelsProblem?: boolean
 }, ExtArgs["result"]["worker"]>
 
 export type WorkerSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -356,6 +380,7 @@ export type WorkerSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extens
   pid?: boolean
   startedAt?: boolean
   heartbeatAt?: boolean
+  modelsProblem?: boolean
 }, ExtArgs["result"]["worker"]>
 
 export type WorkerSelectScalar = {
@@ -363,9 +388,10 @@ export type WorkerSelectScalar = {
   pid?: boolean
   startedAt?: boolean
   heartbeatAt?: boolean
+  modelsProblem?: boolean
 }
 
-export type WorkerOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"host" | "pid" | "startedAt" | "heartbeatAt", ExtArgs["result"]["worker"]>
+export type WorkerOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"host" | "pid" | "startedAt" | "heartbeatAt" | "modelsProblem", ExtArgs["result"]["worker"]>
 
 export type $WorkerPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "Worker"
@@ -375,6 +401,11 @@ export type $WorkerPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs
     pid: number
     startedAt: Date
     heartbeatAt: Date
+    /**
+     * Why this worker cannot save trained models (its MODELS_DIR is not a writable folder), or NULL.
+     * Such a worker claims no runs, and a launch is refused when no live worker can save models.
+     */
+    modelsProblem: string | null
   }, ExtArgs["result"]["worker"]>
   composites: {}
 }
@@ -802,6 +833,7 @@ export interface WorkerFieldRefs {
   readonly pid: Prisma.FieldRef<"Worker", 'Int'>
   readonly startedAt: Prisma.FieldRef<"Worker", 'DateTime'>
   readonly heartbeatAt: Prisma.FieldRef<"Worker", 'DateTime'>
+  readonly modelsProblem: Prisma.FieldRef<"Worker", 'String'>
 }
     
 
