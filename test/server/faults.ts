@@ -40,7 +40,7 @@ export async function databaseOlderThan(url: string, seconds: number): Promise<v
   }
 }
 
-/** A worker process (`npm run worker`) on `url`, its output collected line by line. */
+/** A worker process (`npm run worker`, or a fixture script) on `url`, its output collected line by line. */
 export interface SpawnedWorker {
   child: ChildProcess;
   pid: number;
@@ -50,8 +50,8 @@ export interface SpawnedWorker {
   stop(): Promise<void>;
 }
 
-export function spawnWorker(url: string, env: Record<string, string> = {}): SpawnedWorker {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/worker/main.ts')], {
+export function spawnWorker(url: string, env: Record<string, string> = {}, script = 'server/worker/main.ts'): SpawnedWorker {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: url, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
