@@ -87,4 +87,3 @@ describe.skipIf(!hasEmnist)(`training through the run service${needsEmnist}`, ()
     expect(run.evaluation).toBeNull();
   });
 });
-});
