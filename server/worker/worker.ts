@@ -160,7 +160,7 @@ export class TrainerWorker {
     const delay = Math.min(this.opts.pollMs * 2 ** this.listenFailures++, 30_000);
     this.listenRetry = setTimeout(() => {
       this.listenRetry = null;
-      this.listen().catch(() => this.relisten(null));
+      void this.listen().catch(() => this.relisten(null));
     }, delay);
     this.listenRetry.unref();
   }
@@ -303,7 +303,7 @@ export class TrainerWorker {
       if (progressInFlight || now - lastProgress < this.opts.progressMs) return;
       lastProgress = now;
       progressInFlight = true;
-      lifecycle
+      void lifecycle
         .reportProgress(this.pool, this.holder, run.id, { ...progress, phase })
         .then((applied) => applied || this.markLost(current), () => {})
         .finally(() => (progressInFlight = false));

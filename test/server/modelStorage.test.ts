@@ -23,7 +23,7 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 describe('an unwritable models folder', () => {
   let svc: TestService;
   beforeAll(async () => {
-    svc = await startTestService({ workers: 1, workerEnv: { MODELS_DIR: path.join(inTheWay, 'models') } as NodeJS.ProcessEnv });
+    svc = await startTestService({ workers: 1, workerEnv: { ...process.env, MODELS_DIR: path.join(inTheWay, 'models') } });
   });
   afterAll(async () => {
     await svc?.stopAll();
