@@ -9,7 +9,7 @@
  */
 import type http from 'node:http';
 import type pg from 'pg';
-import type { HealingDatabase } from './db/healing';
+import type { DatabaseHealth, HealingDatabase } from './db/healing';
 import { liveWorkers, type LiveWorkers } from './worker/registry';
 import type { SupervisorHealth, WorkerSupervisor } from './worker/supervisor';
 
@@ -25,7 +25,7 @@ export interface HealthDeps {
 
 export interface HealthReport {
   status: 'ok' | 'degraded' | 'unhealthy';
-  database: ReturnType<HealingDatabase['health']> & { reachable: boolean; latencyMs: number | null; error: string | null };
+  database: Omit<DatabaseHealth, 'lastProblem'> & { lastProblemAt: string | null; reachable: boolean; latencyMs: number | null; error: string | null };
   workers: { supervised: SupervisorHealth | null; live: number | null; unableToSaveModels: LiveWorkers['unableToSaveModels'] };
   problems: string[];
 }
@@ -71,7 +71,8 @@ export class HealthCheck {
 
   async report(): Promise<HealthReport> {
     const probe = await this.probeDatabase();
-    const db = this.deps.database.health();
+    // What went wrong, with pids and ports, goes to the server log; the answer says only when.
+    const { lastProblem, ...db } = this.deps.database.health();
     const supervised = this.deps.supervisor?.health() ?? null;
     const workers = probe.reachable ? await liveWorkers(this.deps.pool, this.deps.staleSeconds).catch(() => null) : null;
     const problems: string[] = [];
@@ -80,7 +81,7 @@ export class HealthCheck {
     for (const w of workers?.unableToSaveModels ?? []) problems.push(`worker ${w.host} pid ${w.pid} cannot save models and takes no runs`);
     return {
       status: !probe.reachable ? 'unhealthy' : problems.length ? 'degraded' : 'ok',
-      database: { ...db, reachable: probe.reachable, latencyMs: probe.latencyMs, error: probe.error },
+      database: { ...db, lastProblemAt: lastProblem?.at ?? null, reachable: probe.reachable, latencyMs: probe.latencyMs, error: probe.error },
       workers: { supervised, live: workers?.live ?? null, unableToSaveModels: workers?.unableToSaveModels ?? [] },
       problems,
     };
