@@ -4,7 +4,8 @@
  *    logged at each doubling) instead of ending the process;
  *  - an embedded PostgreSQL is watched (its postmaster pid, every 500 ms) and, when it dies (killed,
  *    crashed, out of memory), started again on the same folder and port — so every connection string
- *    stays valid — with backoff while it will not come up (1 s doubling to 30 s).
+ *    stays valid — with backoff while it will not come up (1 s doubling to 30 s). One shut down on
+ *    purpose (it removes its postmaster.pid; e.g. Ctrl-C reaches it along with the server) is left so.
  * Pools reconnect by themselves once it is back; training continues meanwhile (the workers wait out
  * the outage), and `health()` feeds /healthz. After a restart the stale-heartbeat reaper counts from the
  * database's own start time, so runs are not taken for dead because nobody could beat (lifecycle.reap).
@@ -78,7 +79,6 @@ export async function openHealingDatabase(options: DatabaseOptions = {}, log = (
 
 /** Watches one embedded PostgreSQL and starts it again when it dies. */
 class EmbeddedKeeper {
-  private pid: number | null;
   private state: 'running' | 'restarting' | 'stopped' = 'running';
   private restarts = 0;
   private lastProblem: DatabaseHealth['lastProblem'] = null;
@@ -89,7 +89,6 @@ class EmbeddedKeeper {
     public current: EmbeddedDatabase,
     private readonly log: (m: string) => void,
   ) {
-    this.pid = postmasterPid(current.dataDir);
     this.timer = setInterval(() => this.check(), CHECK_MS);
     this.timer.unref();
   }
@@ -98,11 +97,21 @@ class EmbeddedKeeper {
     return { kind: 'embedded', process: this.state, restarts: this.restarts, lastProblem: this.lastProblem };
   }
 
+  /**
+   * Dead, with its postmaster.pid left behind (killed, crashed, out of memory): start it again. Gone
+   * with its postmaster.pid removed: it was shut down on purpose (Ctrl-C reaches it with the server,
+   * or an administrator stopped it), so it is left stopped and /healthz says so.
+   */
   private check() {
     if (this.state !== 'running' || this.restarting) return;
-    if (this.pid === null) this.pid = postmasterPid(this.current.dataDir);
-    if (this.pid !== null && isProcessAlive(this.pid)) return;
-    this.problem(`PostgreSQL (pid ${this.pid ?? '?'}) on port ${this.current.port} is gone; starting it again`);
+    const pid = postmasterPid(this.current.dataDir);
+    if (pid !== null && isProcessAlive(pid)) return;
+    if (pid === null) {
+      this.state = 'stopped';
+      this.problem(`PostgreSQL on port ${this.current.port} was shut down (not by this server); not starting it again`);
+      return;
+    }
+    this.problem(`PostgreSQL (pid ${pid}) on port ${this.current.port} is gone; starting it again`);
     this.state = 'restarting';
     this.restarting = this.restart().finally(() => (this.restarting = null));
   }
@@ -122,7 +131,6 @@ class EmbeddedKeeper {
           return;
         }
         this.current = next;
-        this.pid = postmasterPid(dataDir);
         this.restarts += 1;
         this.state = 'running';
         this.log(`PostgreSQL is running again on port ${port} (restart ${this.restarts})`);
