@@ -1,7 +1,8 @@
 /**
  * The database heals. The embedded PostgreSQL killed with SIGKILL mid-run: /healthz and /readyz turn
  * red, the server starts PostgreSQL again on the same folder and port, the API answers again, and the
- * running run completes without losing its attempt — exactly as a run that saw no outage. An external
+ * running run completes without losing its attempt — exactly as a run that saw no outage; one shut down
+ * on purpose is left stopped. An external
  * DATABASE_URL that goes away: the server reports unhealthy and recovers when it returns, a worker
  * backs off (a handful of log lines, not one every poll) and trains again; a server started while it
  * is down waits for it instead of exiting. On the MNIST digits that ship with the install.
@@ -75,6 +76,23 @@ describe('the embedded PostgreSQL killed mid-run', () => {
     const reference = await finished(svc, await launch(svc, 'no outage'));
     const outcome = (r: typeof run) => ({ epochs: r.epochs, evaluation: r.evaluation, robustness: r.robustness });
     expect(outcome(run)).toEqual(outcome(reference));
+  });
+});
+
+describe('the embedded PostgreSQL shut down on purpose', () => {
+  it('is left stopped (it removed its postmaster.pid), and /healthz says so', async () => {
+    const svc = await startTestService({ workers: 0 });
+    try {
+      process.kill(postmasterPid(path.join(svc.tmp, 'pg')), 'SIGINT'); // PostgreSQL's fast shutdown, as Ctrl-C sends it
+      const red = await waitFor(async () => {
+        const h = await health(svc, 'healthz');
+        return h.status === 503 && h.body.database.process === 'stopped' && h;
+      }, 30_000, 50);
+      expect(red.body.database).toMatchObject({ reachable: false, restarts: 0 });
+      expect(fs.existsSync(path.join(svc.tmp, 'pg', 'postmaster.pid'))).toBe(false);
+    } finally {
+      await svc.stopAll();
+    }
   });
 });
 
