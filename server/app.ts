@@ -16,8 +16,9 @@ import { GraphQLError, validate, type GraphQLSchema } from 'graphql/index.js';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { createDb } from './db/client';
-import { openDatabase, type DatabaseHandle } from './db/database';
+import { openHealingDatabase, type HealingDatabase } from './db/healing';
 import { RunEvents } from './events';
+import { HealthCheck } from './health';
 import { createContext, type GraphQLContext } from './graphql/context';
 import { allValidationRules, buildSchema, MAX_QUERY_LENGTH, validationRules } from './graphql/schema';
 import { DEFAULT_STALE_SECONDS, reapStaleRuns } from './runs/reaper';
@@ -63,7 +64,7 @@ async function readBody(req: http.IncomingMessage, limit = 1_000_000): Promise<s
 }
 
 export async function startRunService(options: RunServiceOptions = {}): Promise<RunService> {
-  const db: DatabaseHandle = await openDatabase({ url: options.databaseUrl, dataDir: options.dataDir });
+  const db: HealingDatabase = await openHealingDatabase({ url: options.databaseUrl, dataDir: options.dataDir });
   const { prisma, pool, close: closeDb } = createDb(db.url, { max: 20 });
   if (db.embedded) {
     const waiting = await handBackRunsOfDeadLocalWorkers(prisma, os.hostname());
@@ -75,6 +76,7 @@ export async function startRunService(options: RunServiceOptions = {}): Promise<
   const workerCount = options.workers ?? (process.env.WORKERS !== undefined ? Number(process.env.WORKERS) : 1);
   const supervisor = workerCount > 0 ? new WorkerSupervisor({ url: db.url, count: workerCount, prisma, env: options.workerEnv, quiet: options.quietWorkers }) : null;
   const context = (): GraphQLContext => createContext(prisma, events, pool);
+  const health = new HealthCheck({ pool, database: db, supervisor, staleSeconds: options.staleSeconds ?? DEFAULT_STALE_SECONDS });
 
   const serveUi = options.serveUi ?? process.env.SERVE_UI !== '0';
   type Upgrade = (req: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => void;
@@ -106,10 +108,7 @@ export async function startRunService(options: RunServiceOptions = {}): Promise<
 
   httpServer.on('request', async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/healthz') {
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-      return;
-    }
+    if (url.pathname === '/healthz' || url.pathname === '/readyz') return void (await health.handle(url.pathname, res));
     if (url.pathname !== '/graphql') {
       if (nextHandler) return nextHandler(req, res);
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found (the dashboard is not served: SERVE_UI=0)');

@@ -2,9 +2,12 @@
  * One experiment end to end, the library entry point used by the CLI and by the run-service worker:
  * split the pooled data, build the engine's model, train (with callbacks for progress, epochs and
  * cancel), then measure the kept weights on train/val/test, the robustness curve, optionally save the
- * model, and return the RunResult. Given a checkpoint (callbacks.onCheckpoint of an earlier, interrupted
- * attempt) it continues from there instead of from epoch 1.
+ * model, and return the RunResult. The model folder is checked for writing before training, and
+ * `onEvaluated` gets the complete result before the model is saved (the worker stores it there, so a
+ * failing save cannot lose a finished run). Given a checkpoint (callbacks.onCheckpoint of an earlier,
+ * interrupted attempt) it continues from there instead of from epoch 1.
  */
+import path from 'node:path';
 import type { RunConfig } from './config/schema';
 import type { Dataset } from './data/dataset';
 import { splitDataset } from './data/split';
@@ -18,6 +21,7 @@ import { trainModel, type TrainCallbacks } from './train/loop';
 import { checkpointFingerprint, type TrainingCheckpoint } from './train/checkpoint';
 import { codeVersion } from './version';
 import { deriveSeed } from './util/rng';
+import { writableFolderProblem } from './util/writableFolder';
 
 export type RunPhase = 'loading' | 'training' | 'evaluating' | 'robustness' | 'saving';
 
@@ -32,12 +36,16 @@ export interface RunOptions {
   callbacks?: RunCallbacks;
   /** Continue an interrupted run from its last checkpoint (refused if it belongs to another run). */
   resumeFrom?: TrainingCheckpoint | null;
+  /** The finished run's result, before its model is saved (not called for a cancelled run). */
+  onEvaluated?(result: RunResult): Promise<void>;
 }
 
 export async function runExperiment(config: RunConfig, options: RunOptions): Promise<RunResult> {
   const started = new Date();
   const t0 = performance.now();
   const { dataset: ds, callbacks = {} } = options;
+  const modelFolderProblem = options.saveModelDir ? await writableFolderProblem(path.dirname(path.resolve(options.saveModelDir)), 'model folder') : null;
+  if (modelFolderProblem) throw new Error(`${modelFolderProblem}; training was not started. Choose a writable folder for the model`);
   await initBackend(config.backend);
   callbacks.onPhase?.('loading');
   const split = splitDataset(ds, config.split, config.seed);
@@ -71,19 +79,8 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
       points = robustnessCurve(model, ds, split.test, { sigmas: config.robustness.sigmas, clip: config.robustness.clip, seed: deriveSeed(config.seed, 'robustness') });
     }
     const evalSeconds = (performance.now() - tEval) / 1000;
-    if (options.saveModelDir && !outcome.cancelled) {
-      callbacks.onPhase?.('saving');
-      await saveModel(options.saveModelDir, model, {
-        config,
-        inputSize,
-        classNames: ds.classNames,
-        image: { rows: ds.rows, cols: ds.cols, transposed: ds.transposed },
-        backend: activeBackend(),
-        codeVersion: codeVersion(),
-      });
-    }
     const samplesTrained = outcome.history.length * split.train.length;
-    return {
+    const result: RunResult = {
       config,
       preset: options.preset ?? null,
       engine: config.engine,
@@ -117,6 +114,19 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
       startedAt: started.toISOString(),
       finishedAt: new Date().toISOString(),
     };
+    if (!outcome.cancelled && test) await options.onEvaluated?.(result);
+    if (options.saveModelDir && !outcome.cancelled) {
+      callbacks.onPhase?.('saving');
+      await saveModel(options.saveModelDir, model, {
+        config,
+        inputSize,
+        classNames: ds.classNames,
+        image: { rows: ds.rows, cols: ds.cols, transposed: ds.transposed },
+        backend: activeBackend(),
+        codeVersion: codeVersion(),
+      });
+    }
+    return result;
   } finally {
     model.dispose();
   }

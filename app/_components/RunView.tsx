@@ -18,6 +18,7 @@ import { PUBLISHED } from '../_lib/published';
 import type { Epoch, RunDetail } from '../_lib/types';
 import { Chart } from './Chart';
 import { ConfusionPanel } from './ConfusionPanel';
+import { RunAttempts } from './RunAttempts';
 import { TagsNotes } from './TagsNotes';
 import { downloadText } from './download';
 import { Card, ErrorBox, Skeleton, Stat, StatusBadge, buttonClass } from './ui';
@@ -134,6 +135,7 @@ export function RunView({ id }: { id: string }) {
       </div>
       {actionError && <ErrorBox title="Action failed" error={actionError} />}
       {run.error && <ErrorBox title="The run failed" error={run.error} />}
+      <RunAttempts run={run} />
 
       {/* Progress: always rendered (fixed height) so the page does not jump when the run starts. */}
       <div className="rounded-lg border border-slate-200 bg-white px-4 py-3">

@@ -20,7 +20,8 @@ export const RUN_DETAIL_FIELDS = `
     confusion classNames
   }
   robustness { sigma accuracy }
-  modelPath bestEpoch stoppedEarly
+  modelPath bestEpoch stoppedEarly warning
+  attempts { number workerHost workerPid resumedAfterEpoch startedAt endedAt outcome reason }
 `;
 
 export const RUNS_QUERY = `

@@ -54,6 +54,19 @@ export interface RunSummary {
   evaluation: Pick<Evaluation, 'accuracy' | 'macroF1' | 'crossEntropy' | 'valAccuracy'> | null;
 }
 
+/** One worker's turn at a run (a run whose worker died resumes from its checkpoint in a new attempt). */
+export interface RunAttempt {
+  number: number;
+  workerHost: string;
+  workerPid: number;
+  resumedAfterEpoch: number;
+  startedAt: string;
+  endedAt: string | null;
+  /** null while it runs; succeeded, failed, cancelled or handed back. */
+  outcome: string | null;
+  reason: string | null;
+}
+
 export interface RunDetail extends Omit<RunSummary, 'evaluation'> {
   seed: number;
   notes: string | null;
@@ -68,6 +81,9 @@ export interface RunDetail extends Omit<RunSummary, 'evaluation'> {
   modelPath: string | null;
   bestEpoch: number | null;
   stoppedEarly: boolean | null;
+  /** A SUCCEEDED run's caveat, e.g. its model could not be saved. */
+  warning: string | null;
+  attempts: RunAttempt[];
 }
 
 export interface PresetInfo { name: string; group: string; description: string; engine: string; config: RunConfig; parameters: number }

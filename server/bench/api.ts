@@ -10,6 +10,7 @@
  * Options: BENCH_CLIENTS (100), BENCH_RUNS (1000), BENCH_EPOCHS (8), BENCH_REQUESTS (200 per variant).
  */
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,7 +21,8 @@ import WebSocket from 'ws';
 import { DEFAULT_CONFIG } from '../../trainer/config/schema';
 import { initBackend } from '../../trainer/engine/backend';
 import { studySizedCheckpoint } from '../../trainer/bench/checkpoint';
-import { loadCheckpoint, saveCheckpoint } from '../runs/checkpoints';
+import { loadCheckpoint } from '../runs/checkpoints';
+import { storeCheckpoint } from '../runs/lifecycle';
 import { createPrisma } from '../db/client';
 import { freePort, startEmbeddedPostgres } from '../db/embedded';
 import { migrate } from '../db/migrate';
@@ -224,17 +226,17 @@ await new Promise((r) => server.once('exit', r));
 
 console.log('\n3. per-epoch checkpoints in PostgreSQL (as the worker stores them; 10 writes and 10 reads each):');
 await initBackend('cpu');
-const holder = { host: 'bench', pid: 1 };
+const holder = { id: crypto.randomUUID(), host: 'bench', pid: 1 };
 const checkpointPool = new pg.Pool({ connectionString: url, max: 1 });
 for (const preset of ['M1g', 'M3b']) {
   const { checkpoint, parameters } = studySizedCheckpoint(preset);
-  const run = await prisma.run.create({ data: { name: `checkpoint ${preset}`, engine: 'scratch', dataset: 'emnist-bymerge', seed: 1, config: DEFAULT_CONFIG as object, status: 'RUNNING', workerHost: holder.host, workerPid: holder.pid } });
+  const run = await prisma.run.create({ data: { name: `checkpoint ${preset}`, engine: 'scratch', dataset: 'emnist-bymerge', seed: 1, config: DEFAULT_CONFIG as object, status: 'RUNNING', workerId: holder.id, workerHost: holder.host, workerPid: holder.pid } });
   const writes: number[] = [];
   const reads: number[] = [];
   let bytes = 0;
   for (let i = 0; i < 10; i++) {
     const t0 = performance.now();
-    bytes = (await saveCheckpoint(checkpointPool, run.id, holder, checkpoint))!;
+    bytes = (await storeCheckpoint(checkpointPool, holder, run.id, checkpoint))!;
     writes.push(performance.now() - t0);
   }
   for (let i = 0; i < 10; i++) {

@@ -9,6 +9,15 @@ import { checkConfig, deepMerge, DEFAULT_CONFIG, type ConfigIssue, type RunConfi
 import { countParameters, PRESETS } from '../../trainer/config/presets';
 import { EVALUATION_SCALAR_COLUMNS, Prisma, type EvaluationScalars, type PrismaClient, type Run, type RunStatus } from '../db/client';
 import { defaultDataset, findDataset } from '../datasets/catalog';
+import { whyNoWorkerCanSaveModels } from '../worker/registry';
+import * as lifecycle from './lifecycle';
+import { DEFAULT_STALE_SECONDS } from './reaper';
+
+/** Refuses a new run when the server can tell it could never finish (no live worker can save models). */
+async function checkWorkersCanSaveModels(prisma: PrismaClient) {
+  const problem = await whyNoWorkerCanSaveModels(prisma, DEFAULT_STALE_SECONDS);
+  if (problem) throw inputError(`Cannot launch: ${problem}`, [{ field: 'workers', message: 'no worker can save models' }]);
+}
 
 export function inputError(message: string, issues: ConfigIssue[] = []): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', issues } });
@@ -100,7 +109,9 @@ export function prepareRun(input: LaunchInput): Prisma.RunUncheckedCreateInput {
 }
 
 export async function launchRun(prisma: PrismaClient, input: LaunchInput): Promise<Run> {
-  return prisma.run.create({ data: prepareRun(input) });
+  const data = prepareRun(input);
+  await checkWorkersCanSaveModels(prisma);
+  return prisma.run.create({ data });
 }
 
 export async function getRunOrThrow(prisma: PrismaClient, id: string): Promise<Run> {
@@ -116,6 +127,7 @@ export async function cloneRun(prisma: PrismaClient, id: string, overrides: unkn
   const config = resolveConfig(source.config as unknown as RunConfig, overrides, 'overrides');
   const dataset = resolveDatasetName(source.dataset);
   checkSplitFits(config, dataset);
+  await checkWorkersCanSaveModels(prisma);
   return prisma.run.create({
     data: {
       name: name?.trim() || `${source.name} (clone)`,
@@ -133,20 +145,11 @@ export async function cloneRun(prisma: PrismaClient, id: string, overrides: unkn
   });
 }
 
-/** QUEUED runs are cancelled at once; RUNNING ones are asked to stop (the worker stops after its batch). */
+/** QUEUED and waiting runs are cancelled at once; running ones are asked to stop (lifecycle.cancel). */
 export async function cancelRun(prisma: PrismaClient, id: string): Promise<Run> {
-  const run = await getRunOrThrow(prisma, id);
-  if (run.status === 'QUEUED') {
-    const { count } = await prisma.run.updateMany({ where: { id, status: 'QUEUED' }, data: { status: 'CANCELLED', cancelRequested: true, finishedAt: new Date() } });
-    if (count === 0) return cancelRun(prisma, id); // a worker claimed it meanwhile
-  } else if (run.status === 'RUNNING') {
-    await prisma.run.updateMany({ where: { id, status: 'RUNNING' }, data: { cancelRequested: true } });
-    // A run handed back by a worker that shut down has nobody to notice the request: end it here. (A
-    // worker handing a run back at this moment sees cancelRequested and ends it itself; see handBack.ts.)
-    await prisma.run.updateMany({ where: { id, status: 'RUNNING', workerPid: null }, data: { status: 'CANCELLED', finishedAt: new Date(), progress: Prisma.DbNull } });
-  } else {
-    throw inputError(`Run ${id} has already finished (${run.status}); nothing to cancel`);
-  }
+  await getRunOrThrow(prisma, id);
+  const outcome = await lifecycle.cancel(prisma, id);
+  if (typeof outcome === 'object') throw inputError(`Run ${id} has already finished (${outcome.finished}); nothing to cancel`);
   return getRunOrThrow(prisma, id);
 }
 
@@ -168,8 +171,7 @@ export async function updateRun(prisma: PrismaClient, id: string, input: { name?
 export async function deleteRun(prisma: PrismaClient, id: string): Promise<boolean> {
   const run = await getRunOrThrow(prisma, id);
   if (run.status === 'RUNNING') throw inputError(`Run ${id} is RUNNING; cancel it first, then delete it`);
-  const { count } = await prisma.run.deleteMany({ where: { id, status: { not: 'RUNNING' } } });
-  return count > 0;
+  return lifecycle.remove(prisma, id);
 }
 
 /** Queues every preset (M0–M3b, whatever PRESETS holds) as one group, all validated before any is stored. */
@@ -184,6 +186,7 @@ export async function launchStudy(prisma: PrismaClient, input: { dataset?: strin
       throw err;
     }
   });
+  await checkWorkersCanSaveModels(prisma);
   return prisma.$transaction(async (tx) => {
     const group = await tx.runGroup.create({ data: { name: `Study on ${dataset} (${new Date().toISOString().slice(0, 16).replace('T', ' ')})` } });
     const runs: Run[] = [];

@@ -1,18 +1,20 @@
 /**
  * `npm run worker`: one trainer worker process. With DATABASE_URL it joins any shared PostgreSQL (start
- * as many as you like, on any host); without, it joins the embedded PostgreSQL of a server running
- * from this folder (`npm start`), which also starts its own workers (WORKERS).
+ * as many as you like, on any host), waiting with backoff while it does not answer; without, it joins
+ * the embedded PostgreSQL of a server running from this folder (`npm start`), which also starts its own
+ * workers (WORKERS, each given its holder token in WORKER_ID).
  */
-import { openDatabase } from '../db/database';
+import { openDatabaseWithRetry } from '../db/healing';
 import { TrainerWorker } from './worker';
 
-const db = await openDatabase({ attachOnly: true }).catch((err: Error) => {
-  console.error(`[worker] ${err.message}`);
+const log = (m: string) => console.log(`[worker ${process.pid}] ${m}`);
+const db = await openDatabaseWithRetry({ attachOnly: true }, log).catch((err: Error) => {
+  console.error(`[worker ${process.pid}] ${err.message}`);
   process.exit(1);
 });
-const worker = new TrainerWorker({ url: db.url });
+const worker = new TrainerWorker({ url: db.url, id: process.env.WORKER_ID || undefined, log });
 await worker.start();
-console.log(`[worker ${process.pid}] ready`);
+log('ready');
 
 let stopping = false;
 async function shutdown() {

@@ -1,66 +1,91 @@
 /**
- * The trainer worker loop. Any number of these, on any number of hosts, share one PostgreSQL:
- *  1. claim a run atomically (`FOR UPDATE SKIP LOCKED`, so two workers never take the same run),
- *     recording host, pid and a first heartbeat: first a RUNNING run that another worker handed back
- *     (runs/handBack.ts), else the oldest QUEUED run;
+ * The trainer worker loop. Any number of these, on any number of hosts, share one PostgreSQL. The
+ * worker orchestrates; every change to a run goes through server/runs/lifecycle.ts under this worker's
+ * holder token (a fresh UUID per process, or WORKER_ID from a supervising server):
+ *  1. claim a run (a WAITING one first, else the oldest QUEUED), unless its models folder is unwritable;
  *  2. load its dataset (cached per process) and train it with the trainer library, from its checkpoint
- *     when it has one, writing each epoch and a checkpoint as it finishes, live progress (throttled)
- *     and a heartbeat every few seconds;
- *  3. store the evaluation, robustness curve and summary, and mark it SUCCEEDED / CANCELLED / FAILED.
- * Every write is announced on `run_events` by database triggers. Cancel: cancelRun sets
- * cancelRequested; the worker hears it (LISTEN, or at the next heartbeat) and stops after the current
- * batch. Shutdown (SIGTERM): the run in hand stops after its batch and is handed back, still RUNNING,
- * for the next worker to resume from the last finished epoch.
+ *     when it has one, recording each epoch and then the checkpoint, and live progress (throttled);
+ *  3. store the evaluation, robustness curve and summary, then save the model, then succeed — a failing
+ *     save leaves a SUCCEEDED run with a warning, never a lost one.
+ * A heartbeat thread (heartbeat.ts) beats for the run whatever the training thread is doing, and says
+ * when the run is no longer ours (reaped after this process was stopped, starved or cut off): training
+ * then stops and nothing more is written. Cancel: the API sets cancelRequested; the worker hears it
+ * (LISTEN, or at the next beat) and stops after the current batch. Shutdown (SIGTERM): the run in hand
+ * stops after its batch and is handed back for the next worker to resume. Failures: deterministic ones
+ * (failures.ts) fail the run; others fail this attempt and put the run back in the queue. Database
+ * outages are waited out with backoff, logged once per doubling of the wait.
  */
+import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { validateConfig } from '../../trainer/config/schema';
 import { runExperiment } from '../../trainer/run';
-import type { EpochMetrics, RunResult } from '../../trainer/result';
+import type { RunResult } from '../../trainer/result';
 import { CheckpointError, type TrainingCheckpoint } from '../../trainer/train/checkpoint';
-import { createDb, Prisma, type PrismaClient } from '../db/client';
+import { writableFolderProblem } from '../../trainer/util/writableFolder';
+import { describeConnectionError, isConnectionError } from '../db/connectionErrors';
 import { loadNamedDataset } from '../datasets/catalog';
+import { loadCheckpoint } from '../runs/checkpoints';
+import * as lifecycle from '../runs/lifecycle';
+import type { ClaimedRun, Holder } from '../runs/lifecycle';
 import { DEFAULT_STALE_SECONDS, reapStaleRuns } from '../runs/reaper';
-import { discardCheckpoint, loadCheckpoint, saveCheckpoint } from '../runs/checkpoints';
-import { handBackRun } from '../runs/handBack';
+import { DeterministicFailure, isDeterministic } from './failures';
+import { Heartbeat, type RunBeat } from './heartbeat';
 import { announceWorker, forgetWorker } from './registry';
 
 export interface WorkerOptions {
   url: string;
+  /** Holder token (default: a fresh UUID). A supervising server passes WORKER_ID so it can reap a worker it saw die. */
+  id?: string;
   heartbeatMs?: number;
   staleSeconds?: number;
-  /** Fallback poll for new work when no notification arrives. */
+  /** Fallback poll for new work when no notification arrives; also the first retry delay. */
   pollMs?: number;
   /** Where trained models are saved (a folder per run); null to skip saving. */
   modelsDir?: string | null;
   /** Minimum interval between progress writes. */
   progressMs?: number;
+  /** Failed attempts that end a run (default RUN_MAX_ATTEMPTS or 3). */
+  maxAttempts?: number;
   log?: (message: string) => void;
+  /** The trainer (default runExperiment); tests wrap it to simulate long synchronous steps or failures. */
+  train?: typeof runExperiment;
 }
 
-interface ClaimedRun {
+/** The run in hand, and what the heartbeat thread, notifications and refused writes have said about it. */
+interface CurrentRun {
   id: string;
-  name: string;
-  preset: string | null;
-  dataset: string;
-  config: unknown;
+  generation: number;
+  cancel: boolean;
+  /** No longer ours: reaped (and maybe resumed elsewhere) while this worker was silent. */
+  lost: boolean;
+  /** Its final transition is under way; "not held" answers are then our own doing. */
+  ending: boolean;
 }
+
+/** Thrown out of the trainer's callbacks when a write is refused because the run is no longer ours. */
+class LostRun extends Error {}
+
+const MODELS_RECHECK_MS = 10_000;
+const isPowerOfTwo = (n: number) => n > 0 && (n & (n - 1)) === 0;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class TrainerWorker {
-  readonly host = os.hostname();
-  readonly pid = process.pid;
-  private prisma: PrismaClient;
-  /** The pool under Prisma, for checkpoint bytes (runs/checkpoints.ts says why). */
+  readonly holder: Holder;
   private pool: pg.Pool;
-  private closeDb: () => Promise<void>;
   private listener: pg.Client | null = null;
+  private listenRetry: NodeJS.Timeout | null = null;
+  private listenFailures = 0;
+  private heartbeat: Heartbeat;
+  private databaseOk = true;
   private stopping = false;
   private wake: (() => void) | null = null;
-  private current: { id: string; cancel: boolean } | null = null;
+  private current: CurrentRun | null = null;
   private loop: Promise<void> | null = null;
-  private pulse: NodeJS.Timeout | null = null;
-  private readonly opts: Required<Omit<WorkerOptions, 'modelsDir'>> & { modelsDir: string | null };
+  private modelsProblem: string | null = null;
+  private modelsCheckedAt = 0;
+  private readonly opts: Required<Omit<WorkerOptions, 'modelsDir' | 'id'>> & { modelsDir: string | null };
 
   constructor(options: WorkerOptions) {
     this.opts = {
@@ -68,22 +93,30 @@ export class TrainerWorker {
       staleSeconds: DEFAULT_STALE_SECONDS,
       pollMs: 2000,
       progressMs: 500,
-      log: (m) => console.log(`[worker ${this.pid}] ${m}`),
+      maxAttempts: lifecycle.MAX_ATTEMPTS,
+      log: (m) => console.log(`[worker ${process.pid}] ${m}`),
+      train: runExperiment,
       ...options,
       modelsDir: options.modelsDir === undefined ? path.resolve(process.env.MODELS_DIR ?? 'models') : options.modelsDir,
     };
-    ({ prisma: this.prisma, pool: this.pool, close: this.closeDb } = createDb(options.url, { max: 4 }));
+    this.holder = { id: options.id ?? crypto.randomUUID(), host: os.hostname(), pid: process.pid };
+    this.pool = new pg.Pool({ connectionString: options.url, max: 4 });
+    // A connection the server drops (database restart) must not crash the worker; the pool replaces it.
+    this.pool.on('error', () => {});
+    this.heartbeat = new Heartbeat({
+      url: options.url,
+      holder: this.holder,
+      intervalMs: this.opts.heartbeatMs,
+      onRun: (beat) => this.onBeat(beat),
+      onDatabase: (ok, error) => this.onDatabase(ok, error),
+    });
   }
 
   async start(): Promise<void> {
-    this.listener = new pg.Client({ connectionString: this.opts.url });
-    this.listener.on('notification', (msg) => this.onNotification(msg.payload));
-    this.listener.on('error', (err) => this.opts.log(`listener error: ${err.message}`));
-    await this.listener.connect();
-    await this.listener.query('LISTEN run_events');
-    await announceWorker(this.prisma, this);
-    this.pulse = setInterval(() => this.beat(), this.opts.heartbeatMs);
-    this.pulse.unref();
+    const problem = await this.checkModels();
+    this.heartbeat.start(problem);
+    await announceWorker(this.pool, this.holder, problem).catch(() => {});
+    await this.listen().catch(() => this.relisten(null));
     this.loop = this.run();
   }
 
@@ -92,10 +125,44 @@ export class TrainerWorker {
     this.stopping = true;
     this.wake?.();
     await this.loop?.catch(() => {});
-    if (this.pulse) clearInterval(this.pulse);
-    await forgetWorker(this.prisma, this).catch(() => {});
-    await this.listener?.end().catch(() => {});
-    await this.closeDb();
+    await this.heartbeat.stop();
+    await forgetWorker(this.pool, this.holder).catch(() => {});
+    if (this.listenRetry) clearTimeout(this.listenRetry);
+    const listener = this.listener;
+    this.listener = null;
+    await listener?.end().catch(() => {});
+    await this.pool.end().catch(() => {});
+  }
+
+  /** Takes the next run (see lifecycle.claim); exposed for tests of the queue. */
+  claim(): Promise<ClaimedRun | null> {
+    return lifecycle.claim(this.pool, this.holder);
+  }
+
+  // ---- hearing about the run in hand ---------------------------------------------------------------
+
+  private async listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.opts.url });
+    client.on('notification', (msg) => this.onNotification(msg.payload));
+    client.on('error', () => this.relisten(client));
+    client.on('end', () => this.relisten(client));
+    await client.connect();
+    await client.query('LISTEN run_events');
+    this.listener = client;
+    this.listenFailures = 0;
+  }
+
+  /** The LISTEN connection dropped (database restart): reconnect with backoff; polling covers the gap. */
+  private relisten(client: pg.Client | null) {
+    if (this.stopping || this.listenRetry || (client && this.listener && this.listener !== client)) return;
+    this.listener = null;
+    client?.end().catch(() => {});
+    const delay = Math.min(this.opts.pollMs * 2 ** this.listenFailures++, 30_000);
+    this.listenRetry = setTimeout(() => {
+      this.listenRetry = null;
+      void this.listen().catch(() => this.relisten(null));
+    }, delay);
+    this.listenRetry.unref();
   }
 
   private onNotification(payload: string | undefined) {
@@ -110,55 +177,64 @@ export class TrainerWorker {
     // A handed-back run is found by the next poll (pollMs): waking on every RUNNING update would mean a
     // claim query per progress write.
     if (event.status === 'QUEUED' && (event.kind === 'created' || event.kind === 'status')) this.wake?.();
-    if (this.current && event.runId === this.current.id && !this.current.cancel) void this.checkCancel();
-  }
-
-  /**
-   * Every heartbeatMs: the worker's presence (registry.ts) and, while it trains, the run's heartbeat
-   * plus a cancel check in case a notification was missed.
-   */
-  private beat() {
-    void announceWorker(this.prisma, this).catch(() => {});
     const current = this.current;
-    if (!current) return;
-    void this.prisma.run.updateMany({ where: this.held(current.id), data: { heartbeatAt: new Date() } }).catch(() => {});
-    void this.checkCancel();
+    if (current && event.runId === current.id && !current.cancel && !current.lost) {
+      void lifecycle.holdState(this.pool, this.holder, current.id).then(
+        (s) => this.heard(current, s.held, s.cancelRequested),
+        () => {},
+      );
+    }
   }
 
-  /**
-   * The run, while it is still RUNNING in this worker's hands. Every write during and after training is
-   * conditioned on it: one landing after the run was handed back, cancelled or reaped would give it a
-   * heartbeat that goes stale (and the reaper would fail it), stale progress, or a result not ours.
-   */
-  private held(runId: string) {
-    return { id: runId, status: 'RUNNING' as const, workerPid: this.pid, workerHost: this.host };
-  }
-
-  private async checkCancel() {
+  private onBeat(beat: RunBeat) {
     const current = this.current;
-    if (!current) return;
-    const row = await this.prisma.run.findUnique({ where: { id: current.id }, select: { cancelRequested: true, status: true } }).catch(() => null);
-    // A run deleted or finished by someone else (e.g. marked FAILED as stale) is not ours to finish.
-    if (!row || row.cancelRequested || row.status !== 'RUNNING') current.cancel = true;
+    if (!current || current.id !== beat.runId || current.generation !== beat.generation || !this.heartbeat.isCurrent(beat.generation)) return;
+    this.heard(current, beat.held, beat.cancelRequested);
   }
+
+  private heard(current: CurrentRun, held: boolean, cancelRequested: boolean) {
+    if (!held) this.markLost(current);
+    else if (cancelRequested) current.cancel = true;
+  }
+
+  private markLost(current: CurrentRun) {
+    if (!current.ending) current.lost = true;
+  }
+
+  private onDatabase(ok: boolean, error?: string) {
+    if (ok === this.databaseOk) return;
+    this.databaseOk = ok;
+    this.opts.log(ok ? 'heartbeat: database reachable again' : `heartbeat: database unreachable (${error}); training goes on, writes wait for it`);
+  }
+
+  // ---- the loop -------------------------------------------------------------------------------------
 
   private async run(): Promise<void> {
+    let failures = 0;
     while (!this.stopping) {
       try {
-        await reapStaleRuns(this.prisma, this.opts.staleSeconds);
-        const run = await this.claim();
+        await reapStaleRuns(this.pool, this.opts.staleSeconds);
+        const run = (await this.checkModels()) ? null : await this.claim();
+        if (failures > 0) this.opts.log(`database reachable again after ${failures} failed tr${failures === 1 ? 'y' : 'ies'}`);
+        failures = 0;
         if (run) await this.execute(run);
-        else await this.idle();
+        else await this.idle(this.opts.pollMs);
       } catch (err) {
-        this.opts.log(`loop error: ${(err as Error).message}`);
-        await this.idle();
+        failures += 1;
+        const delay = Math.min(this.opts.pollMs * 2 ** (failures - 1), 30_000);
+        // Logged at tries 1, 2, 4, 8, …: an outage of an hour makes about a dozen lines, not 1,800.
+        if (isPowerOfTwo(failures)) {
+          const what = isConnectionError(err) ? `database unreachable (${describeConnectionError(err)})` : `loop error: ${(err as Error).message}`;
+          this.opts.log(`${what}; retrying in ${delay / 1000} s${failures > 1 ? ` (${failures} tries so far)` : ''}`);
+        }
+        await this.idle(delay);
       }
     }
   }
 
-  private idle(): Promise<void> {
+  private idle(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, this.opts.pollMs);
+      const timer = setTimeout(done, ms);
       const self = this;
       function done() {
         clearTimeout(timer);
@@ -170,42 +246,55 @@ export class TrainerWorker {
   }
 
   /**
-   * Atomically takes a run no worker holds: a handed-back RUNNING run first (it was started earlier and
-   * people are watching it), else the oldest QUEUED one. Concurrent workers skip rows another one has
-   * locked. A resumed run keeps its original start time.
+   * Whether this worker can save models (MODELS_DIR is a writable folder), rechecked every few seconds
+   * while it is not. A worker that cannot claims no runs: it would train them only to fail at the end.
    */
-  async claim(): Promise<ClaimedRun | null> {
-    const rows = await this.prisma.$queryRaw<ClaimedRun[]>`
-      UPDATE "Run" SET "status" = 'RUNNING', "startedAt" = coalesce("startedAt", now()), "heartbeatAt" = now(),
-        "workerHost" = ${this.host}, "workerPid" = ${this.pid}, "error" = NULL,
-        "progress" = jsonb_build_object('phase', 'loading', 'epoch', 0, 'epochs', ("config"->>'epochs')::int, 'batch', 0, 'batches', 0)
-      WHERE "id" = (
-        SELECT "id" FROM "Run"
-        WHERE ("status" = 'QUEUED' OR ("status" = 'RUNNING' AND "workerPid" IS NULL)) AND NOT "cancelRequested"
-        ORDER BY "status" = 'RUNNING' DESC, "createdAt", "id" FOR UPDATE SKIP LOCKED LIMIT 1)
-      RETURNING "id", "name", "preset", "dataset", "config"`;
-    return rows[0] ?? null;
+  private async checkModels(): Promise<string | null> {
+    if (!this.opts.modelsDir) return null;
+    if (this.modelsCheckedAt && Date.now() - this.modelsCheckedAt < MODELS_RECHECK_MS) return this.modelsProblem;
+    const problem = await writableFolderProblem(this.opts.modelsDir, 'models folder (MODELS_DIR)');
+    if (problem !== this.modelsProblem || !this.modelsCheckedAt) {
+      if (problem) this.opts.log(`cannot save models: ${problem}. This worker takes no runs until it can`);
+      else if (this.modelsProblem) this.opts.log('the models folder is writable again; taking runs');
+      this.heartbeat.setModelsProblem(problem);
+    }
+    this.modelsProblem = problem;
+    this.modelsCheckedAt = Date.now();
+    return problem;
   }
 
   /**
-   * The checkpoint to resume a claimed run from, with its epochs made consistent with it: epochs
-   * written after the checkpoint (the worker stopped between the two writes) are trained again, so they
-   * are removed. Without a usable checkpoint the run starts from epoch 1 and keeps no epochs.
+   * Runs a database write, waiting out outages (backoff 0.5 s doubling to 10 s, logged at each doubling)
+   * while the worker is not shutting down; training needs no database, so a run survives a restart of it.
    */
-  private async resumePoint(runId: string): Promise<TrainingCheckpoint | null> {
-    const loaded = await loadCheckpoint(this.pool, runId);
-    if (loaded && 'unreadable' in loaded) this.opts.log(`run ${runId}: its checkpoint cannot be read (${loaded.unreadable}); training again from epoch 1`);
-    const checkpoint = loaded && 'checkpoint' in loaded ? loaded.checkpoint : null;
-    const kept = checkpoint?.history.length ?? 0;
-    await this.prisma.epoch.deleteMany({ where: { runId, epoch: { gt: kept } } });
-    if (checkpoint) this.opts.log(`resuming ${runId} after epoch ${kept}`);
-    return checkpoint;
+  private async persist<T>(what: string, write: () => Promise<T>): Promise<T> {
+    for (let tries = 1; ; tries++) {
+      try {
+        const value = await write();
+        if (tries > 1) this.opts.log(`database reachable again: ${what} done`);
+        return value;
+      } catch (err) {
+        if (!isConnectionError(err) || this.stopping) throw err;
+        const delay = Math.min(500 * 2 ** (tries - 1), 10_000);
+        if (isPowerOfTwo(tries)) this.opts.log(`database unreachable while ${what} (${describeConnectionError(err)}); retrying in ${delay / 1000} s`);
+        await sleep(delay);
+      }
+    }
   }
 
+  // ---- one run --------------------------------------------------------------------------------------
+
   private async execute(run: ClaimedRun): Promise<void> {
-    const current = { id: run.id, cancel: false };
+    const current: CurrentRun = { id: run.id, generation: this.heartbeat.hold(run.id), cancel: false, lost: false, ending: false };
     this.current = current;
-    this.opts.log(`training ${run.id} (${run.name}) on ${run.dataset}`);
+    this.opts.log(`training ${run.id} (${run.name}) on ${run.dataset}, attempt ${run.attempt}`);
+    /** A refused write means the run is no longer ours: stop everything about it. */
+    const mine = (applied: boolean) => {
+      if (!applied) this.markLost(current);
+      if (current.lost) throw new LostRun();
+    };
+    const modelDir = this.opts.modelsDir ? path.join(this.opts.modelsDir, run.id) : null;
+    const state = { resultsStored: false };
     let phase = 'loading';
     let lastProgress = 0;
     let progressInFlight = false;
@@ -214,22 +303,25 @@ export class TrainerWorker {
       if (progressInFlight || now - lastProgress < this.opts.progressMs) return;
       lastProgress = now;
       progressInFlight = true;
-      this.prisma.run
-        .updateMany({ where: this.held(run.id), data: { progress: { ...progress, phase } } })
-        .catch(() => {})
+      void lifecycle
+        .reportProgress(this.pool, this.holder, run.id, { ...progress, phase })
+        .then((applied) => applied || this.markLost(current), () => {})
         .finally(() => (progressInFlight = false));
     };
     try {
-      const config = validateConfig(run.config);
-      const dataset = await loadNamedDataset(run.dataset);
-      const resumeFrom = await this.resumePoint(run.id);
+      const { config, dataset } = await TrainerWorker.prepare(run);
+      const resumeFrom = run.resumeAfterEpoch > 0 ? await this.resumePoint(run, mine) : null;
       let epochsDone = resumeFrom?.history.length ?? 0;
       const train = (from: TrainingCheckpoint | null) =>
-        runExperiment(config, {
+        this.opts.train(config, {
           dataset,
           preset: run.preset,
-          saveModelDir: this.opts.modelsDir ? path.join(this.opts.modelsDir, run.id) : undefined,
+          saveModelDir: modelDir ?? undefined,
           resumeFrom: from,
+          onEvaluated: async (result) => {
+            mine(await this.persist('storing the results', () => lifecycle.storeResults(this.pool, this.holder, run.id, result)));
+            state.resultsStored = true;
+          },
           callbacks: {
             onPhase: (p) => {
               phase = p;
@@ -237,12 +329,12 @@ export class TrainerWorker {
               writeProgress({ epoch: epochsDone, epochs: config.epochs, batch: 0, batches: 0 });
             },
             onBatch: (p) => writeProgress({ epoch: p.epoch, epochs: p.epochs, batch: p.batch, batches: p.batches, samplesPerSecond: p.samplesPerSecond }),
-            onEpoch: (m) => this.writeEpoch(run.id, m),
+            onEpoch: async (m) => mine(await this.persist(`storing epoch ${m.epoch}`, () => lifecycle.recordEpoch(this.pool, this.holder, run.id, m))),
             onCheckpoint: async (c) => {
               epochsDone = c.history.length;
-              await saveCheckpoint(this.pool, run.id, this, c);
+              mine((await this.persist('storing the checkpoint', () => lifecycle.storeCheckpoint(this.pool, this.holder, run.id, c))) !== null);
             },
-            shouldStop: () => current.cancel || this.stopping,
+            shouldStop: () => current.cancel || current.lost || this.stopping,
           },
         });
       let result: RunResult;
@@ -252,83 +344,95 @@ export class TrainerWorker {
         if (!(err instanceof CheckpointError)) throw err;
         // E.g. the dataset behind the run's name changed while it waited: its epochs are not this data's.
         this.opts.log(`run ${run.id}: ${err.message}; training again from epoch 1`);
-        await discardCheckpoint(this.pool, run.id);
-        await this.prisma.epoch.deleteMany({ where: { runId: run.id } });
+        mine(await this.persist('dropping the checkpoint', () => lifecycle.restartFromScratch(this.pool, this.holder, run.id)));
         epochsDone = 0;
         result = await train(null);
       }
-      await this.finish(run, result, current.cancel);
+      await this.finish(run, current, result, modelDir, state.resultsStored, mine);
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      this.opts.log(`run ${run.id} failed: ${err instanceof Error ? err.stack : message}`);
-      await this.prisma.run.updateMany({
-        where: this.held(run.id),
-        data: { status: 'FAILED', finishedAt: new Date(), progress: Prisma.DbNull, error: message },
-      });
+      await this.failed(run, current, err, state.resultsStored).catch((e: Error) => this.opts.log(`run ${run.id}: could not record how attempt ${run.attempt} ended (${e.message}); the reaper will put it back in the queue`));
     } finally {
+      current.ending = true;
+      this.heartbeat.release();
       this.current = null;
     }
   }
 
-  private async writeEpoch(runId: string, m: EpochMetrics) {
-    await this.prisma.epoch.create({ data: { runId, ...m } });
+  /** The run's config and dataset; a failure here is the run's own (deterministic), not the attempt's. */
+  private static async prepare(run: ClaimedRun) {
+    try {
+      return { config: validateConfig(run.config), dataset: await loadNamedDataset(run.dataset) };
+    } catch (err) {
+      throw new DeterministicFailure(err);
+    }
   }
 
-  private async finish(run: ClaimedRun, result: RunResult, cancelled: boolean) {
-    const mine = this.held(run.id);
-    if (result.cancelled && !cancelled && this.stopping) {
-      // Shutdown, not a user's cancel: the run stays RUNNING for the next worker to resume.
-      if (await handBackRun(this.prisma, run.id, this)) this.opts.log(`handed back ${run.id} after epoch ${result.history.length}`);
+  /**
+   * The checkpoint to resume from (claim dropped the epochs written after it). One that cannot be
+   * read means training again from epoch 1.
+   */
+  private async resumePoint(run: ClaimedRun, mine: (applied: boolean) => void): Promise<TrainingCheckpoint | null> {
+    const loaded = await this.persist('loading the checkpoint', () => loadCheckpoint(this.pool, run.id));
+    if (loaded && 'checkpoint' in loaded) {
+      this.opts.log(`resuming ${run.id} after epoch ${loaded.checkpoint.history.length}`);
+      return loaded.checkpoint;
+    }
+    this.opts.log(`run ${run.id}: its checkpoint ${loaded ? `cannot be read (${loaded.unreadable})` : 'is gone'}; training again from epoch 1`);
+    mine(await this.persist('dropping the checkpoint', () => lifecycle.restartFromScratch(this.pool, this.holder, run.id)));
+    return null;
+  }
+
+  private async finish(run: ClaimedRun, current: CurrentRun, result: RunResult, modelDir: string | null, resultsStored: boolean, mine: (applied: boolean) => void) {
+    if (current.lost) return this.logLost(run);
+    if (result.cancelled) {
+      current.ending = true;
+      if (current.cancel) {
+        if (await this.persist('ending the cancelled run', () => lifecycle.endCancelled(this.pool, this.holder, run.id, result))) {
+          this.opts.log(`cancelled ${run.id} after ${result.history.length} epoch(s), as asked`);
+        } else this.logLost(run);
+        return;
+      }
+      // Shutdown, not a user's cancel: the run waits for the next worker to resume it.
+      const back = await this.persist('handing the run back', () => lifecycle.handBack(this.pool, this.holder.id, run.id, 'its worker shut down'));
+      if (back.length) this.opts.log(`handed back ${run.id} after epoch ${result.history.length}`);
+      else this.logLost(run);
       return;
     }
-    const durationSeconds = result.timings.totalSeconds;
-    const common = {
-      finishedAt: new Date(),
-      progress: Prisma.DbNull,
-      backend: result.backend,
-      codeVersion: result.codeVersion,
-      parameters: result.parameters,
-      bestEpoch: result.history.length ? result.bestEpoch : null,
-      stoppedEarly: result.stoppedEarly,
-      durationSeconds,
-      valAccuracy: result.validation?.accuracy ?? (result.history.length ? result.history[result.history.length - 1].valAccuracy : null),
-      summary: { dataset: result.dataset, timings: result.timings } as object,
-    };
-    if (result.cancelled || !result.test) {
-      await this.prisma.run.updateMany({ where: mine, data: { ...common, status: 'CANCELLED' } });
-      this.opts.log(`cancelled ${run.id} after ${result.history.length} epoch(s)`);
+    if (!resultsStored) mine(await this.persist('storing the results', () => lifecycle.storeResults(this.pool, this.holder, run.id, result)));
+    current.ending = true;
+    if (await this.persist('finishing the run', () => lifecycle.succeed(this.pool, this.holder, run.id, { modelPath: modelDir }))) {
+      this.opts.log(`finished ${run.id}: test accuracy ${((result.test?.accuracy ?? 0) * 100).toFixed(2)}%`);
+    } else this.logLost(run);
+  }
+
+  /** How an attempt that threw ends: lost, succeeded without its model, failed for good, or retried. */
+  private async failed(run: ClaimedRun, current: CurrentRun, err: unknown, resultsStored: boolean): Promise<void> {
+    if (current.lost || err instanceof LostRun) return this.logLost(run);
+    const message = err instanceof Error ? err.message : String(err);
+    current.ending = true;
+    if (resultsStored) {
+      // Only the model save can throw after the results are stored: they are complete, keep them.
+      const warning = `The model was not saved (${message}); the run's results are complete.`;
+      this.opts.log(`run ${run.id}: ${warning}`);
+      if (!(await this.persist('finishing the run', () => lifecycle.succeed(this.pool, this.holder, run.id, { modelPath: null, warning })))) this.logLost(run);
       return;
     }
-    const test = result.test;
-    await this.prisma.$transaction([
-      this.prisma.evaluation.create({
-        data: {
-          runId: run.id,
-          accuracy: test.accuracy,
-          macroF1: test.macroF1,
-          crossEntropy: test.crossEntropy,
-          trainAccuracy: result.train?.accuracy,
-          trainLoss: result.train?.crossEntropy,
-          valAccuracy: result.validation?.accuracy,
-          valLoss: result.validation?.crossEntropy,
-          count: test.count,
-          perClass: test.perClass as unknown as object,
-          confusion: test.confusion,
-          classNames: result.dataset.classNames,
-        },
-      }),
-      this.prisma.robustnessPoint.createMany({ data: result.robustness.points.map((p) => ({ runId: run.id, sigma: p.sigma, accuracy: p.accuracy })), skipDuplicates: true }),
-      this.prisma.run.updateMany({
-        where: mine,
-        data: {
-          ...common,
-          status: 'SUCCEEDED',
-          testAccuracy: test.accuracy,
-          macroF1: test.macroF1,
-          modelPath: this.opts.modelsDir ? path.join(this.opts.modelsDir, run.id) : null,
-        },
-      }),
-    ]);
-    this.opts.log(`finished ${run.id}: test accuracy ${(test.accuracy * 100).toFixed(2)}%`);
+    if (isDeterministic(err)) {
+      this.opts.log(`run ${run.id} failed (not retried: another attempt would fail the same way): ${message}`);
+      if (!(await this.persist('recording the failure', () => lifecycle.fail(this.pool, this.holder, run.id, message)))) this.logLost(run);
+      return;
+    }
+    this.opts.log(`run ${run.id} attempt ${run.attempt} failed: ${err instanceof Error ? err.stack : message}`);
+    const ended = await this.persist('recording the failure', () => lifecycle.retry(this.pool, this.holder, run.id, message, this.opts.maxAttempts));
+    if (!ended) this.logLost(run);
+    else if (ended.status === 'RUNNING') this.opts.log(`run ${run.id} is back in the queue for another attempt`);
+    else this.opts.log(`run ${run.id} ${ended.status === 'FAILED' ? `FAILED: that was its last attempt (RUN_MAX_ATTEMPTS=${this.opts.maxAttempts})` : 'CANCELLED, as asked'}`);
+  }
+
+  private logLost(run: ClaimedRun) {
+    this.opts.log(
+      `run ${run.id}: no longer this worker's. It was put back in the queue (and may be training elsewhere) while this ` +
+        'worker was silent — stopped, starved or cut off from the database. Stopped working on it; nothing more was written to it',
+    );
   }
 }

@@ -4,6 +4,7 @@
  * that never hand one run to two workers, the stale-heartbeat reaper, and worker errors recorded on
  * the run.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +17,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../server/db/em
 import { migrate, readMigrations } from '../../server/db/migrate';
 import { reapStaleRuns } from '../../server/runs/reaper';
 import { TrainerWorker } from '../../server/worker/worker';
+import { databaseOlderThan } from './faults';
 import { startTestService, TINY, waitFor } from './helpers';
 
 let tmp: string;
@@ -143,20 +145,21 @@ describe('the queue', () => {
     await prisma.run.deleteMany({});
   });
 
-  it('marks a run whose heartbeat went stale FAILED and keeps its epochs', async () => {
+  it('puts a run whose heartbeat went stale back in the queue, keeping its epochs', async () => {
     const run = await prisma.run.create({
-      data: runRow('stale', { status: 'RUNNING', startedAt: new Date(), heartbeatAt: new Date(Date.now() - 120_000), workerHost: 'gpu-7', workerPid: 4242 }),
+      data: runRow('stale', { status: 'RUNNING', startedAt: new Date(), heartbeatAt: new Date(Date.now() - 120_000), workerId: crypto.randomUUID(), workerHost: 'gpu-7', workerPid: 4242 }),
     });
-    const fresh = await prisma.run.create({ data: runRow('fresh', { status: 'RUNNING', heartbeatAt: new Date() }) });
     for (const epoch of [1, 2]) {
       await prisma.epoch.create({ data: { runId: run.id, epoch, lr: 0.01, trainLoss: 1, trainAccuracy: 0.5, valLoss: 1, valAccuracy: 0.5, seconds: 1, samplesPerSecond: 1000 } });
     }
-    expect(await reapStaleRuns(prisma, 30)).toEqual([run.id]);
+    await databaseOlderThan(url, 5);
+    const fresh = await prisma.run.create({ data: runRow('fresh', { status: 'RUNNING', heartbeatAt: new Date(), workerId: crypto.randomUUID(), workerHost: 'gpu-8', workerPid: 1 }) });
+    expect(await reapStaleRuns(prisma, 5)).toEqual([run.id]);
     const after = await prisma.run.findUniqueOrThrow({ where: { id: run.id }, include: { epochs: true } });
-    expect(after.status).toBe('FAILED');
-    expect(after.error).toMatch(/Worker gpu-7 \(pid 4242\) stopped responding: no heartbeat since .* more than 30 s ago.*The 2 epoch\(s\) it finished are kept/);
+    // Waiting for the next worker (which resumes from the checkpoint), not failed: attempts are left.
+    expect(after).toMatchObject({ status: 'RUNNING', workerId: null, workerPid: null, error: null, progress: { phase: 'waiting for a worker', epoch: 0 } });
     expect(after.epochs).toHaveLength(2);
-    expect((await prisma.run.findUniqueOrThrow({ where: { id: fresh.id } })).status).toBe('RUNNING');
+    expect((await prisma.run.findUniqueOrThrow({ where: { id: fresh.id } })).workerPid).toBe(1);
     await prisma.run.deleteMany({});
   });
 
@@ -176,6 +179,9 @@ describe('the queue', () => {
       expect(byName['no data'].error).toMatch(/EMNIST ByMerge is not on this machine.*npm run data:emnist/);
       expect(byName['bad config'].error).toMatch(/Invalid run config/);
       expect(byName['no data'].finishedAt).toBeInstanceOf(Date);
+      // Deterministic failures (missing data, invalid config) are not retried: one attempt each.
+      const attempts = await prisma.runAttempt.findMany({ where: { runId: { in: [run.id, bad.id] } } });
+      expect(attempts.map((a) => a.outcome)).toEqual(['failed', 'failed']);
     } finally {
       await w.stop();
       if (saved !== undefined) process.env.EMNIST_DIR = saved;

@@ -7,18 +7,20 @@
  * removal when the run ends. On the MNIST digits that ship with the install, so it never skips.
  */
 import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import pg from 'pg';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrisma, type PrismaClient } from '../../server/db/client';
-import { saveCheckpoint } from '../../server/runs/checkpoints';
-import { handBackRunsOfDeadLocalWorkers, WAITING_FOR_WORKER } from '../../server/runs/handBack';
+import { handBackRunsOfDeadLocalWorkers } from '../../server/runs/handBack';
+import { storeCheckpoint, WAITING_FOR_WORKER } from '../../server/runs/lifecycle';
 import { reapStaleRuns } from '../../server/runs/reaper';
 import { TrainerWorker } from '../../server/worker/worker';
 import { DEFAULT_CONFIG } from '../../trainer/config/schema';
 import type { TrainingCheckpoint } from '../../trainer/train/checkpoint';
+import { databaseOlderThan } from './faults';
 import { startTestService, TINY, waitFor, type TestService } from './helpers';
 
 const CONFIG = { ...TINY, epochs: 5, batchSize: 64, seed: 21 };
@@ -138,12 +140,12 @@ describe('runs whose worker is gone', () => {
   const fakeCheckpoint = (runId: string, epoch: number) => prisma.runCheckpoint.create({ data: { runId, epoch, data: Buffer.from('MLPK') } });
 
   it('after a server killed outright, its runs wait for a worker with their progress', async () => {
-    const run = await prisma.run.create({ data: row('killed with its server', { status: 'RUNNING', startedAt: new Date(), heartbeatAt: new Date(), workerHost: host, workerPid: deadPid() }) });
+    const run = await prisma.run.create({ data: row('killed with its server', { status: 'RUNNING', startedAt: new Date(), heartbeatAt: new Date(), workerId: crypto.randomUUID(), workerHost: host, workerPid: deadPid() }) });
     await fakeCheckpoint(run.id, 3);
-    const alive = await prisma.run.create({ data: row('worker still alive', { status: 'RUNNING', startedAt: new Date(), heartbeatAt: new Date(), workerHost: host, workerPid: process.pid }) });
+    const alive = await prisma.run.create({ data: row('worker still alive', { status: 'RUNNING', startedAt: new Date(), heartbeatAt: new Date(), workerId: crypto.randomUUID(), workerHost: host, workerPid: process.pid }) });
     expect(await handBackRunsOfDeadLocalWorkers(prisma, host)).toEqual([run.id]);
     const waiting = await prisma.run.findUniqueOrThrow({ where: { id: run.id } });
-    expect(waiting).toMatchObject({ status: 'RUNNING', workerHost: null, workerPid: null, heartbeatAt: null, progress: { phase: WAITING_FOR_WORKER, epoch: 3, epochs: 5, batch: 0, batches: 0 } });
+    expect(waiting).toMatchObject({ status: 'RUNNING', workerId: null, workerHost: null, workerPid: null, heartbeatAt: null, progress: { phase: WAITING_FOR_WORKER, epoch: 3, epochs: 5, batch: 0, batches: 0 } });
     expect(waiting.startedAt).toEqual(run.startedAt);
     expect((await prisma.run.findUniqueOrThrow({ where: { id: alive.id } })).workerPid).toBe(process.pid);
     await prisma.run.deleteMany({});
@@ -152,8 +154,9 @@ describe('runs whose worker is gone', () => {
   it('a waiting run is never taken for a dead one by the stale-heartbeat reaper', async () => {
     const old = new Date(Date.now() - 3_600_000);
     const waiting = await prisma.run.create({ data: row('waiting for hours', { status: 'RUNNING', startedAt: old, heartbeatAt: old }) });
-    const dead = await prisma.run.create({ data: row('worker silent for an hour', { status: 'RUNNING', startedAt: old, heartbeatAt: old, workerHost: 'elsewhere', workerPid: 7 }) });
-    expect(await reapStaleRuns(prisma, 60)).toEqual([dead.id]);
+    const dead = await prisma.run.create({ data: row('worker silent for an hour', { status: 'RUNNING', startedAt: old, heartbeatAt: old, workerId: crypto.randomUUID(), workerHost: 'elsewhere', workerPid: 7 }) });
+    await databaseOlderThan(svc.databaseUrl, 1);
+    expect(await reapStaleRuns(prisma, 1)).toEqual([dead.id]);
     expect((await prisma.run.findUniqueOrThrow({ where: { id: waiting.id } })).status).toBe('RUNNING');
     await prisma.run.deleteMany({});
   });
@@ -204,7 +207,7 @@ describe('runs whose worker is gone', () => {
   });
 
   it('lists running runs whatever their progress holds (the list query loads no config)', async () => {
-    await prisma.run.create({ data: row('just claimed', { status: 'RUNNING', workerHost: host, workerPid: process.pid, progress: { phase: 'loading' } }) });
+    await prisma.run.create({ data: row('just claimed', { status: 'RUNNING', workerId: crypto.randomUUID(), workerHost: host, workerPid: process.pid, progress: { phase: 'loading' } }) });
     const res = await svc.gql('{ runs { edges { node { name waitingForWorker progress { epoch epochs phase } } } } }');
     expect(res.errors).toBeUndefined();
     expect(res.data.runs.edges[0].node).toEqual({ name: 'just claimed', waitingForWorker: false, progress: { epoch: 0, epochs: 0, phase: 'loading' } });
@@ -212,19 +215,19 @@ describe('runs whose worker is gone', () => {
   });
 
   it('stores a checkpoint only for the worker holding the running run, and drops it when the run ends', async () => {
-    const holder = { host, pid: 4242 };
-    const run = await prisma.run.create({ data: row('held', { status: 'RUNNING', workerHost: host, workerPid: holder.pid }) });
-    expect(await saveCheckpoint(pool, run.id, { host, pid: 4243 }, checkpoint(1))).toBeNull();
-    const size = await saveCheckpoint(pool, run.id, holder, checkpoint(1));
+    const holder = { id: crypto.randomUUID(), host, pid: 4242 };
+    const run = await prisma.run.create({ data: row('held', { status: 'RUNNING', workerId: holder.id, workerHost: host, workerPid: holder.pid }) });
+    expect(await storeCheckpoint(pool, { ...holder, id: crypto.randomUUID() }, run.id, checkpoint(1))).toBeNull();
+    const size = await storeCheckpoint(pool, holder, run.id, checkpoint(1));
     expect(size).toBeGreaterThan(12);
-    expect(await saveCheckpoint(pool, run.id, holder, checkpoint(2))).toBeGreaterThan(size!);
+    expect(await storeCheckpoint(pool, holder, run.id, checkpoint(2))).toBeGreaterThan(size!);
     expect((await prisma.runCheckpoint.findUniqueOrThrow({ where: { runId: run.id } })).epoch).toBe(2);
     for (const status of ['FAILED', 'SUCCEEDED'] as const) {
-      await prisma.run.update({ where: { id: run.id }, data: { status: 'RUNNING' } });
-      await saveCheckpoint(pool, run.id, holder, checkpoint(3));
-      await prisma.run.update({ where: { id: run.id }, data: { status } });
+      await prisma.run.update({ where: { id: run.id }, data: { status: 'RUNNING', workerId: holder.id } });
+      await storeCheckpoint(pool, holder, run.id, checkpoint(3));
+      await prisma.run.update({ where: { id: run.id }, data: { status, workerId: null } });
       expect(await prisma.runCheckpoint.count({ where: { runId: run.id } }), status).toBe(0);
-      expect(await saveCheckpoint(pool, run.id, holder, checkpoint(4)), `${status}: not running`).toBeNull();
+      expect(await storeCheckpoint(pool, holder, run.id, checkpoint(4)), `${status}: not running`).toBeNull();
     }
     await prisma.run.deleteMany({});
   });

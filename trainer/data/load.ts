@@ -4,13 +4,15 @@
  *    IDX (gzipped or not) or Kaggle CSV; whichever of the train/test splits are present are pooled.
  *  - `idx` / `csv`: any dataset in the same formats named by its files (MNIST, Fashion-MNIST, other
  *    EMNIST splits), class names from a mapping file or simply numbered, class count from the data.
- * Consistency checks (count mismatch, image size, labels outside the mapping) name the offending file.
+ * Consistency checks name the offending file: image and label counts must agree (compared from the
+ * headers, before any data is read), image sizes must agree, labels must fit the mapping — and without
+ * a mapping they must be numbered 0…n−1 without gaps (a gap is a corrupt byte or needs --mapping).
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Dataset, DataSource } from './dataset';
 import { DatasetError } from './errors';
-import { readIdxImages, readIdxLabels } from './idx';
+import { readIdxData, readIdxHeader } from './idx';
 import { readCsvImages } from './csv';
 import { readMapping } from './mapping';
 
@@ -25,6 +27,8 @@ export type DatasetSpec =
 
 interface Part {
   file: string;
+  /** Where the labels came from (the images file itself for CSV). */
+  labelsFile: string;
   role: Role;
   rows: number;
   cols: number;
@@ -79,11 +83,13 @@ export function locateEmnist(dir: string, fixture?: 'strat100' | 'first1000'): E
 }
 
 async function readIdxPart(images: string, labels: string, role: Role): Promise<Part> {
-  const [img, lab] = await Promise.all([readIdxImages(images), readIdxLabels(labels)]);
-  if (img.count !== lab.length) {
-    throw new DatasetError(images, `holds ${img.count} images but ${path.basename(labels)} holds ${lab.length} labels; the two files must belong together`);
+  const [imageHeader, labelHeader] = await Promise.all([readIdxHeader(images, 3), readIdxHeader(labels, 1)]);
+  const [count, rows, cols] = imageHeader.dims;
+  if (count !== labelHeader.dims[0]) {
+    throw new DatasetError(images, `holds ${count} images but ${path.basename(labels)} holds ${labelHeader.dims[0]} labels; the two files must belong together`);
   }
-  return { file: images, role, rows: img.rows, cols: img.cols, pixels: img.pixels, labels: lab };
+  const [pixels, labelBytes] = await Promise.all([readIdxData(imageHeader), readIdxData(labelHeader)]);
+  return { file: images, labelsFile: labels, role, rows, cols, pixels, labels: labelBytes };
 }
 
 /** Concatenates parts into one pool, checking image sizes agree and labels fit the class list. */
@@ -95,9 +101,7 @@ function pool(name: string, parts: Part[], classNames: string[] | null, transpos
       throw new DatasetError(p.file, `images are ${p.rows}×${p.cols}, expected ${rows}×${cols}${expectedSize ? ` for ${name}` : ' like the other files'}`);
     }
   }
-  let maxLabel = 0;
-  for (const p of parts) for (let i = 0; i < p.labels.length; i++) if (p.labels[i] > maxLabel) maxLabel = p.labels[i];
-  const names = classNames ?? Array.from({ length: maxLabel + 1 }, (_, i) => String(i));
+  const names = classNames ?? namesFromLabels(parts);
   for (const p of parts) {
     const bad = p.labels.findIndex((l) => l >= names.length);
     if (bad >= 0) {
@@ -146,5 +150,29 @@ export async function loadDataset(spec: DatasetSpec): Promise<Dataset> {
 
 async function readCsvPart(file: string, role: Role, rows: number, cols: number): Promise<Part> {
   const csv = await readCsvImages(file, rows * cols);
-  return { file, role, rows, cols, pixels: csv.pixels, labels: csv.labels };
+  return { file, labelsFile: file, role, rows, cols, pixels: csv.pixels, labels: csv.labels };
+}
+
+/**
+ * Class names "0"…"n−1" when no mapping names them, if the labels used are exactly 0…n−1. A gap (e.g.
+ * 0–9 and 255) is a corrupt label byte, or labels that need a mapping: either way, training would
+ * silently grow a class per missing number, so refuse and say which labels are where.
+ */
+function namesFromLabels(parts: Part[]): string[] {
+  const firstAt = new Map<number, { part: Part; index: number }>();
+  for (const p of parts) {
+    for (let i = 0; i < p.labels.length; i++) if (!firstAt.has(p.labels[i])) firstAt.set(p.labels[i], { part: p, index: i });
+  }
+  const max = Math.max(...firstAt.keys());
+  const missing = Array.from({ length: max + 1 }, (_, l) => l).filter((l) => !firstAt.has(l));
+  if (missing.length) {
+    // The label above the first gap is the likely culprit (a corrupt byte, or a class numbering to map).
+    const odd = [...firstAt.keys()].filter((l) => l > missing[0]).sort((a, b) => a - b)[0];
+    const at = firstAt.get(odd)!;
+    throw new DatasetError(
+      at.part.labelsFile,
+      `labels are not numbered 0…n−1 without gaps: ${firstAt.size} distinct labels from 0 to ${max}, ${missing.length} missing (first ${missing[0]}); label ${odd} first appears at index ${at.index}. A corrupt labels file, or classes numbered otherwise: pass --mapping FILE ("label ascii_code" lines) to name them`,
+    );
+  }
+  return Array.from({ length: max + 1 }, (_, i) => String(i));
 }

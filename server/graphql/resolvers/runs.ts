@@ -1,6 +1,7 @@
 /** Runs: the list, one run, compare, and the Run type's fields (children through DataLoaders). */
 import type { Run as DbRun } from '../../db/client';
 import type { ClassScore, EvaluationResolvers, QueryResolvers, RunResolvers } from '../generated';
+import { listAttempts } from '../../runs/lifecycle';
 import { listRuns, UUID } from '../../runs/service';
 import { inputError } from '../../runs/service';
 
@@ -38,6 +39,8 @@ export const Run: RunResolvers = {
     };
   },
   waitingForWorker: (r) => r.status === 'RUNNING' && r.workerPid == null,
+  attempts: async (r, _a, { prisma, pool }) =>
+    (await listAttempts(pool ?? prisma, [r.id])).map((a) => ({ ...a, startedAt: a.startedAt.toISOString(), endedAt: iso(a.endedAt) })),
   epochs: (r, _a, { loaders }) => loaders.epochs.load(r.id),
   config: (r, _a, { loaders }) => (r.config !== undefined ? r.config : loaders.config.load(r.id)),
   evaluation: (r, _a, { loaders }) => loaders.evaluation.load(r.id),
