@@ -56,3 +56,47 @@ export type RunCheckpoint = Prisma.RunCheckpointModel
  * heartbeat is older than the stale window died; system.workers counts only live ones.
  */
 export type Worker = Prisma.WorkerModel
+/**
+ * Model User
+ * A person who signs in. role: viewer | member | admin (server/auth/roles.ts). banned = disabled by an admin.
+ */
+export type User = Prisma.UserModel
+/**
+ * Model Session
+ * A signed-in browser: the cookie holds the (signed) token; deleting the row signs it out.
+ */
+export type Session = Prisma.SessionModel
+/**
+ * Model Account
+ * How a user signs in: providerId "credential" holds the scrypt password hash; "oidc" links an SSO identity.
+ */
+export type Account = Prisma.AccountModel
+/**
+ * Model Verification
+ * better-auth's short-lived values (OIDC state and PKCE verifiers).
+ */
+export type Verification = Prisma.VerificationModel
+/**
+ * Model ApiKey
+ * A personal API token for scripts and CI. `key` is its SHA-256 hash (the token is shown once);
+ * `start` its first characters, to recognise it in a list; lastRequest the last time it was used.
+ */
+export type ApiKey = Prisma.ApiKeyModel
+/**
+ * Model RateLimit
+ * better-auth's rate limiter (sign-in attempts per client address), shared by every server replica.
+ */
+export type RateLimit = Prisma.RateLimitModel
+/**
+ * Model AuditEntry
+ * Append-only record of every state-changing operation: who (user id and the name they had then),
+ * what (the GraphQL mutation or CLI action), which run or group, when, from which address. A trigger
+ * refuses UPDATE and DELETE (migration 0005). No foreign keys: entries outlive runs and users.
+ */
+export type AuditEntry = Prisma.AuditEntryModel
+/**
+ * Model AuthSecret
+ * The key better-auth signs session cookies with, generated on first start unless AUTH_SECRET is set.
+ * In the database so every server replica shares it.
+ */
+export type AuthSecret = Prisma.AuthSecretModel

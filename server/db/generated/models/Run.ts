@@ -57,6 +57,7 @@ export type RunMinAggregateOutputType = {
   dataset: string | null
   seed: number | null
   status: $Enums.RunStatus | null
+  ownerId: string | null
   owner: string | null
   notes: string | null
   groupId: string | null
@@ -88,6 +89,7 @@ export type RunMaxAggregateOutputType = {
   dataset: string | null
   seed: number | null
   status: $Enums.RunStatus | null
+  ownerId: string | null
   owner: string | null
   notes: string | null
   groupId: string | null
@@ -119,6 +121,7 @@ export type RunCountAggregateOutputType = {
   dataset: number
   seed: number
   status: number
+  ownerId: number
   owner: number
   tags: number
   notes: number
@@ -178,6 +181,7 @@ export type RunMinAggregateInputType = {
   dataset?: true
   seed?: true
   status?: true
+  ownerId?: true
   owner?: true
   notes?: true
   groupId?: true
@@ -209,6 +213,7 @@ export type RunMaxAggregateInputType = {
   dataset?: true
   seed?: true
   status?: true
+  ownerId?: true
   owner?: true
   notes?: true
   groupId?: true
@@ -240,6 +245,7 @@ export type RunCountAggregateInputType = {
   dataset?: true
   seed?: true
   status?: true
+  ownerId?: true
   owner?: true
   tags?: true
   notes?: true
@@ -362,6 +368,7 @@ export type RunGroupByOutputType = {
   dataset: string
   seed: number
   status: $Enums.RunStatus
+  ownerId: string | null
   owner: string | null
   tags: string[]
   notes: string | null
@@ -420,6 +427,7 @@ export type RunWhereInput = {
   dataset?: Prisma.StringFilter<"Run"> | string
   seed?: Prisma.IntFilter<"Run"> | number
   status?: Prisma.EnumRunStatusFilter<"Run"> | $Enums.RunStatus
+  ownerId?: Prisma.StringNullableFilter<"Run"> | string | null
   owner?: Prisma.StringNullableFilter<"Run"> | string | null
   tags?: Prisma.StringNullableListFilter<"Run">
   notes?: Prisma.StringNullableFilter<"Run"> | string | null
@@ -444,6 +452,7 @@ export type RunWhereInput = {
   valAccuracy?: Prisma.FloatNullableFilter<"Run"> | number | null
   durationSeconds?: Prisma.FloatNullableFilter<"Run"> | number | null
   summary?: Prisma.JsonNullableFilter<"Run">
+  ownerUser?: Prisma.XOR<Prisma.UserNullableScalarRelationFilter, Prisma.UserWhereInput> | null
   group?: Prisma.XOR<Prisma.RunGroupNullableScalarRelationFilter, Prisma.RunGroupWhereInput> | null
   epochs?: Prisma.EpochListRelationFilter
   evaluation?: Prisma.XOR<Prisma.EvaluationNullableScalarRelationFilter, Prisma.EvaluationWhereInput> | null
@@ -460,6 +469,7 @@ export type RunOrderByWithRelationInput = {
   dataset?: Prisma.SortOrder
   seed?: Prisma.SortOrder
   status?: Prisma.SortOrder
+  ownerId?: Prisma.SortOrderInput | Prisma.SortOrder
   owner?: Prisma.SortOrderInput | Prisma.SortOrder
   tags?: Prisma.SortOrder
   notes?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -484,6 +494,7 @@ export type RunOrderByWithRelationInput = {
   valAccuracy?: Prisma.SortOrderInput | Prisma.SortOrder
   durationSeconds?: Prisma.SortOrderInput | Prisma.SortOrder
   summary?: Prisma.SortOrderInput | Prisma.SortOrder
+  ownerUser?: Prisma.UserOrderByWithRelationInput
   group?: Prisma.RunGroupOrderByWithRelationInput
   epochs?: Prisma.EpochOrderByRelationAggregateInput
   evaluation?: Prisma.EvaluationOrderByWithRelationInput
@@ -503,6 +514,7 @@ export type RunWhereUniqueInput = Prisma.AtLeast<{
   dataset?: Prisma.StringFilter<"Run"> | string
   seed?: Prisma.IntFilter<"Run"> | number
   status?: Prisma.EnumRunStatusFilter<"Run"> | $Enums.RunStatus
+  ownerId?: Prisma.StringNullableFilter<"Run"> | string | null
   owner?: Prisma.StringNullableFilter<"Run"> | string | null
   tags?: Prisma.StringNullableListFilter<"Run">
   notes?: Prisma.StringNullableFilter<"Run"> | string | null
@@ -527,6 +539,7 @@ export type RunWhereUniqueInput = Prisma.AtLeast<{
   valAccuracy?: Prisma.FloatNullableFilter<"Run"> | number | null
   durationSeconds?: Prisma.FloatNullableFilter<"Run"> | number | null
   summary?: Prisma.JsonNullableFilter<"Run">
+  ownerUser?: Prisma.XOR<Prisma.UserNullableScalarRelationFilter, Prisma.UserWhereInput> | null
   group?: Prisma.XOR<Prisma.RunGroupNullableScalarRelationFilter, Prisma.RunGroupWhereInput> | null
   epochs?: Prisma.EpochListRelationFilter
   evaluation?: Prisma.XOR<Prisma.EvaluationNullableScalarRelationFilter, Prisma.EvaluationWhereInput> | null
@@ -543,6 +556,7 @@ export type RunOrderByWithAggregationInput = {
   dataset?: Prisma.SortOrder
   seed?: Prisma.SortOrder
   status?: Prisma.SortOrder
+  ownerId?: Prisma.SortOrderInput | Prisma.SortOrder
   owner?: Prisma.SortOrderInput | Prisma.SortOrder
   tags?: Prisma.SortOrder
   notes?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -586,6 +600,7 @@ export type RunScalarWhereWithAggregatesInput = {
   dataset?: Prisma.StringWithAggregatesFilter<"Run"> | string
   seed?: Prisma.IntWithAggregatesFilter<"Run"> | number
   status?: Prisma.EnumRunStatusWithAggregatesFilter<"Run"> | $Enums.RunStatus
+  ownerId?: Prisma.StringNullableWithAggregatesFilter<"Run"> | string | null
   owner?: Prisma.StringNullableWithAggregatesFilter<"Run"> | string | null
   tags?: Prisma.StringNullableListFilter<"Run">
   notes?: Prisma.StringNullableWithAggregatesFilter<"Run"> | string | null
@@ -644,6 +659,7 @@ export type RunCreateInput = {
   valAccuracy?: number | null
   durationSeconds?: number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  ownerUser?: Prisma.UserCreateNestedOneWithoutRunsInput
   group?: Prisma.RunGroupCreateNestedOneWithoutRunsInput
   epochs?: Prisma.EpochCreateNestedManyWithoutRunInput
   evaluation?: Prisma.EvaluationCreateNestedOneWithoutRunInput
@@ -660,6 +676,7 @@ export type RunUncheckedCreateInput = {
   dataset: string
   seed: number
   status?: $Enums.RunStatus
+  ownerId?: string | null
   owner?: string | null
   tags?: Prisma.RunCreatetagsInput | string[]
   notes?: string | null
@@ -722,6 +739,7 @@ export type RunUpdateInput = {
   valAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   durationSeconds?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  ownerUser?: Prisma.UserUpdateOneWithoutRunsNestedInput
   group?: Prisma.RunGroupUpdateOneWithoutRunsNestedInput
   epochs?: Prisma.EpochUpdateManyWithoutRunNestedInput
   evaluation?: Prisma.EvaluationUpdateOneWithoutRunNestedInput
@@ -738,6 +756,7 @@ export type RunUncheckedUpdateInput = {
   dataset?: Prisma.StringFieldUpdateOperationsInput | string
   seed?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
+  ownerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   owner?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   tags?: Prisma.RunUpdatetagsInput | string[]
   notes?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -777,6 +796,7 @@ export type RunCreateManyInput = {
   dataset: string
   seed: number
   status?: $Enums.RunStatus
+  ownerId?: string | null
   owner?: string | null
   tags?: Prisma.RunCreatetagsInput | string[]
   notes?: string | null
@@ -846,6 +866,7 @@ export type RunUncheckedUpdateManyInput = {
   dataset?: Prisma.StringFieldUpdateOperationsInput | string
   seed?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
+  ownerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   owner?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   tags?: Prisma.RunUpdatetagsInput | string[]
   notes?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -899,6 +920,7 @@ export type RunCountOrderByAggregateInput = {
   dataset?: Prisma.SortOrder
   seed?: Prisma.SortOrder
   status?: Prisma.SortOrder
+  ownerId?: Prisma.SortOrder
   owner?: Prisma.SortOrder
   tags?: Prisma.SortOrder
   notes?: Prisma.SortOrder
@@ -945,6 +967,7 @@ export type RunMaxOrderByAggregateInput = {
   dataset?: Prisma.SortOrder
   seed?: Prisma.SortOrder
   status?: Prisma.SortOrder
+  ownerId?: Prisma.SortOrder
   owner?: Prisma.SortOrder
   notes?: Prisma.SortOrder
   groupId?: Prisma.SortOrder
@@ -976,6 +999,7 @@ export type RunMinOrderByAggregateInput = {
   dataset?: Prisma.SortOrder
   seed?: Prisma.SortOrder
   status?: Prisma.SortOrder
+  ownerId?: Prisma.SortOrder
   owner?: Prisma.SortOrder
   notes?: Prisma.SortOrder
   groupId?: Prisma.SortOrder
@@ -1058,10 +1082,6 @@ export type RunUncheckedUpdateManyWithoutGroupNestedInput = {
 
 export type RunCreatetagsInput = {
   set: string[]
-}
-
-export type NullableStringFieldUpdateOperationsInput = {
-  set?: string | null
 }
 
 export type IntFieldUpdateOperationsInput = {
@@ -1165,6 +1185,48 @@ export type RunUpdateOneRequiredWithoutCheckpointNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.RunUpdateToOneWithWhereWithoutCheckpointInput, Prisma.RunUpdateWithoutCheckpointInput>, Prisma.RunUncheckedUpdateWithoutCheckpointInput>
 }
 
+export type RunCreateNestedManyWithoutOwnerUserInput = {
+  create?: Prisma.XOR<Prisma.RunCreateWithoutOwnerUserInput, Prisma.RunUncheckedCreateWithoutOwnerUserInput> | Prisma.RunCreateWithoutOwnerUserInput[] | Prisma.RunUncheckedCreateWithoutOwnerUserInput[]
+  connectOrCreate?: Prisma.RunCreateOrConnectWithoutOwnerUserInput | Prisma.RunCreateOrConnectWithoutOwnerUserInput[]
+  createMany?: Prisma.RunCreateManyOwnerUserInputEnvelope
+  connect?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+}
+
+export type RunUncheckedCreateNestedManyWithoutOwnerUserInput = {
+  create?: Prisma.XOR<Prisma.RunCreateWithoutOwnerUserInput, Prisma.RunUncheckedCreateWithoutOwnerUserInput> | Prisma.RunCreateWithoutOwnerUserInput[] | Prisma.RunUncheckedCreateWithoutOwnerUserInput[]
+  connectOrCreate?: Prisma.RunCreateOrConnectWithoutOwnerUserInput | Prisma.RunCreateOrConnectWithoutOwnerUserInput[]
+  createMany?: Prisma.RunCreateManyOwnerUserInputEnvelope
+  connect?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+}
+
+export type RunUpdateManyWithoutOwnerUserNestedInput = {
+  create?: Prisma.XOR<Prisma.RunCreateWithoutOwnerUserInput, Prisma.RunUncheckedCreateWithoutOwnerUserInput> | Prisma.RunCreateWithoutOwnerUserInput[] | Prisma.RunUncheckedCreateWithoutOwnerUserInput[]
+  connectOrCreate?: Prisma.RunCreateOrConnectWithoutOwnerUserInput | Prisma.RunCreateOrConnectWithoutOwnerUserInput[]
+  upsert?: Prisma.RunUpsertWithWhereUniqueWithoutOwnerUserInput | Prisma.RunUpsertWithWhereUniqueWithoutOwnerUserInput[]
+  createMany?: Prisma.RunCreateManyOwnerUserInputEnvelope
+  set?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+  disconnect?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+  delete?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+  connect?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+  update?: Prisma.RunUpdateWithWhereUniqueWithoutOwnerUserInput | Prisma.RunUpdateWithWhereUniqueWithoutOwnerUserInput[]
+  updateMany?: Prisma.RunUpdateManyWithWhereWithoutOwnerUserInput | Prisma.RunUpdateManyWithWhereWithoutOwnerUserInput[]
+  deleteMany?: Prisma.RunScalarWhereInput | Prisma.RunScalarWhereInput[]
+}
+
+export type RunUncheckedUpdateManyWithoutOwnerUserNestedInput = {
+  create?: Prisma.XOR<Prisma.RunCreateWithoutOwnerUserInput, Prisma.RunUncheckedCreateWithoutOwnerUserInput> | Prisma.RunCreateWithoutOwnerUserInput[] | Prisma.RunUncheckedCreateWithoutOwnerUserInput[]
+  connectOrCreate?: Prisma.RunCreateOrConnectWithoutOwnerUserInput | Prisma.RunCreateOrConnectWithoutOwnerUserInput[]
+  upsert?: Prisma.RunUpsertWithWhereUniqueWithoutOwnerUserInput | Prisma.RunUpsertWithWhereUniqueWithoutOwnerUserInput[]
+  createMany?: Prisma.RunCreateManyOwnerUserInputEnvelope
+  set?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+  disconnect?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+  delete?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+  connect?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+  update?: Prisma.RunUpdateWithWhereUniqueWithoutOwnerUserInput | Prisma.RunUpdateWithWhereUniqueWithoutOwnerUserInput[]
+  updateMany?: Prisma.RunUpdateManyWithWhereWithoutOwnerUserInput | Prisma.RunUpdateManyWithWhereWithoutOwnerUserInput[]
+  deleteMany?: Prisma.RunScalarWhereInput | Prisma.RunScalarWhereInput[]
+}
+
 export type RunCreateWithoutGroupInput = {
   id?: string
   name: string
@@ -1197,6 +1259,7 @@ export type RunCreateWithoutGroupInput = {
   valAccuracy?: number | null
   durationSeconds?: number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  ownerUser?: Prisma.UserCreateNestedOneWithoutRunsInput
   epochs?: Prisma.EpochCreateNestedManyWithoutRunInput
   evaluation?: Prisma.EvaluationCreateNestedOneWithoutRunInput
   robustness?: Prisma.RobustnessPointCreateNestedManyWithoutRunInput
@@ -1212,6 +1275,7 @@ export type RunUncheckedCreateWithoutGroupInput = {
   dataset: string
   seed: number
   status?: $Enums.RunStatus
+  ownerId?: string | null
   owner?: string | null
   tags?: Prisma.RunCreatetagsInput | string[]
   notes?: string | null
@@ -1279,6 +1343,7 @@ export type RunScalarWhereInput = {
   dataset?: Prisma.StringFilter<"Run"> | string
   seed?: Prisma.IntFilter<"Run"> | number
   status?: Prisma.EnumRunStatusFilter<"Run"> | $Enums.RunStatus
+  ownerId?: Prisma.StringNullableFilter<"Run"> | string | null
   owner?: Prisma.StringNullableFilter<"Run"> | string | null
   tags?: Prisma.StringNullableListFilter<"Run">
   notes?: Prisma.StringNullableFilter<"Run"> | string | null
@@ -1337,6 +1402,7 @@ export type RunCreateWithoutEpochsInput = {
   valAccuracy?: number | null
   durationSeconds?: number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  ownerUser?: Prisma.UserCreateNestedOneWithoutRunsInput
   group?: Prisma.RunGroupCreateNestedOneWithoutRunsInput
   evaluation?: Prisma.EvaluationCreateNestedOneWithoutRunInput
   robustness?: Prisma.RobustnessPointCreateNestedManyWithoutRunInput
@@ -1352,6 +1418,7 @@ export type RunUncheckedCreateWithoutEpochsInput = {
   dataset: string
   seed: number
   status?: $Enums.RunStatus
+  ownerId?: string | null
   owner?: string | null
   tags?: Prisma.RunCreatetagsInput | string[]
   notes?: string | null
@@ -1429,6 +1496,7 @@ export type RunUpdateWithoutEpochsInput = {
   valAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   durationSeconds?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  ownerUser?: Prisma.UserUpdateOneWithoutRunsNestedInput
   group?: Prisma.RunGroupUpdateOneWithoutRunsNestedInput
   evaluation?: Prisma.EvaluationUpdateOneWithoutRunNestedInput
   robustness?: Prisma.RobustnessPointUpdateManyWithoutRunNestedInput
@@ -1444,6 +1512,7 @@ export type RunUncheckedUpdateWithoutEpochsInput = {
   dataset?: Prisma.StringFieldUpdateOperationsInput | string
   seed?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
+  ownerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   owner?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   tags?: Prisma.RunUpdatetagsInput | string[]
   notes?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1505,6 +1574,7 @@ export type RunCreateWithoutEvaluationInput = {
   valAccuracy?: number | null
   durationSeconds?: number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  ownerUser?: Prisma.UserCreateNestedOneWithoutRunsInput
   group?: Prisma.RunGroupCreateNestedOneWithoutRunsInput
   epochs?: Prisma.EpochCreateNestedManyWithoutRunInput
   robustness?: Prisma.RobustnessPointCreateNestedManyWithoutRunInput
@@ -1520,6 +1590,7 @@ export type RunUncheckedCreateWithoutEvaluationInput = {
   dataset: string
   seed: number
   status?: $Enums.RunStatus
+  ownerId?: string | null
   owner?: string | null
   tags?: Prisma.RunCreatetagsInput | string[]
   notes?: string | null
@@ -1597,6 +1668,7 @@ export type RunUpdateWithoutEvaluationInput = {
   valAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   durationSeconds?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  ownerUser?: Prisma.UserUpdateOneWithoutRunsNestedInput
   group?: Prisma.RunGroupUpdateOneWithoutRunsNestedInput
   epochs?: Prisma.EpochUpdateManyWithoutRunNestedInput
   robustness?: Prisma.RobustnessPointUpdateManyWithoutRunNestedInput
@@ -1612,6 +1684,7 @@ export type RunUncheckedUpdateWithoutEvaluationInput = {
   dataset?: Prisma.StringFieldUpdateOperationsInput | string
   seed?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
+  ownerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   owner?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   tags?: Prisma.RunUpdatetagsInput | string[]
   notes?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1673,6 +1746,7 @@ export type RunCreateWithoutRobustnessInput = {
   valAccuracy?: number | null
   durationSeconds?: number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  ownerUser?: Prisma.UserCreateNestedOneWithoutRunsInput
   group?: Prisma.RunGroupCreateNestedOneWithoutRunsInput
   epochs?: Prisma.EpochCreateNestedManyWithoutRunInput
   evaluation?: Prisma.EvaluationCreateNestedOneWithoutRunInput
@@ -1688,6 +1762,7 @@ export type RunUncheckedCreateWithoutRobustnessInput = {
   dataset: string
   seed: number
   status?: $Enums.RunStatus
+  ownerId?: string | null
   owner?: string | null
   tags?: Prisma.RunCreatetagsInput | string[]
   notes?: string | null
@@ -1765,6 +1840,7 @@ export type RunUpdateWithoutRobustnessInput = {
   valAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   durationSeconds?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  ownerUser?: Prisma.UserUpdateOneWithoutRunsNestedInput
   group?: Prisma.RunGroupUpdateOneWithoutRunsNestedInput
   epochs?: Prisma.EpochUpdateManyWithoutRunNestedInput
   evaluation?: Prisma.EvaluationUpdateOneWithoutRunNestedInput
@@ -1780,6 +1856,7 @@ export type RunUncheckedUpdateWithoutRobustnessInput = {
   dataset?: Prisma.StringFieldUpdateOperationsInput | string
   seed?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
+  ownerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   owner?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   tags?: Prisma.RunUpdatetagsInput | string[]
   notes?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1841,6 +1918,7 @@ export type RunCreateWithoutCheckpointInput = {
   valAccuracy?: number | null
   durationSeconds?: number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  ownerUser?: Prisma.UserCreateNestedOneWithoutRunsInput
   group?: Prisma.RunGroupCreateNestedOneWithoutRunsInput
   epochs?: Prisma.EpochCreateNestedManyWithoutRunInput
   evaluation?: Prisma.EvaluationCreateNestedOneWithoutRunInput
@@ -1856,6 +1934,7 @@ export type RunUncheckedCreateWithoutCheckpointInput = {
   dataset: string
   seed: number
   status?: $Enums.RunStatus
+  ownerId?: string | null
   owner?: string | null
   tags?: Prisma.RunCreatetagsInput | string[]
   notes?: string | null
@@ -1933,6 +2012,7 @@ export type RunUpdateWithoutCheckpointInput = {
   valAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   durationSeconds?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  ownerUser?: Prisma.UserUpdateOneWithoutRunsNestedInput
   group?: Prisma.RunGroupUpdateOneWithoutRunsNestedInput
   epochs?: Prisma.EpochUpdateManyWithoutRunNestedInput
   evaluation?: Prisma.EvaluationUpdateOneWithoutRunNestedInput
@@ -1948,6 +2028,7 @@ export type RunUncheckedUpdateWithoutCheckpointInput = {
   dataset?: Prisma.StringFieldUpdateOperationsInput | string
   seed?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
+  ownerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   owner?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   tags?: Prisma.RunUpdatetagsInput | string[]
   notes?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1977,6 +2058,110 @@ export type RunUncheckedUpdateWithoutCheckpointInput = {
   robustness?: Prisma.RobustnessPointUncheckedUpdateManyWithoutRunNestedInput
 }
 
+export type RunCreateWithoutOwnerUserInput = {
+  id?: string
+  name: string
+  preset?: string | null
+  engine: string
+  backend?: string | null
+  dataset: string
+  seed: number
+  status?: $Enums.RunStatus
+  owner?: string | null
+  tags?: Prisma.RunCreatetagsInput | string[]
+  notes?: string | null
+  config: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  parameters?: number | null
+  createdAt?: Date | string
+  startedAt?: Date | string | null
+  finishedAt?: Date | string | null
+  heartbeatAt?: Date | string | null
+  error?: string | null
+  codeVersion?: string | null
+  workerHost?: string | null
+  workerPid?: number | null
+  cancelRequested?: boolean
+  progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  modelPath?: string | null
+  bestEpoch?: number | null
+  stoppedEarly?: boolean | null
+  testAccuracy?: number | null
+  macroF1?: number | null
+  valAccuracy?: number | null
+  durationSeconds?: number | null
+  summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  group?: Prisma.RunGroupCreateNestedOneWithoutRunsInput
+  epochs?: Prisma.EpochCreateNestedManyWithoutRunInput
+  evaluation?: Prisma.EvaluationCreateNestedOneWithoutRunInput
+  robustness?: Prisma.RobustnessPointCreateNestedManyWithoutRunInput
+  checkpoint?: Prisma.RunCheckpointCreateNestedOneWithoutRunInput
+}
+
+export type RunUncheckedCreateWithoutOwnerUserInput = {
+  id?: string
+  name: string
+  preset?: string | null
+  engine: string
+  backend?: string | null
+  dataset: string
+  seed: number
+  status?: $Enums.RunStatus
+  owner?: string | null
+  tags?: Prisma.RunCreatetagsInput | string[]
+  notes?: string | null
+  groupId?: string | null
+  config: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  parameters?: number | null
+  createdAt?: Date | string
+  startedAt?: Date | string | null
+  finishedAt?: Date | string | null
+  heartbeatAt?: Date | string | null
+  error?: string | null
+  codeVersion?: string | null
+  workerHost?: string | null
+  workerPid?: number | null
+  cancelRequested?: boolean
+  progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  modelPath?: string | null
+  bestEpoch?: number | null
+  stoppedEarly?: boolean | null
+  testAccuracy?: number | null
+  macroF1?: number | null
+  valAccuracy?: number | null
+  durationSeconds?: number | null
+  summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  epochs?: Prisma.EpochUncheckedCreateNestedManyWithoutRunInput
+  evaluation?: Prisma.EvaluationUncheckedCreateNestedOneWithoutRunInput
+  robustness?: Prisma.RobustnessPointUncheckedCreateNestedManyWithoutRunInput
+  checkpoint?: Prisma.RunCheckpointUncheckedCreateNestedOneWithoutRunInput
+}
+
+export type RunCreateOrConnectWithoutOwnerUserInput = {
+  where: Prisma.RunWhereUniqueInput
+  create: Prisma.XOR<Prisma.RunCreateWithoutOwnerUserInput, Prisma.RunUncheckedCreateWithoutOwnerUserInput>
+}
+
+export type RunCreateManyOwnerUserInputEnvelope = {
+  data: Prisma.RunCreateManyOwnerUserInput | Prisma.RunCreateManyOwnerUserInput[]
+  skipDuplicates?: boolean
+}
+
+export type RunUpsertWithWhereUniqueWithoutOwnerUserInput = {
+  where: Prisma.RunWhereUniqueInput
+  update: Prisma.XOR<Prisma.RunUpdateWithoutOwnerUserInput, Prisma.RunUncheckedUpdateWithoutOwnerUserInput>
+  create: Prisma.XOR<Prisma.RunCreateWithoutOwnerUserInput, Prisma.RunUncheckedCreateWithoutOwnerUserInput>
+}
+
+export type RunUpdateWithWhereUniqueWithoutOwnerUserInput = {
+  where: Prisma.RunWhereUniqueInput
+  data: Prisma.XOR<Prisma.RunUpdateWithoutOwnerUserInput, Prisma.RunUncheckedUpdateWithoutOwnerUserInput>
+}
+
+export type RunUpdateManyWithWhereWithoutOwnerUserInput = {
+  where: Prisma.RunScalarWhereInput
+  data: Prisma.XOR<Prisma.RunUpdateManyMutationInput, Prisma.RunUncheckedUpdateManyWithoutOwnerUserInput>
+}
+
 export type RunCreateManyGroupInput = {
   id?: string
   name: string
@@ -1986,6 +2171,7 @@ export type RunCreateManyGroupInput = {
   dataset: string
   seed: number
   status?: $Enums.RunStatus
+  ownerId?: string | null
   owner?: string | null
   tags?: Prisma.RunCreatetagsInput | string[]
   notes?: string | null
@@ -2043,6 +2229,7 @@ export type RunUpdateWithoutGroupInput = {
   valAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   durationSeconds?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  ownerUser?: Prisma.UserUpdateOneWithoutRunsNestedInput
   epochs?: Prisma.EpochUpdateManyWithoutRunNestedInput
   evaluation?: Prisma.EvaluationUpdateOneWithoutRunNestedInput
   robustness?: Prisma.RobustnessPointUpdateManyWithoutRunNestedInput
@@ -2058,6 +2245,7 @@ export type RunUncheckedUpdateWithoutGroupInput = {
   dataset?: Prisma.StringFieldUpdateOperationsInput | string
   seed?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
+  ownerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   owner?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   tags?: Prisma.RunUpdatetagsInput | string[]
   notes?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -2096,9 +2284,158 @@ export type RunUncheckedUpdateManyWithoutGroupInput = {
   dataset?: Prisma.StringFieldUpdateOperationsInput | string
   seed?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
+  ownerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   owner?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   tags?: Prisma.RunUpdatetagsInput | string[]
   notes?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  config?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  parameters?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  codeVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  workerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  workerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  modelPath?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  bestEpoch?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  stoppedEarly?: Prisma.NullableBoolFieldUpdateOperationsInput | boolean | null
+  testAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  macroF1?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  valAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  durationSeconds?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+}
+
+export type RunCreateManyOwnerUserInput = {
+  id?: string
+  name: string
+  preset?: string | null
+  engine: string
+  backend?: string | null
+  dataset: string
+  seed: number
+  status?: $Enums.RunStatus
+  owner?: string | null
+  tags?: Prisma.RunCreatetagsInput | string[]
+  notes?: string | null
+  groupId?: string | null
+  config: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  parameters?: number | null
+  createdAt?: Date | string
+  startedAt?: Date | string | null
+  finishedAt?: Date | string | null
+  heartbeatAt?: Date | string | null
+  error?: string | null
+  codeVersion?: string | null
+  workerHost?: string | null
+  workerPid?: number | null
+  cancelRequested?: boolean
+  progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  modelPath?: string | null
+  bestEpoch?: number | null
+  stoppedEarly?: boolean | null
+  testAccuracy?: number | null
+  macroF1?: number | null
+  valAccuracy?: number | null
+  durationSeconds?: number | null
+  summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+}
+
+export type RunUpdateWithoutOwnerUserInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  preset?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  engine?: Prisma.StringFieldUpdateOperationsInput | string
+  backend?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  dataset?: Prisma.StringFieldUpdateOperationsInput | string
+  seed?: Prisma.IntFieldUpdateOperationsInput | number
+  status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
+  owner?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  tags?: Prisma.RunUpdatetagsInput | string[]
+  notes?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  config?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  parameters?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  codeVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  workerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  workerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  modelPath?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  bestEpoch?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  stoppedEarly?: Prisma.NullableBoolFieldUpdateOperationsInput | boolean | null
+  testAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  macroF1?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  valAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  durationSeconds?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  group?: Prisma.RunGroupUpdateOneWithoutRunsNestedInput
+  epochs?: Prisma.EpochUpdateManyWithoutRunNestedInput
+  evaluation?: Prisma.EvaluationUpdateOneWithoutRunNestedInput
+  robustness?: Prisma.RobustnessPointUpdateManyWithoutRunNestedInput
+  checkpoint?: Prisma.RunCheckpointUpdateOneWithoutRunNestedInput
+}
+
+export type RunUncheckedUpdateWithoutOwnerUserInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  preset?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  engine?: Prisma.StringFieldUpdateOperationsInput | string
+  backend?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  dataset?: Prisma.StringFieldUpdateOperationsInput | string
+  seed?: Prisma.IntFieldUpdateOperationsInput | number
+  status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
+  owner?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  tags?: Prisma.RunUpdatetagsInput | string[]
+  notes?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  groupId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  config?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  parameters?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  codeVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  workerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  workerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  progress?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  modelPath?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  bestEpoch?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  stoppedEarly?: Prisma.NullableBoolFieldUpdateOperationsInput | boolean | null
+  testAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  macroF1?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  valAccuracy?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  durationSeconds?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  summary?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  epochs?: Prisma.EpochUncheckedUpdateManyWithoutRunNestedInput
+  evaluation?: Prisma.EvaluationUncheckedUpdateOneWithoutRunNestedInput
+  robustness?: Prisma.RobustnessPointUncheckedUpdateManyWithoutRunNestedInput
+  checkpoint?: Prisma.RunCheckpointUncheckedUpdateOneWithoutRunNestedInput
+}
+
+export type RunUncheckedUpdateManyWithoutOwnerUserInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  preset?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  engine?: Prisma.StringFieldUpdateOperationsInput | string
+  backend?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  dataset?: Prisma.StringFieldUpdateOperationsInput | string
+  seed?: Prisma.IntFieldUpdateOperationsInput | number
+  status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
+  owner?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  tags?: Prisma.RunUpdatetagsInput | string[]
+  notes?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  groupId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   config?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   parameters?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -2170,6 +2507,7 @@ export type RunSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = ru
   dataset?: boolean
   seed?: boolean
   status?: boolean
+  ownerId?: boolean
   owner?: boolean
   tags?: boolean
   notes?: boolean
@@ -2194,6 +2532,7 @@ export type RunSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = ru
   valAccuracy?: boolean
   durationSeconds?: boolean
   summary?: boolean
+  ownerUser?: boolean | Prisma.Run$ownerUserArgs<ExtArgs>
   group?: boolean | Prisma.Run$groupArgs<ExtArgs>
   epochs?: boolean | Prisma.Run$epochsArgs<ExtArgs>
   evaluation?: boolean | Prisma.Run$evaluationArgs<ExtArgs>
@@ -2211,6 +2550,7 @@ export type RunSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extension
   dataset?: boolean
   seed?: boolean
   status?: boolean
+  ownerId?: boolean
   owner?: boolean
   tags?: boolean
   notes?: boolean
@@ -2235,6 +2575,7 @@ export type RunSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extension
   valAccuracy?: boolean
   durationSeconds?: boolean
   summary?: boolean
+  ownerUser?: boolean | Prisma.Run$ownerUserArgs<ExtArgs>
   group?: boolean | Prisma.Run$groupArgs<ExtArgs>
 }, ExtArgs["result"]["run"]>
 
@@ -2247,6 +2588,7 @@ export type RunSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extension
   dataset?: boolean
   seed?: boolean
   status?: boolean
+  ownerId?: boolean
   owner?: boolean
   tags?: boolean
   notes?: boolean
@@ -2271,6 +2613,7 @@ export type RunSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extension
   valAccuracy?: boolean
   durationSeconds?: boolean
   summary?: boolean
+  ownerUser?: boolean | Prisma.Run$ownerUserArgs<ExtArgs>
   group?: boolean | Prisma.Run$groupArgs<ExtArgs>
 }, ExtArgs["result"]["run"]>
 
@@ -2283,6 +2626,7 @@ export type RunSelectScalar = {
   dataset?: boolean
   seed?: boolean
   status?: boolean
+  ownerId?: boolean
   owner?: boolean
   tags?: boolean
   notes?: boolean
@@ -2309,8 +2653,9 @@ export type RunSelectScalar = {
   summary?: boolean
 }
 
-export type RunOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "preset" | "engine" | "backend" | "dataset" | "seed" | "status" | "owner" | "tags" | "notes" | "groupId" | "config" | "parameters" | "createdAt" | "startedAt" | "finishedAt" | "heartbeatAt" | "error" | "codeVersion" | "workerHost" | "workerPid" | "cancelRequested" | "progress" | "modelPath" | "bestEpoch" | "stoppedEarly" | "testAccuracy" | "macroF1" | "valAccuracy" | "durationSeconds" | "summary", ExtArgs["result"]["run"]>
+export type RunOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "preset" | "engine" | "backend" | "dataset" | "seed" | "status" | "ownerId" | "owner" | "tags" | "notes" | "groupId" | "config" | "parameters" | "createdAt" | "startedAt" | "finishedAt" | "heartbeatAt" | "error" | "codeVersion" | "workerHost" | "workerPid" | "cancelRequested" | "progress" | "modelPath" | "bestEpoch" | "stoppedEarly" | "testAccuracy" | "macroF1" | "valAccuracy" | "durationSeconds" | "summary", ExtArgs["result"]["run"]>
 export type RunInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  ownerUser?: boolean | Prisma.Run$ownerUserArgs<ExtArgs>
   group?: boolean | Prisma.Run$groupArgs<ExtArgs>
   epochs?: boolean | Prisma.Run$epochsArgs<ExtArgs>
   evaluation?: boolean | Prisma.Run$evaluationArgs<ExtArgs>
@@ -2319,15 +2664,18 @@ export type RunInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   _count?: boolean | Prisma.RunCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type RunIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  ownerUser?: boolean | Prisma.Run$ownerUserArgs<ExtArgs>
   group?: boolean | Prisma.Run$groupArgs<ExtArgs>
 }
 export type RunIncludeUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  ownerUser?: boolean | Prisma.Run$ownerUserArgs<ExtArgs>
   group?: boolean | Prisma.Run$groupArgs<ExtArgs>
 }
 
 export type $RunPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "Run"
   objects: {
+    ownerUser: Prisma.$UserPayload<ExtArgs> | null
     group: Prisma.$RunGroupPayload<ExtArgs> | null
     epochs: Prisma.$EpochPayload<ExtArgs>[]
     evaluation: Prisma.$EvaluationPayload<ExtArgs> | null
@@ -2346,6 +2694,11 @@ export type $RunPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
     dataset: string
     seed: number
     status: $Enums.RunStatus
+    /**
+     * The signed-in user who launched it. Runs from before accounts existed keep their free-text `owner`
+     * as a label and have no ownerId.
+     */
+    ownerId: string | null
     owner: string | null
     tags: string[]
     notes: string | null
@@ -2783,6 +3136,7 @@ readonly fields: RunFieldRefs;
  */
 export interface Prisma__RunClient<T, Null = never, ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs, GlobalOmitOptions = {}> extends Prisma.PrismaPromise<T> {
   readonly [Symbol.toStringTag]: "PrismaPromise"
+  ownerUser<T extends Prisma.Run$ownerUserArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Run$ownerUserArgs<ExtArgs>>): Prisma.Prisma__UserClient<runtime.Types.Result.GetResult<Prisma.$UserPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
   group<T extends Prisma.Run$groupArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Run$groupArgs<ExtArgs>>): Prisma.Prisma__RunGroupClient<runtime.Types.Result.GetResult<Prisma.$RunGroupPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
   epochs<T extends Prisma.Run$epochsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Run$epochsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$EpochPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   evaluation<T extends Prisma.Run$evaluationArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Run$evaluationArgs<ExtArgs>>): Prisma.Prisma__EvaluationClient<runtime.Types.Result.GetResult<Prisma.$EvaluationPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
@@ -2825,6 +3179,7 @@ export interface RunFieldRefs {
   readonly dataset: Prisma.FieldRef<"Run", 'String'>
   readonly seed: Prisma.FieldRef<"Run", 'Int'>
   readonly status: Prisma.FieldRef<"Run", 'RunStatus'>
+  readonly ownerId: Prisma.FieldRef<"Run", 'String'>
   readonly owner: Prisma.FieldRef<"Run", 'String'>
   readonly tags: Prisma.FieldRef<"Run", 'String[]'>
   readonly notes: Prisma.FieldRef<"Run", 'String'>
@@ -3242,6 +3597,25 @@ export type RunDeleteManyArgs<ExtArgs extends runtime.Types.Extensions.InternalA
    * Limit how many Runs to delete.
    */
   limit?: number
+}
+
+/**
+ * Run.ownerUser
+ */
+export type Run$ownerUserArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the User
+   */
+  select?: Prisma.UserSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the User
+   */
+  omit?: Prisma.UserOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.UserInclude<ExtArgs> | null
+  where?: Prisma.UserWhereInput
 }
 
 /**

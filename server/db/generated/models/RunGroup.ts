@@ -28,18 +28,21 @@ export type RunGroupMinAggregateOutputType = {
   id: string | null
   name: string | null
   createdAt: Date | null
+  ownerId: string | null
 }
 
 export type RunGroupMaxAggregateOutputType = {
   id: string | null
   name: string | null
   createdAt: Date | null
+  ownerId: string | null
 }
 
 export type RunGroupCountAggregateOutputType = {
   id: number
   name: number
   createdAt: number
+  ownerId: number
   _all: number
 }
 
@@ -48,18 +51,21 @@ export type RunGroupMinAggregateInputType = {
   id?: true
   name?: true
   createdAt?: true
+  ownerId?: true
 }
 
 export type RunGroupMaxAggregateInputType = {
   id?: true
   name?: true
   createdAt?: true
+  ownerId?: true
 }
 
 export type RunGroupCountAggregateInputType = {
   id?: true
   name?: true
   createdAt?: true
+  ownerId?: true
   _all?: true
 }
 
@@ -139,6 +145,7 @@ export type RunGroupGroupByOutputType = {
   id: string
   name: string
   createdAt: Date
+  ownerId: string | null
   _count: RunGroupCountAggregateOutputType | null
   _min: RunGroupMinAggregateOutputType | null
   _max: RunGroupMaxAggregateOutputType | null
@@ -166,6 +173,8 @@ export type RunGroupWhereInput = {
   id?: Prisma.UuidFilter<"RunGroup"> | string
   name?: Prisma.StringFilter<"RunGroup"> | string
   createdAt?: Prisma.DateTimeFilter<"RunGroup"> | Date | string
+  ownerId?: Prisma.StringNullableFilter<"RunGroup"> | string | null
+  ownerUser?: Prisma.XOR<Prisma.UserNullableScalarRelationFilter, Prisma.UserWhereInput> | null
   runs?: Prisma.RunListRelationFilter
 }
 
@@ -173,6 +182,8 @@ export type RunGroupOrderByWithRelationInput = {
   id?: Prisma.SortOrder
   name?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  ownerId?: Prisma.SortOrderInput | Prisma.SortOrder
+  ownerUser?: Prisma.UserOrderByWithRelationInput
   runs?: Prisma.RunOrderByRelationAggregateInput
 }
 
@@ -183,6 +194,8 @@ export type RunGroupWhereUniqueInput = Prisma.AtLeast<{
   NOT?: Prisma.RunGroupWhereInput | Prisma.RunGroupWhereInput[]
   name?: Prisma.StringFilter<"RunGroup"> | string
   createdAt?: Prisma.DateTimeFilter<"RunGroup"> | Date | string
+  ownerId?: Prisma.StringNullableFilter<"RunGroup"> | string | null
+  ownerUser?: Prisma.XOR<Prisma.UserNullableScalarRelationFilter, Prisma.UserWhereInput> | null
   runs?: Prisma.RunListRelationFilter
 }, "id">
 
@@ -190,6 +203,7 @@ export type RunGroupOrderByWithAggregationInput = {
   id?: Prisma.SortOrder
   name?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  ownerId?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.RunGroupCountOrderByAggregateInput
   _max?: Prisma.RunGroupMaxOrderByAggregateInput
   _min?: Prisma.RunGroupMinOrderByAggregateInput
@@ -202,12 +216,14 @@ export type RunGroupScalarWhereWithAggregatesInput = {
   id?: Prisma.UuidWithAggregatesFilter<"RunGroup"> | string
   name?: Prisma.StringWithAggregatesFilter<"RunGroup"> | string
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"RunGroup"> | Date | string
+  ownerId?: Prisma.StringNullableWithAggregatesFilter<"RunGroup"> | string | null
 }
 
 export type RunGroupCreateInput = {
   id?: string
   name: string
   createdAt?: Date | string
+  ownerUser?: Prisma.UserCreateNestedOneWithoutGroupsInput
   runs?: Prisma.RunCreateNestedManyWithoutGroupInput
 }
 
@@ -215,6 +231,7 @@ export type RunGroupUncheckedCreateInput = {
   id?: string
   name: string
   createdAt?: Date | string
+  ownerId?: string | null
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutGroupInput
 }
 
@@ -222,6 +239,7 @@ export type RunGroupUpdateInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  ownerUser?: Prisma.UserUpdateOneWithoutGroupsNestedInput
   runs?: Prisma.RunUpdateManyWithoutGroupNestedInput
 }
 
@@ -229,6 +247,7 @@ export type RunGroupUncheckedUpdateInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  ownerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   runs?: Prisma.RunUncheckedUpdateManyWithoutGroupNestedInput
 }
 
@@ -236,6 +255,7 @@ export type RunGroupCreateManyInput = {
   id?: string
   name: string
   createdAt?: Date | string
+  ownerId?: string | null
 }
 
 export type RunGroupUpdateManyMutationInput = {
@@ -248,29 +268,43 @@ export type RunGroupUncheckedUpdateManyInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  ownerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type RunGroupCountOrderByAggregateInput = {
   id?: Prisma.SortOrder
   name?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  ownerId?: Prisma.SortOrder
 }
 
 export type RunGroupMaxOrderByAggregateInput = {
   id?: Prisma.SortOrder
   name?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  ownerId?: Prisma.SortOrder
 }
 
 export type RunGroupMinOrderByAggregateInput = {
   id?: Prisma.SortOrder
   name?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  ownerId?: Prisma.SortOrder
 }
 
 export type RunGroupNullableScalarRelationFilter = {
   is?: Prisma.RunGroupWhereInput | null
   isNot?: Prisma.RunGroupWhereInput | null
+}
+
+export type RunGroupListRelationFilter = {
+  every?: Prisma.RunGroupWhereInput
+  some?: Prisma.RunGroupWhereInput
+  none?: Prisma.RunGroupWhereInput
+}
+
+export type RunGroupOrderByRelationAggregateInput = {
+  _count?: Prisma.SortOrder
 }
 
 export type StringFieldUpdateOperationsInput = {
@@ -279,6 +313,10 @@ export type StringFieldUpdateOperationsInput = {
 
 export type DateTimeFieldUpdateOperationsInput = {
   set?: Date | string
+}
+
+export type NullableStringFieldUpdateOperationsInput = {
+  set?: string | null
 }
 
 export type RunGroupCreateNestedOneWithoutRunsInput = {
@@ -297,16 +335,60 @@ export type RunGroupUpdateOneWithoutRunsNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.RunGroupUpdateToOneWithWhereWithoutRunsInput, Prisma.RunGroupUpdateWithoutRunsInput>, Prisma.RunGroupUncheckedUpdateWithoutRunsInput>
 }
 
+export type RunGroupCreateNestedManyWithoutOwnerUserInput = {
+  create?: Prisma.XOR<Prisma.RunGroupCreateWithoutOwnerUserInput, Prisma.RunGroupUncheckedCreateWithoutOwnerUserInput> | Prisma.RunGroupCreateWithoutOwnerUserInput[] | Prisma.RunGroupUncheckedCreateWithoutOwnerUserInput[]
+  connectOrCreate?: Prisma.RunGroupCreateOrConnectWithoutOwnerUserInput | Prisma.RunGroupCreateOrConnectWithoutOwnerUserInput[]
+  createMany?: Prisma.RunGroupCreateManyOwnerUserInputEnvelope
+  connect?: Prisma.RunGroupWhereUniqueInput | Prisma.RunGroupWhereUniqueInput[]
+}
+
+export type RunGroupUncheckedCreateNestedManyWithoutOwnerUserInput = {
+  create?: Prisma.XOR<Prisma.RunGroupCreateWithoutOwnerUserInput, Prisma.RunGroupUncheckedCreateWithoutOwnerUserInput> | Prisma.RunGroupCreateWithoutOwnerUserInput[] | Prisma.RunGroupUncheckedCreateWithoutOwnerUserInput[]
+  connectOrCreate?: Prisma.RunGroupCreateOrConnectWithoutOwnerUserInput | Prisma.RunGroupCreateOrConnectWithoutOwnerUserInput[]
+  createMany?: Prisma.RunGroupCreateManyOwnerUserInputEnvelope
+  connect?: Prisma.RunGroupWhereUniqueInput | Prisma.RunGroupWhereUniqueInput[]
+}
+
+export type RunGroupUpdateManyWithoutOwnerUserNestedInput = {
+  create?: Prisma.XOR<Prisma.RunGroupCreateWithoutOwnerUserInput, Prisma.RunGroupUncheckedCreateWithoutOwnerUserInput> | Prisma.RunGroupCreateWithoutOwnerUserInput[] | Prisma.RunGroupUncheckedCreateWithoutOwnerUserInput[]
+  connectOrCreate?: Prisma.RunGroupCreateOrConnectWithoutOwnerUserInput | Prisma.RunGroupCreateOrConnectWithoutOwnerUserInput[]
+  upsert?: Prisma.RunGroupUpsertWithWhereUniqueWithoutOwnerUserInput | Prisma.RunGroupUpsertWithWhereUniqueWithoutOwnerUserInput[]
+  createMany?: Prisma.RunGroupCreateManyOwnerUserInputEnvelope
+  set?: Prisma.RunGroupWhereUniqueInput | Prisma.RunGroupWhereUniqueInput[]
+  disconnect?: Prisma.RunGroupWhereUniqueInput | Prisma.RunGroupWhereUniqueInput[]
+  delete?: Prisma.RunGroupWhereUniqueInput | Prisma.RunGroupWhereUniqueInput[]
+  connect?: Prisma.RunGroupWhereUniqueInput | Prisma.RunGroupWhereUniqueInput[]
+  update?: Prisma.RunGroupUpdateWithWhereUniqueWithoutOwnerUserInput | Prisma.RunGroupUpdateWithWhereUniqueWithoutOwnerUserInput[]
+  updateMany?: Prisma.RunGroupUpdateManyWithWhereWithoutOwnerUserInput | Prisma.RunGroupUpdateManyWithWhereWithoutOwnerUserInput[]
+  deleteMany?: Prisma.RunGroupScalarWhereInput | Prisma.RunGroupScalarWhereInput[]
+}
+
+export type RunGroupUncheckedUpdateManyWithoutOwnerUserNestedInput = {
+  create?: Prisma.XOR<Prisma.RunGroupCreateWithoutOwnerUserInput, Prisma.RunGroupUncheckedCreateWithoutOwnerUserInput> | Prisma.RunGroupCreateWithoutOwnerUserInput[] | Prisma.RunGroupUncheckedCreateWithoutOwnerUserInput[]
+  connectOrCreate?: Prisma.RunGroupCreateOrConnectWithoutOwnerUserInput | Prisma.RunGroupCreateOrConnectWithoutOwnerUserInput[]
+  upsert?: Prisma.RunGroupUpsertWithWhereUniqueWithoutOwnerUserInput | Prisma.RunGroupUpsertWithWhereUniqueWithoutOwnerUserInput[]
+  createMany?: Prisma.RunGroupCreateManyOwnerUserInputEnvelope
+  set?: Prisma.RunGroupWhereUniqueInput | Prisma.RunGroupWhereUniqueInput[]
+  disconnect?: Prisma.RunGroupWhereUniqueInput | Prisma.RunGroupWhereUniqueInput[]
+  delete?: Prisma.RunGroupWhereUniqueInput | Prisma.RunGroupWhereUniqueInput[]
+  connect?: Prisma.RunGroupWhereUniqueInput | Prisma.RunGroupWhereUniqueInput[]
+  update?: Prisma.RunGroupUpdateWithWhereUniqueWithoutOwnerUserInput | Prisma.RunGroupUpdateWithWhereUniqueWithoutOwnerUserInput[]
+  updateMany?: Prisma.RunGroupUpdateManyWithWhereWithoutOwnerUserInput | Prisma.RunGroupUpdateManyWithWhereWithoutOwnerUserInput[]
+  deleteMany?: Prisma.RunGroupScalarWhereInput | Prisma.RunGroupScalarWhereInput[]
+}
+
 export type RunGroupCreateWithoutRunsInput = {
   id?: string
   name: string
   createdAt?: Date | string
+  ownerUser?: Prisma.UserCreateNestedOneWithoutGroupsInput
 }
 
 export type RunGroupUncheckedCreateWithoutRunsInput = {
   id?: string
   name: string
   createdAt?: Date | string
+  ownerId?: string | null
 }
 
 export type RunGroupCreateOrConnectWithoutRunsInput = {
@@ -329,9 +411,87 @@ export type RunGroupUpdateWithoutRunsInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  ownerUser?: Prisma.UserUpdateOneWithoutGroupsNestedInput
 }
 
 export type RunGroupUncheckedUpdateWithoutRunsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  ownerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+}
+
+export type RunGroupCreateWithoutOwnerUserInput = {
+  id?: string
+  name: string
+  createdAt?: Date | string
+  runs?: Prisma.RunCreateNestedManyWithoutGroupInput
+}
+
+export type RunGroupUncheckedCreateWithoutOwnerUserInput = {
+  id?: string
+  name: string
+  createdAt?: Date | string
+  runs?: Prisma.RunUncheckedCreateNestedManyWithoutGroupInput
+}
+
+export type RunGroupCreateOrConnectWithoutOwnerUserInput = {
+  where: Prisma.RunGroupWhereUniqueInput
+  create: Prisma.XOR<Prisma.RunGroupCreateWithoutOwnerUserInput, Prisma.RunGroupUncheckedCreateWithoutOwnerUserInput>
+}
+
+export type RunGroupCreateManyOwnerUserInputEnvelope = {
+  data: Prisma.RunGroupCreateManyOwnerUserInput | Prisma.RunGroupCreateManyOwnerUserInput[]
+  skipDuplicates?: boolean
+}
+
+export type RunGroupUpsertWithWhereUniqueWithoutOwnerUserInput = {
+  where: Prisma.RunGroupWhereUniqueInput
+  update: Prisma.XOR<Prisma.RunGroupUpdateWithoutOwnerUserInput, Prisma.RunGroupUncheckedUpdateWithoutOwnerUserInput>
+  create: Prisma.XOR<Prisma.RunGroupCreateWithoutOwnerUserInput, Prisma.RunGroupUncheckedCreateWithoutOwnerUserInput>
+}
+
+export type RunGroupUpdateWithWhereUniqueWithoutOwnerUserInput = {
+  where: Prisma.RunGroupWhereUniqueInput
+  data: Prisma.XOR<Prisma.RunGroupUpdateWithoutOwnerUserInput, Prisma.RunGroupUncheckedUpdateWithoutOwnerUserInput>
+}
+
+export type RunGroupUpdateManyWithWhereWithoutOwnerUserInput = {
+  where: Prisma.RunGroupScalarWhereInput
+  data: Prisma.XOR<Prisma.RunGroupUpdateManyMutationInput, Prisma.RunGroupUncheckedUpdateManyWithoutOwnerUserInput>
+}
+
+export type RunGroupScalarWhereInput = {
+  AND?: Prisma.RunGroupScalarWhereInput | Prisma.RunGroupScalarWhereInput[]
+  OR?: Prisma.RunGroupScalarWhereInput[]
+  NOT?: Prisma.RunGroupScalarWhereInput | Prisma.RunGroupScalarWhereInput[]
+  id?: Prisma.UuidFilter<"RunGroup"> | string
+  name?: Prisma.StringFilter<"RunGroup"> | string
+  createdAt?: Prisma.DateTimeFilter<"RunGroup"> | Date | string
+  ownerId?: Prisma.StringNullableFilter<"RunGroup"> | string | null
+}
+
+export type RunGroupCreateManyOwnerUserInput = {
+  id?: string
+  name: string
+  createdAt?: Date | string
+}
+
+export type RunGroupUpdateWithoutOwnerUserInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  runs?: Prisma.RunUpdateManyWithoutGroupNestedInput
+}
+
+export type RunGroupUncheckedUpdateWithoutOwnerUserInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  runs?: Prisma.RunUncheckedUpdateManyWithoutGroupNestedInput
+}
+
+export type RunGroupUncheckedUpdateManyWithoutOwnerUserInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -372,6 +532,8 @@ export type RunGroupSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs
   id?: boolean
   name?: boolean
   createdAt?: boolean
+  ownerId?: boolean
+  ownerUser?: boolean | Prisma.RunGroup$ownerUserArgs<ExtArgs>
   runs?: boolean | Prisma.RunGroup$runsArgs<ExtArgs>
   _count?: boolean | Prisma.RunGroupCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["runGroup"]>
@@ -380,37 +542,49 @@ export type RunGroupSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exte
   id?: boolean
   name?: boolean
   createdAt?: boolean
+  ownerId?: boolean
+  ownerUser?: boolean | Prisma.RunGroup$ownerUserArgs<ExtArgs>
 }, ExtArgs["result"]["runGroup"]>
 
 export type RunGroupSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
   name?: boolean
   createdAt?: boolean
+  ownerId?: boolean
+  ownerUser?: boolean | Prisma.RunGroup$ownerUserArgs<ExtArgs>
 }, ExtArgs["result"]["runGroup"]>
 
 export type RunGroupSelectScalar = {
   id?: boolean
   name?: boolean
   createdAt?: boolean
+  ownerId?: boolean
 }
 
-export type RunGroupOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "createdAt", ExtArgs["result"]["runGroup"]>
+export type RunGroupOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "createdAt" | "ownerId", ExtArgs["result"]["runGroup"]>
 export type RunGroupInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  ownerUser?: boolean | Prisma.RunGroup$ownerUserArgs<ExtArgs>
   runs?: boolean | Prisma.RunGroup$runsArgs<ExtArgs>
   _count?: boolean | Prisma.RunGroupCountOutputTypeDefaultArgs<ExtArgs>
 }
-export type RunGroupIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
-export type RunGroupIncludeUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
+export type RunGroupIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  ownerUser?: boolean | Prisma.RunGroup$ownerUserArgs<ExtArgs>
+}
+export type RunGroupIncludeUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  ownerUser?: boolean | Prisma.RunGroup$ownerUserArgs<ExtArgs>
+}
 
 export type $RunGroupPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "RunGroup"
   objects: {
+    ownerUser: Prisma.$UserPayload<ExtArgs> | null
     runs: Prisma.$RunPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
     name: string
     createdAt: Date
+    ownerId: string | null
   }, ExtArgs["result"]["runGroup"]>
   composites: {}
 }
@@ -805,6 +979,7 @@ readonly fields: RunGroupFieldRefs;
  */
 export interface Prisma__RunGroupClient<T, Null = never, ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs, GlobalOmitOptions = {}> extends Prisma.PrismaPromise<T> {
   readonly [Symbol.toStringTag]: "PrismaPromise"
+  ownerUser<T extends Prisma.RunGroup$ownerUserArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.RunGroup$ownerUserArgs<ExtArgs>>): Prisma.Prisma__UserClient<runtime.Types.Result.GetResult<Prisma.$UserPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
   runs<T extends Prisma.RunGroup$runsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.RunGroup$runsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$RunPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
@@ -838,6 +1013,7 @@ export interface RunGroupFieldRefs {
   readonly id: Prisma.FieldRef<"RunGroup", 'String'>
   readonly name: Prisma.FieldRef<"RunGroup", 'String'>
   readonly createdAt: Prisma.FieldRef<"RunGroup", 'DateTime'>
+  readonly ownerId: Prisma.FieldRef<"RunGroup", 'String'>
 }
     
 
@@ -1087,6 +1263,10 @@ export type RunGroupCreateManyAndReturnArgs<ExtArgs extends runtime.Types.Extens
    */
   data: Prisma.RunGroupCreateManyInput | Prisma.RunGroupCreateManyInput[]
   skipDuplicates?: boolean
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.RunGroupIncludeCreateManyAndReturn<ExtArgs> | null
 }
 
 /**
@@ -1157,6 +1337,10 @@ export type RunGroupUpdateManyAndReturnArgs<ExtArgs extends runtime.Types.Extens
    * Limit how many RunGroups to update.
    */
   limit?: number
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.RunGroupIncludeUpdateManyAndReturn<ExtArgs> | null
 }
 
 /**
@@ -1223,6 +1407,25 @@ export type RunGroupDeleteManyArgs<ExtArgs extends runtime.Types.Extensions.Inte
    * Limit how many RunGroups to delete.
    */
   limit?: number
+}
+
+/**
+ * RunGroup.ownerUser
+ */
+export type RunGroup$ownerUserArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the User
+   */
+  select?: Prisma.UserSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the User
+   */
+  omit?: Prisma.UserOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.UserInclude<ExtArgs> | null
+  where?: Prisma.UserWhereInput
 }
 
 /**
