@@ -78,7 +78,8 @@ export function createAuth(options: AuthOptions) {
     telemetry: { enabled: false },
     plugins: [
       admin({
-        defaultRole: 'viewer',
+        // Users an OIDC sign-in creates get OIDC_DEFAULT_ROLE; every other path sets the role explicitly.
+        defaultRole: options.oidc?.defaultRole ?? 'viewer',
         adminRoles: ['admin'],
         roles: { admin: adminAc, member: userAc, viewer: userAc },
         bannedUserMessage: 'This account is disabled; ask an admin of the dashboard.',

@@ -1,10 +1,13 @@
 /**
- * The per-request (per-operation, for subscriptions: per event) context: the Prisma client, the event
- * bus and fresh DataLoaders, so one query over 50 runs costs a handful of SQL statements, not 50×.
+ * The per-request (per-operation, for subscriptions: per event) context: who is asking (the principal,
+ * checked by server/auth/policy.ts before any resolver runs), the Prisma client, the event bus and
+ * fresh DataLoaders, so one query over 50 runs costs a handful of SQL statements, not 50×.
  */
 import DataLoader from 'dataloader';
 import type pg from 'pg';
 import type { Epoch, Evaluation, EvaluationScalars, PrismaClient, RobustnessPoint, Run } from '../db/client';
+import type { Access } from '../auth/access';
+import type { Principal } from '../auth/principal';
 import type { RunEvents } from '../events';
 
 export interface GraphQLContext {
@@ -13,6 +16,12 @@ export interface GraphQLContext {
   pool?: pg.Pool;
   events: RunEvents;
   loaders: Loaders;
+  principal: Principal;
+  access: Access;
+  /** Quoted in masked error messages; the server log has the detail under the same id. */
+  requestId: string;
+  /** Aborts when the client goes away (HTTP connection closed): long SQL is cancelled. */
+  signal?: AbortSignal;
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
@@ -58,6 +67,12 @@ export function createLoaders(prisma: PrismaClient, pool?: pg.Pool) {
     robustness: new DataLoader<string, RobustnessPoint[]>(async (ids) =>
       groupBy(ids, await prisma.robustnessPoint.findMany({ where: { runId: { in: [...ids] } }, orderBy: { sigma: 'asc' } })),
     ),
+    /** Display names of users (run owners). */
+    userName: new DataLoader<string, string | null>(async (ids) => {
+      const rows = await prisma.user.findMany({ where: { id: { in: [...ids] } }, select: { id: true, name: true } });
+      const by = new Map(rows.map((r) => [r.id, r.name]));
+      return ids.map((id) => by.get(id) ?? null);
+    }),
     /** Position in the queue (0 = next) of each QUEUED run. */
     queuePosition: new DataLoader<string, number | null>(async (ids) => {
       const rows = await prisma.$queryRaw<{ id: string; pos: number }[]>`
@@ -69,6 +84,13 @@ export function createLoaders(prisma: PrismaClient, pool?: pg.Pool) {
   };
 }
 
-export function createContext(prisma: PrismaClient, events: RunEvents, pool?: pg.Pool): GraphQLContext {
-  return { prisma, pool, events, loaders: createLoaders(prisma, pool) };
+export interface RequestInfo {
+  principal: Principal;
+  access: Access;
+  requestId: string;
+  signal?: AbortSignal;
+}
+
+export function createContext(prisma: PrismaClient, events: RunEvents, pool: pg.Pool | undefined, request: RequestInfo): GraphQLContext {
+  return { prisma, pool, events, loaders: createLoaders(prisma, pool), ...request };
 }

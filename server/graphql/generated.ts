@@ -17,6 +17,48 @@ export type Scalars = {
   JSON: { input: unknown; output: unknown; }
 };
 
+export type ApiToken = {
+  __typename?: 'ApiToken';
+  createdAt: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  label: Scalars['String']['output'];
+  lastUsedAt?: Maybe<Scalars['String']['output']>;
+  /** The token's first characters, to recognise it. */
+  start?: Maybe<Scalars['String']['output']>;
+  /** Set when an admin lists someone else's token. */
+  userName?: Maybe<Scalars['String']['output']>;
+};
+
+export type AuditEntry = {
+  __typename?: 'AuditEntry';
+  action: Scalars['String']['output'];
+  actorId?: Maybe<Scalars['ID']['output']>;
+  actorName: Scalars['String']['output'];
+  address?: Maybe<Scalars['String']['output']>;
+  at: Scalars['String']['output'];
+  detail?: Maybe<Scalars['JSON']['output']>;
+  groupId?: Maybe<Scalars['ID']['output']>;
+  id: Scalars['ID']['output'];
+  runId?: Maybe<Scalars['ID']['output']>;
+  targetUserId?: Maybe<Scalars['ID']['output']>;
+  via: Scalars['String']['output'];
+};
+
+export type AuditFilter = {
+  action?: InputMaybe<Scalars['String']['input']>;
+  actorId?: InputMaybe<Scalars['ID']['input']>;
+  runId?: InputMaybe<Scalars['ID']['input']>;
+  /** ISO-8601 times. */
+  since?: InputMaybe<Scalars['String']['input']>;
+  until?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type AuditPage = {
+  __typename?: 'AuditPage';
+  entries: Array<AuditEntry>;
+  hasMore: Scalars['Boolean']['output'];
+};
+
 export type ClassScore = {
   __typename?: 'ClassScore';
   classIndex: Scalars['Int']['output'];
@@ -37,6 +79,21 @@ export type ClassStats = {
   min: Scalars['Int']['output'];
   minClass: Scalars['Int']['output'];
   std: Scalars['Float']['output'];
+};
+
+export type CreateUserInput = {
+  email: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+  /** At least 10 characters; generated when omitted. */
+  password?: InputMaybe<Scalars['String']['input']>;
+  role: Role;
+};
+
+export type CreatedUser = {
+  __typename?: 'CreatedUser';
+  /** Set only when the server generated the password; shown once. */
+  generatedPassword?: Maybe<Scalars['String']['output']>;
+  user: User;
 };
 
 export type Dataset = {
@@ -89,7 +146,6 @@ export type LaunchRunInput = {
   dataset?: InputMaybe<Scalars['String']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
   notes?: InputMaybe<Scalars['String']['input']>;
-  owner?: InputMaybe<Scalars['String']['input']>;
   preset?: InputMaybe<Scalars['String']['input']>;
   tags?: InputMaybe<Array<Scalars['String']['input']>>;
 };
@@ -98,19 +154,48 @@ export type LaunchStudyInput = {
   dataset?: InputMaybe<Scalars['String']['input']>;
   /** Overrides applied to every preset (e.g. {"epochs": 5} for a quick pass). */
   overrides?: InputMaybe<Scalars['JSON']['input']>;
-  owner?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type Limits = {
+  __typename?: 'Limits';
+  queuedRuns: Scalars['Int']['output'];
+  runMemoryBytes: Scalars['Float']['output'];
+  runWork: Scalars['Float']['output'];
+  studiesPerHour: Scalars['Int']['output'];
+};
+
+export type Me = {
+  __typename?: 'Me';
+  email?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['ID']['output']>;
+  /** The quotas that apply to the caller. */
+  limits: Limits;
+  name: Scalars['String']['output'];
+  role: Role;
+  /** session, token or anonymous (ANONYMOUS_ROLE). */
+  via: Scalars['String']['output'];
 };
 
 export type Mutation = {
   __typename?: 'Mutation';
   cancelRun: Run;
   cloneRun: Run;
+  /** A personal API token for scripts (Authorization: Bearer …); the token is in the answer only. */
+  createApiToken: NewApiToken;
+  /** Admins: a new account; the password is returned once when not given. */
+  createUser: CreatedUser;
   deleteRun: Scalars['Boolean']['output'];
   /** config is a partial RunConfig merged over the preset (or the defaults); invalid fields are refused by name. */
   launchRun: Run;
   /** Queues M0–M3b in one group on the given dataset. */
   launchStudy: StudyGroup;
+  /** Revokes one of the caller's tokens (admins: anyone's). */
+  revokeApiToken: Scalars['Boolean']['output'];
+  /** The one-time first-admin page: works only while no user exists, from this machine or with the setup code from the server log. */
+  setupFirstAdmin: User;
   updateRun: Run;
+  /** Admins: change a user's role, name, quotas, or disable the account (signs it out everywhere). */
+  updateUser: User;
 };
 
 
@@ -123,6 +208,16 @@ export type MutationCloneRunArgs = {
   id: Scalars['ID']['input'];
   name?: InputMaybe<Scalars['String']['input']>;
   overrides?: InputMaybe<Scalars['JSON']['input']>;
+};
+
+
+export type MutationCreateApiTokenArgs = {
+  label: Scalars['String']['input'];
+};
+
+
+export type MutationCreateUserArgs = {
+  input: CreateUserInput;
 };
 
 
@@ -141,9 +236,32 @@ export type MutationLaunchStudyArgs = {
 };
 
 
+export type MutationRevokeApiTokenArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationSetupFirstAdminArgs = {
+  input: SetupInput;
+};
+
+
 export type MutationUpdateRunArgs = {
   id: Scalars['ID']['input'];
   input: UpdateRunInput;
+};
+
+
+export type MutationUpdateUserArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateUserInput;
+};
+
+export type NewApiToken = {
+  __typename?: 'NewApiToken';
+  apiToken: ApiToken;
+  /** The token itself: shown once, stored only as a hash. */
+  token: Scalars['String']['output'];
 };
 
 export type PageInfo = {
@@ -164,14 +282,33 @@ export type Preset = {
 
 export type Query = {
   __typename?: 'Query';
+  /** The caller's own API tokens (never the token itself). */
+  apiTokens: Array<ApiToken>;
+  /** Admins: the audit trail, newest first, filtered. */
+  auditLog: AuditPage;
   compare: Array<Run>;
   dataset?: Maybe<Dataset>;
   datasets: Array<Dataset>;
+  /** What a launch would cost (memory, work) against the limits, before submitting it. */
+  estimateRun: RunEstimate;
+  /** Who is asking: null when not signed in. */
+  me?: Maybe<Me>;
   presets: Array<Preset>;
   run?: Maybe<Run>;
   runs: RunConnection;
+  /** Whether the one-time first-admin page is open (no user exists yet). */
+  setupState: SetupState;
   /** The server's view of the trainer: worker count and the queue. */
   system: SystemInfo;
+  /** Admins: every account. */
+  users: Array<User>;
+};
+
+
+export type QueryAuditLogArgs = {
+  before?: InputMaybe<Scalars['ID']['input']>;
+  filter?: InputMaybe<AuditFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -182,6 +319,11 @@ export type QueryCompareArgs = {
 
 export type QueryDatasetArgs = {
   name: Scalars['String']['input'];
+};
+
+
+export type QueryEstimateRunArgs = {
+  input: LaunchRunInput;
 };
 
 
@@ -203,10 +345,17 @@ export type RobustnessPoint = {
   sigma: Scalars['Float']['output'];
 };
 
+export type Role =
+  | 'ADMIN'
+  | 'MEMBER'
+  | 'VIEWER';
+
 export type Run = {
   __typename?: 'Run';
   backend?: Maybe<Scalars['String']['output']>;
   bestEpoch?: Maybe<Scalars['Int']['output']>;
+  /** What the caller may do to this run (from the same policy the mutations check). */
+  can: RunPermissions;
   codeVersion?: Maybe<Scalars['String']['output']>;
   /** The full validated RunConfig. */
   config: Scalars['JSON']['output'];
@@ -220,11 +369,17 @@ export type Run = {
   finishedAt?: Maybe<Scalars['String']['output']>;
   group?: Maybe<Scalars['String']['output']>;
   heartbeatAt?: Maybe<Scalars['String']['output']>;
+  /** Who did what to this run, oldest first (from the audit trail). */
+  history: Array<AuditEntry>;
   id: Scalars['ID']['output'];
+  /** Where the trained model is, relative to the workers' MODELS_DIR. */
   modelPath?: Maybe<Scalars['String']['output']>;
   name: Scalars['String']['output'];
   notes?: Maybe<Scalars['String']['output']>;
+  /** The owner's name: the user who launched it, or the free-text label of a run from before accounts. */
   owner?: Maybe<Scalars['String']['output']>;
+  /** The user who launched it (null for runs from before accounts). */
+  ownerId?: Maybe<Scalars['ID']['output']>;
   parameters?: Maybe<Scalars['Int']['output']>;
   preset?: Maybe<Scalars['String']['output']>;
   /** Live progress within the current epoch, while RUNNING. */
@@ -267,15 +422,41 @@ export type RunEdge = {
   node: Run;
 };
 
+export type RunEstimate = {
+  __typename?: 'RunEstimate';
+  /** Weights, gradients, optimiser state and one batch's activations, in bytes. */
+  memoryBytes: Scalars['Float']['output'];
+  memoryLimitBytes: Scalars['Float']['output'];
+  parameters: Scalars['Int']['output'];
+  /** Why it would be refused; empty when it fits. */
+  problems: Array<Scalars['String']['output']>;
+  trainingSamples: Scalars['Int']['output'];
+  /** parameters × training samples × epochs. */
+  work: Scalars['Float']['output'];
+  workLimit: Scalars['Float']['output'];
+};
+
 export type RunFilter = {
   engine?: InputMaybe<Scalars['String']['input']>;
   group?: InputMaybe<Scalars['String']['input']>;
+  /** Only the signed-in user's runs. */
+  mine?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The owner's name (or, for runs from before accounts, their owner label). */
   owner?: InputMaybe<Scalars['String']['input']>;
   preset?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<Array<RunStatus>>;
   tag?: InputMaybe<Scalars['String']['input']>;
-  /** Case-insensitive match on name, notes, preset and tags. */
+  /** Case-insensitive match on name, notes, preset and tags (at most 200 characters). */
   text?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type RunPermissions = {
+  __typename?: 'RunPermissions';
+  annotate: Scalars['Boolean']['output'];
+  cancel: Scalars['Boolean']['output'];
+  clone: Scalars['Boolean']['output'];
+  delete: Scalars['Boolean']['output'];
+  rename: Scalars['Boolean']['output'];
 };
 
 export type RunProgress = {
@@ -316,6 +497,23 @@ export type SampleImage = {
   label: Scalars['String']['output'];
   pixelsBase64: Scalars['String']['output'];
   rows: Scalars['Int']['output'];
+};
+
+export type SetupInput = {
+  email: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+  password: Scalars['String']['input'];
+  /** The code printed in the server log; not needed from the server's own machine. */
+  setupCode?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type SetupState = {
+  __typename?: 'SetupState';
+  /** True when this request comes from the server's own machine (no setup code needed). */
+  local: Scalars['Boolean']['output'];
+  needed: Scalars['Boolean']['output'];
+  /** Single sign-on button label, when OIDC is configured. */
+  oidcName?: Maybe<Scalars['String']['output']>;
 };
 
 export type SortDirection =
@@ -368,6 +566,29 @@ export type UpdateRunInput = {
   name?: InputMaybe<Scalars['String']['input']>;
   notes?: InputMaybe<Scalars['String']['input']>;
   tags?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+export type UpdateUserInput = {
+  disabled?: InputMaybe<Scalars['Boolean']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** A per-user cap (≥ 0) on queued runs; an explicit null returns the user to the server default. */
+  queuedRunLimit?: InputMaybe<Scalars['Int']['input']>;
+  role?: InputMaybe<Role>;
+  /** A per-user cap (≥ 0) on studies launched per hour; an explicit null returns to the server default. */
+  studiesPerHourLimit?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type User = {
+  __typename?: 'User';
+  createdAt: Scalars['String']['output'];
+  disabled: Scalars['Boolean']['output'];
+  email: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  /** Per-user overrides; null = the server default. */
+  queuedRunLimit?: Maybe<Scalars['Int']['output']>;
+  role: Role;
+  studiesPerHourLimit?: Maybe<Scalars['Int']['output']>;
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -444,9 +665,15 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  ApiToken: ResolverTypeWrapper<ApiToken>;
+  AuditEntry: ResolverTypeWrapper<AuditEntry>;
+  AuditFilter: AuditFilter;
+  AuditPage: ResolverTypeWrapper<AuditPage>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ClassScore: ResolverTypeWrapper<ClassScore>;
   ClassStats: ResolverTypeWrapper<ClassStats>;
+  CreateUserInput: CreateUserInput;
+  CreatedUser: ResolverTypeWrapper<CreatedUser>;
   Dataset: ResolverTypeWrapper<DatasetModel>;
   Epoch: ResolverTypeWrapper<EpochModel>;
   Evaluation: ResolverTypeWrapper<EvaluationModel>;
@@ -456,21 +683,29 @@ export type ResolversTypes = ResolversObject<{
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   LaunchRunInput: LaunchRunInput;
   LaunchStudyInput: LaunchStudyInput;
+  Limits: ResolverTypeWrapper<Limits>;
+  Me: ResolverTypeWrapper<Me>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  NewApiToken: ResolverTypeWrapper<NewApiToken>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Preset: ResolverTypeWrapper<PresetModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RobustnessPoint: ResolverTypeWrapper<RobustnessPoint>;
+  Role: Role;
   Run: ResolverTypeWrapper<RunModel>;
   RunChange: ResolverTypeWrapper<RunChange>;
   RunConnection: ResolverTypeWrapper<Omit<RunConnection, 'edges'> & { edges: Array<ResolversTypes['RunEdge']> }>;
   RunEdge: ResolverTypeWrapper<Omit<RunEdge, 'node'> & { node: ResolversTypes['Run'] }>;
+  RunEstimate: ResolverTypeWrapper<RunEstimate>;
   RunFilter: RunFilter;
+  RunPermissions: ResolverTypeWrapper<RunPermissions>;
   RunProgress: ResolverTypeWrapper<RunProgress>;
   RunSort: RunSort;
   RunSortField: RunSortField;
   RunStatus: RunStatus;
   SampleImage: ResolverTypeWrapper<SampleImage>;
+  SetupInput: SetupInput;
+  SetupState: ResolverTypeWrapper<SetupState>;
   SortDirection: SortDirection;
   SplitInfo: ResolverTypeWrapper<SplitInfo>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -478,13 +713,21 @@ export type ResolversTypes = ResolversObject<{
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SystemInfo: ResolverTypeWrapper<SystemInfo>;
   UpdateRunInput: UpdateRunInput;
+  UpdateUserInput: UpdateUserInput;
+  User: ResolverTypeWrapper<User>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  ApiToken: ApiToken;
+  AuditEntry: AuditEntry;
+  AuditFilter: AuditFilter;
+  AuditPage: AuditPage;
   Boolean: Scalars['Boolean']['output'];
   ClassScore: ClassScore;
   ClassStats: ClassStats;
+  CreateUserInput: CreateUserInput;
+  CreatedUser: CreatedUser;
   Dataset: DatasetModel;
   Epoch: EpochModel;
   Evaluation: EvaluationModel;
@@ -494,7 +737,10 @@ export type ResolversParentTypes = ResolversObject<{
   JSON: Scalars['JSON']['output'];
   LaunchRunInput: LaunchRunInput;
   LaunchStudyInput: LaunchStudyInput;
+  Limits: Limits;
+  Me: Me;
   Mutation: Record<PropertyKey, never>;
+  NewApiToken: NewApiToken;
   PageInfo: PageInfo;
   Preset: PresetModel;
   Query: Record<PropertyKey, never>;
@@ -503,16 +749,50 @@ export type ResolversParentTypes = ResolversObject<{
   RunChange: RunChange;
   RunConnection: Omit<RunConnection, 'edges'> & { edges: Array<ResolversParentTypes['RunEdge']> };
   RunEdge: Omit<RunEdge, 'node'> & { node: ResolversParentTypes['Run'] };
+  RunEstimate: RunEstimate;
   RunFilter: RunFilter;
+  RunPermissions: RunPermissions;
   RunProgress: RunProgress;
   RunSort: RunSort;
   SampleImage: SampleImage;
+  SetupInput: SetupInput;
+  SetupState: SetupState;
   SplitInfo: SplitInfo;
   String: Scalars['String']['output'];
   StudyGroup: StudyGroupModel;
   Subscription: Record<PropertyKey, never>;
   SystemInfo: SystemInfo;
   UpdateRunInput: UpdateRunInput;
+  UpdateUserInput: UpdateUserInput;
+  User: User;
+}>;
+
+export type ApiTokenResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ApiToken'] = ResolversParentTypes['ApiToken']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lastUsedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  start?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  userName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type AuditEntryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = ResolversObject<{
+  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actorId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  actorName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  address?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  detail?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  groupId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  runId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetUserId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  via?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type AuditPageResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditPage'] = ResolversParentTypes['AuditPage']> = ResolversObject<{
+  entries?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType>;
+  hasMore?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export type ClassScoreResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ClassScore'] = ResolversParentTypes['ClassScore']> = ResolversObject<{
@@ -533,6 +813,11 @@ export type ClassStatsResolvers<ContextType = GraphQLContext, ParentType extends
   min?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   minClass?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   std?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type CreatedUserResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CreatedUser'] = ResolversParentTypes['CreatedUser']> = ResolversObject<{
+  generatedPassword?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
 }>;
 
 export type DatasetResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Dataset'] = ResolversParentTypes['Dataset']> = ResolversObject<{
@@ -578,13 +863,39 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
   name: 'JSON';
 }
 
+export type LimitsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Limits'] = ResolversParentTypes['Limits']> = ResolversObject<{
+  queuedRuns?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  runMemoryBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  runWork?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  studiesPerHour?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type MeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Me'] = ResolversParentTypes['Me']> = ResolversObject<{
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  limits?: Resolver<ResolversTypes['Limits'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
+  via?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   cancelRun?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationCancelRunArgs, 'id'>>;
   cloneRun?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationCloneRunArgs, 'id'>>;
+  createApiToken?: Resolver<ResolversTypes['NewApiToken'], ParentType, ContextType, RequireFields<MutationCreateApiTokenArgs, 'label'>>;
+  createUser?: Resolver<ResolversTypes['CreatedUser'], ParentType, ContextType, RequireFields<MutationCreateUserArgs, 'input'>>;
   deleteRun?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteRunArgs, 'id'>>;
   launchRun?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationLaunchRunArgs, 'input'>>;
   launchStudy?: Resolver<ResolversTypes['StudyGroup'], ParentType, ContextType, Partial<MutationLaunchStudyArgs>>;
+  revokeApiToken?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeApiTokenArgs, 'id'>>;
+  setupFirstAdmin?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetupFirstAdminArgs, 'input'>>;
   updateRun?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationUpdateRunArgs, 'id' | 'input'>>;
+  updateUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationUpdateUserArgs, 'id' | 'input'>>;
+}>;
+
+export type NewApiTokenResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['NewApiToken'] = ResolversParentTypes['NewApiToken']> = ResolversObject<{
+  apiToken?: Resolver<ResolversTypes['ApiToken'], ParentType, ContextType>;
+  token?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -602,13 +913,19 @@ export type PresetResolvers<ContextType = GraphQLContext, ParentType extends Res
 }>;
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  apiTokens?: Resolver<Array<ResolversTypes['ApiToken']>, ParentType, ContextType>;
+  auditLog?: Resolver<ResolversTypes['AuditPage'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
   compare?: Resolver<Array<ResolversTypes['Run']>, ParentType, ContextType, RequireFields<QueryCompareArgs, 'ids'>>;
   dataset?: Resolver<Maybe<ResolversTypes['Dataset']>, ParentType, ContextType, RequireFields<QueryDatasetArgs, 'name'>>;
   datasets?: Resolver<Array<ResolversTypes['Dataset']>, ParentType, ContextType>;
+  estimateRun?: Resolver<ResolversTypes['RunEstimate'], ParentType, ContextType, RequireFields<QueryEstimateRunArgs, 'input'>>;
+  me?: Resolver<Maybe<ResolversTypes['Me']>, ParentType, ContextType>;
   presets?: Resolver<Array<ResolversTypes['Preset']>, ParentType, ContextType>;
   run?: Resolver<Maybe<ResolversTypes['Run']>, ParentType, ContextType, RequireFields<QueryRunArgs, 'id'>>;
   runs?: Resolver<ResolversTypes['RunConnection'], ParentType, ContextType, RequireFields<QueryRunsArgs, 'first'>>;
+  setupState?: Resolver<ResolversTypes['SetupState'], ParentType, ContextType>;
   system?: Resolver<ResolversTypes['SystemInfo'], ParentType, ContextType>;
+  users?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType>;
 }>;
 
 export type RobustnessPointResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RobustnessPoint'] = ResolversParentTypes['RobustnessPoint']> = ResolversObject<{
@@ -619,6 +936,7 @@ export type RobustnessPointResolvers<ContextType = GraphQLContext, ParentType ex
 export type RunResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Run'] = ResolversParentTypes['Run']> = ResolversObject<{
   backend?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   bestEpoch?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  can?: Resolver<ResolversTypes['RunPermissions'], ParentType, ContextType>;
   codeVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   config?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -631,11 +949,13 @@ export type RunResolvers<ContextType = GraphQLContext, ParentType extends Resolv
   finishedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   group?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   heartbeatAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  history?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   modelPath?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   owner?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ownerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   parameters?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   preset?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   progress?: Resolver<Maybe<ResolversTypes['RunProgress']>, ParentType, ContextType>;
@@ -668,6 +988,24 @@ export type RunEdgeResolvers<ContextType = GraphQLContext, ParentType extends Re
   node?: Resolver<ResolversTypes['Run'], ParentType, ContextType>;
 }>;
 
+export type RunEstimateResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RunEstimate'] = ResolversParentTypes['RunEstimate']> = ResolversObject<{
+  memoryBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  memoryLimitBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  parameters?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  problems?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  trainingSamples?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  work?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  workLimit?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type RunPermissionsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RunPermissions'] = ResolversParentTypes['RunPermissions']> = ResolversObject<{
+  annotate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  cancel?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  clone?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  delete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  rename?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
 export type RunProgressResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RunProgress'] = ResolversParentTypes['RunProgress']> = ResolversObject<{
   batch?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   batches?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -683,6 +1021,12 @@ export type SampleImageResolvers<ContextType = GraphQLContext, ParentType extend
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   pixelsBase64?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   rows?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type SetupStateResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SetupState'] = ResolversParentTypes['SetupState']> = ResolversObject<{
+  local?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  needed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  oidcName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type SplitInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SplitInfo'] = ResolversParentTypes['SplitInfo']> = ResolversObject<{
@@ -711,14 +1055,32 @@ export type SystemInfoResolvers<ContextType = GraphQLContext, ParentType extends
   workers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type UserResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  disabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  queuedRunLimit?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
+  studiesPerHourLimit?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
+  ApiToken?: ApiTokenResolvers<ContextType>;
+  AuditEntry?: AuditEntryResolvers<ContextType>;
+  AuditPage?: AuditPageResolvers<ContextType>;
   ClassScore?: ClassScoreResolvers<ContextType>;
   ClassStats?: ClassStatsResolvers<ContextType>;
+  CreatedUser?: CreatedUserResolvers<ContextType>;
   Dataset?: DatasetResolvers<ContextType>;
   Epoch?: EpochResolvers<ContextType>;
   Evaluation?: EvaluationResolvers<ContextType>;
   JSON?: GraphQLScalarType;
+  Limits?: LimitsResolvers<ContextType>;
+  Me?: MeResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  NewApiToken?: NewApiTokenResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Preset?: PresetResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
@@ -727,11 +1089,15 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   RunChange?: RunChangeResolvers<ContextType>;
   RunConnection?: RunConnectionResolvers<ContextType>;
   RunEdge?: RunEdgeResolvers<ContextType>;
+  RunEstimate?: RunEstimateResolvers<ContextType>;
+  RunPermissions?: RunPermissionsResolvers<ContextType>;
   RunProgress?: RunProgressResolvers<ContextType>;
   SampleImage?: SampleImageResolvers<ContextType>;
+  SetupState?: SetupStateResolvers<ContextType>;
   SplitInfo?: SplitInfoResolvers<ContextType>;
   StudyGroup?: StudyGroupResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   SystemInfo?: SystemInfoResolvers<ContextType>;
+  User?: UserResolvers<ContextType>;
 }>;
 

@@ -1,13 +1,24 @@
 /** Runs: the list, one run, compare, and the Run type's fields (children through DataLoaders). */
+import path from 'node:path';
+import { auditToGraphQL, runHistory } from '../../auth/audit';
+import { mayActOnRun } from '../../auth/policy';
 import type { Run as DbRun } from '../../db/client';
+import { inputError } from '../../errors';
 import type { ClassScore, EvaluationResolvers, QueryResolvers, RunResolvers } from '../generated';
+import type { RunModel } from '../mappers';
 import { listRuns, UUID } from '../../runs/service';
-import { inputError } from '../../runs/service';
+
+/** Never an absolute server path: relative to the server's folder when inside it, else the last two parts. */
+function publicModelPath(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : path.join(path.basename(path.dirname(p)), path.basename(p));
+}
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 export const runQueries: QueryResolvers = {
-  runs: (_root, args, { prisma, pool, loaders }) => listRuns(prisma, args, pool, (id, e) => loaders.evaluation.prime(id, e)),
+  runs: (_root, args, { prisma, pool, loaders, principal, signal }) =>
+    listRuns(prisma, args, { pool, primeEvaluation: (id, e) => loaders.evaluation.prime(id, e), viewerId: principal.userId, signal }),
   run: (_root, { id }, { loaders }) => (UUID.test(id) ? loaders.run.load(id) : null),
   compare: async (_root, { ids }, { loaders }) => {
     if (ids.length > 50) throw inputError('ids: compare at most 50 runs', [{ field: 'ids', message: 'at most 50' }]);
@@ -17,6 +28,18 @@ export const runQueries: QueryResolvers = {
 };
 
 export const Run: RunResolvers = {
+  // The owner's current name (joined in by the list query, else loaded); old runs keep their label.
+  owner: (r: RunModel & { ownerName?: string | null }, _a, { loaders }) =>
+    r.ownerId ? (r.ownerName !== undefined ? r.ownerName : loaders.userName.load(r.ownerId)) : r.owner,
+  can: (r, _a, { principal }) => ({
+    cancel: mayActOnRun(principal, 'cancel', r),
+    delete: mayActOnRun(principal, 'delete', r),
+    rename: mayActOnRun(principal, 'rename', r),
+    annotate: mayActOnRun(principal, 'annotate', r),
+    clone: mayActOnRun(principal, 'clone', r),
+  }),
+  history: async (r, _a, { access }) => (await runHistory(access.pool, r.id, r.groupId)).map(auditToGraphQL),
+  modelPath: (r) => (r.modelPath ? publicModelPath(r.modelPath) : null),
   createdAt: (r) => r.createdAt.toISOString(),
   startedAt: (r) => iso(r.startedAt),
   finishedAt: (r) => iso(r.finishedAt),

@@ -1,0 +1,44 @@
+/**
+ * Limits on what one GraphQL document may ask for, from graphql-armor (a maintained set of protections)
+ * rather than hand-written rules: tokens (checked while parsing, before any work), aliases, depth,
+ * directives and a cost estimate, plus the removal of "Did you mean …" field suggestions. Tuned so
+ * every document the dashboard sends passes (test/server/limits.test.ts checks each one in
+ * app/_lib/queries.ts) while the amplification attacks of issue 9 (133 aliased list queries, deep or
+ * directive-stuffed documents) are refused at validation, before a resolver runs. The same rules apply
+ * over HTTP (Apollo plugins) and WebSocket (server/graphql/socket.ts).
+ */
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
+import { specifiedRules, type DocumentNode } from 'graphql/index.js';
+import type { GraphQLArmorConfig } from '@escape.tech/graphql-armor-types';
+
+export const MAX_QUERY_LENGTH = 20_000;
+export const MAX_TOKENS = 2_000;
+export const MAX_ALIASES = 10;
+export const MAX_DEPTH = 8;
+export const MAX_DIRECTIVES = 10;
+/** armor's estimate: objects 2, scalars 1, ×1.5 per level, × a literal `first`. The report query costs ≈ 2,200. */
+export const MAX_COST = 5_000;
+
+export const ARMOR_CONFIG: GraphQLArmorConfig = {
+  maxTokens: { n: MAX_TOKENS },
+  maxAliases: { n: MAX_ALIASES, allowList: [] },
+  maxDepth: { n: MAX_DEPTH, ignoreIntrospection: true, flattenFragments: true },
+  maxDirectives: { n: MAX_DIRECTIVES },
+  costLimit: { maxCost: MAX_COST, ignoreIntrospection: true },
+  blockFieldSuggestion: { enabled: true },
+};
+
+/** Apollo Server's share: plugins (token limit, suggestion masking) and validation rules. */
+export function apolloArmor() {
+  return new ApolloArmor(structuredClone(ARMOR_CONFIG)).protect();
+}
+
+const armorRules = apolloArmor().validationRules;
+/** graphql-js's own rules plus armor's, for documents that arrive over the WebSocket. */
+export const socketValidationRules = [...specifiedRules, ...armorRules];
+
+/** Parses with armor's token-counting parser (the socket path; Apollo does the same through its plugin). */
+export function parseLimited(query: string): DocumentNode {
+  return new MaxTokensParserWLexer(query, { n: MAX_TOKENS }).parseDocument();
+}
