@@ -63,7 +63,7 @@ export async function listAudit(pool: pg.Pool, filter: AuditFilter, first: numbe
   if (before) add(`"id" < ?::bigint`, before);
   values.push(first + 1);
   const { rows } = await pool.query<AuditRow>(
-    `SELECT ${COLUMNS} FROM "AuditEntry" ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY "id" DESC LIMIT $${values.length}`,
+    `SELECT ${COLUMNS} FROM "AuditEntry" ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY "AuditEntry"."id" DESC LIMIT $${values.length}`,
     values,
   );
   return { entries: rows.slice(0, first), hasMore: rows.length > first };
@@ -73,7 +73,7 @@ export async function listAudit(pool: pg.Pool, filter: AuditFilter, first: numbe
 export async function runHistory(pool: pg.Pool, runId: string, groupId: string | null): Promise<AuditRow[]> {
   const { rows } = await pool.query<AuditRow>(
     `SELECT ${COLUMNS} FROM "AuditEntry" WHERE "runId" = $1::uuid OR ($2::uuid IS NOT NULL AND "groupId" = $2::uuid AND "runId" IS NULL)
-     ORDER BY "id" LIMIT 500`,
+     ORDER BY "AuditEntry"."id" LIMIT 500`,
     [runId, groupId],
   );
   return rows;

@@ -76,6 +76,8 @@ export function createAuth(options: AuthOptions) {
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
     },
     telemetry: { enabled: false },
+    // One line per event in our log's style (the library's default prints whole error objects).
+    logger: { level: 'warn', log: (level, message) => console.warn(`[auth] ${level}: ${message}`) },
     plugins: [
       admin({
         // Users an OIDC sign-in creates get OIDC_DEFAULT_ROLE; every other path sets the role explicitly.

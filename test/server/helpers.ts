@@ -39,7 +39,8 @@ export interface TestService extends RunService {
   stopAll(): Promise<void>;
 }
 
-export async function startTestService(options: RunServiceOptions = {}): Promise<TestService> {
+/** `admin: false` leaves the database without users (the first-admin page's state); `gql` then asks anonymously. */
+export async function startTestService(options: RunServiceOptions = {}, { admin: withAdmin = true } = {}): Promise<TestService> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'emnist-server-test-'));
   const service = await startRunService({
     port: 0,
@@ -80,13 +81,13 @@ export async function startTestService(options: RunServiceOptions = {}): Promise
     const { token } = await createToken(service.access.auth, service.access.pool, user.id, 'test');
     return { id: user.id, name: user.name, email, role, token, gql: (q, v) => gqlAs(token, q, v), ws: () => wsAs(token) };
   };
-  const admin = await makeUser('admin', 'Test Admin');
+  const admin = withAdmin ? await makeUser('admin', 'Test Admin') : null;
   return {
     ...service,
     tmp,
-    admin,
-    gql: (query, variables) => gqlAs(admin.token, query, variables),
-    ws: () => wsAs(admin.token),
+    admin: admin!,
+    gql: (query, variables) => gqlAs(admin?.token ?? null, query, variables),
+    ws: () => wsAs(admin?.token ?? null),
     gqlAs,
     wsAs,
     createUser: makeUser,
