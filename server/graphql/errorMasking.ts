@@ -44,7 +44,10 @@ export function errorMaskingPlugin(): ApolloServerPlugin<{ requestId: string }> 
         },
         async willSendResponse({ response }) {
           if (response.body.kind === 'single' && response.body.singleResult.errors) {
-            response.body.singleResult.errors = response.body.singleResult.errors.map((e) => maskFormatted(e, contextValue.requestId));
+            const errors = response.body.singleResult.errors;
+            // A refused document (e.g. armor's token limit, thrown while parsing) is the client's doing: 400, not 500.
+            if (!response.body.singleResult.data && errors.every(isClientError) && (response.http.status ?? 200) >= 500) response.http.status = 400;
+            response.body.singleResult.errors = errors.map((e) => maskFormatted(e, contextValue.requestId));
           }
         },
       };

@@ -12,7 +12,7 @@ import type { Access } from '../auth/access';
 import { isLocalRequest } from '../auth/setup';
 import type { GraphQLContext, RequestInfo } from '../graphql/context';
 import { newRequestId } from '../graphql/errorMasking';
-import { MAX_QUERY_LENGTH } from '../graphql/limits';
+import { MAX_QUERY_LENGTH, parseLimited } from '../graphql/limits';
 import { clientAddress, readBody, sendJson } from './request';
 
 export function graphqlHttpHandler(apollo: ApolloServer<GraphQLContext>, access: Access, context: (r: RequestInfo) => GraphQLContext) {
@@ -39,6 +39,14 @@ export function graphqlHttpHandler(apollo: ApolloServer<GraphQLContext>, access:
       const query = req.method === 'POST' ? (body as { query?: unknown })?.query : url.searchParams.get('query');
       if (typeof query === 'string' && query.length > MAX_QUERY_LENGTH) {
         throw Object.assign(new Error(`Query longer than ${MAX_QUERY_LENGTH} characters`), { status: 413 });
+      }
+      if (typeof query === 'string') {
+        try {
+          parseLimited(query); // armor's token limit, before any other work
+        } catch (err) {
+          sendJson(res, 400, { errors: [{ message: (err as Error).message, extensions: { code: 'GRAPHQL_PARSE_FAILED' } }] });
+          return;
+        }
       }
       const webHeaders = fromNodeHeaders(req.headers);
       let principal;
