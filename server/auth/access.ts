@@ -32,5 +32,7 @@ export async function createAccess(pool: pg.Pool, env: NodeJS.ProcessEnv = proce
   const quotas = quotaSettingsFromEnv(env);
   const secret = await loadAuthSecret(pool, env);
   const auth = createAuth({ pool, secret, trustedOrigins: listFromEnv(env.ALLOWED_ORIGINS), publicUrl: env.PUBLIC_URL?.trim() || null, oidc });
+  // Initialises the plugins now (OIDC discovery among them), so a problem shows in the startup log.
+  if (oidc) await auth.$context;
   return { auth, authenticator: new Authenticator(auth, pool, anonymousRole), pool, quotas, setup: new FirstAdminSetup(pool), oidc };
 }

@@ -12,7 +12,8 @@
  *   OIDC_SCOPES         default "openid email profile"
  *   OIDC_DEFAULT_ROLE   role of a user created by a first OIDC sign-in (viewer); "none" = only users an
  *                       admin created beforehand (same email) may sign in through the provider
- * The provider must allow the redirect URI <PUBLIC_URL>/api/auth/oauth2/callback/oidc.
+ * The provider must allow the redirect URI <PUBLIC_URL>/api/auth/callback/oidc. Discovery runs at server start;
+ * a provider that cannot be reached then is logged and its button does not work until a restart.
  */
 import type { GenericOAuthConfig } from 'better-auth/plugins';
 import { parseRole, type Role } from './roles';

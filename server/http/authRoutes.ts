@@ -14,7 +14,8 @@ import type { Access } from '../auth/access';
 import { CLIENT_IP_HEADER } from '../auth/auth';
 import { clientAddress } from './request';
 
-const AUTH_PATHS = [/^\/api\/auth\/sign-in\/(email|oauth2)$/, /^\/api\/auth\/sign-out$/, /^\/api\/auth\/get-session$/, /^\/api\/auth\/change-password$/, /^\/api\/auth\/oauth2\/callback\/[\w-]+$/, /^\/api\/auth\/(ok|error)$/];
+/** Email sign-in, OIDC sign-in (`sign-in/social` with provider "oidc") and its callback, sign-out, session, password. */
+const AUTH_PATHS = [/^\/api\/auth\/sign-in\/(email|social)$/, /^\/api\/auth\/callback\/oidc$/, /^\/api\/auth\/sign-out$/, /^\/api\/auth\/get-session$/, /^\/api\/auth\/change-password$/, /^\/api\/auth\/(ok|error)$/];
 
 export function authRoutes(access: Access) {
   const handler = toNodeHandler(access.auth);
