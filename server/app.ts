@@ -23,7 +23,7 @@ import { openDatabase, type DatabaseHandle } from './db/database';
 import { RunEvents } from './events';
 import { createContext, type GraphQLContext, type RequestInfo } from './graphql/context';
 import { errorMaskingPlugin } from './graphql/errorMasking';
-import { apolloArmor, MAX_QUERY_LENGTH } from './graphql/limits';
+import { apolloArmor, costRefusal, MAX_QUERY_LENGTH } from './graphql/limits';
 import { buildSchema } from './graphql/schema';
 import { serveGraphQLOverSocket } from './graphql/socket';
 import { authRoutes, pageRedirect } from './http/authRoutes';
@@ -122,8 +122,8 @@ export async function startRunService(options: RunServiceOptions = {}): Promise<
       {
         async requestDidStart() {
           return {
-            async didResolveOperation({ document, contextValue }) {
-              const refusal = introspectionRefusal(document, contextValue.principal);
+            async didResolveOperation({ document, contextValue, request }) {
+              const refusal = introspectionRefusal(document, contextValue.principal) ?? costRefusal(schema, document, request.variables);
               if (refusal) throw refusal;
             },
           };

@@ -22,6 +22,8 @@ export interface GraphQLContext {
   requestId: string;
   /** Aborts when the client goes away (HTTP connection closed): long SQL is cancelled. */
   signal?: AbortSignal;
+  /** Runs whose confusion matrix or per-class scores this request has asked for (capped). */
+  detailRuns?: Set<string>;
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

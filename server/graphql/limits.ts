@@ -9,12 +9,14 @@
  */
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
-import { specifiedRules, type DocumentNode } from 'graphql/index.js';
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { GraphQLError, Kind, specifiedRules, validate, visit, type DocumentNode, type GraphQLSchema } from 'graphql/index.js';
 import type { GraphQLArmorConfig } from '@escape.tech/graphql-armor-types';
 
 export const MAX_QUERY_LENGTH = 20_000;
 export const MAX_TOKENS = 2_000;
-export const MAX_ALIASES = 10;
+/** The dashboard sends no aliases; a few leave scripts room while bounding repeated list fields. */
+export const MAX_ALIASES = 4;
 export const MAX_DEPTH = 8;
 export const MAX_DIRECTIVES = 10;
 /**
@@ -48,4 +50,26 @@ export const socketValidationRules = [...specifiedRules, ...armorRules];
 /** Parses with armor's token-counting parser (the socket path; Apollo does the same through its plugin). */
 export function parseLimited(query: string): DocumentNode {
   return new MaxTokensParserWLexer(query, { n: MAX_TOKENS }).parseDocument();
+}
+
+/**
+ * armor's cost rule multiplies by `first` only when it is written in the document; a client can pass
+ * it as a variable instead (the dashboard does). Before execution, with the variables known, the
+ * document is checked again with `first`/`last` variables written in, so a page of 200 costs the
+ * same either way.
+ */
+export function costRefusal(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined): GraphQLError | null {
+  let changed = false;
+  const inlined = visit(document, {
+    Argument(node) {
+      if ((node.name.value !== 'first' && node.name.value !== 'last') || node.value.kind !== Kind.VARIABLE) return undefined;
+      const v = variables?.[node.value.name.value];
+      if (typeof v !== 'number' || !Number.isInteger(v)) return undefined;
+      changed = true;
+      return { ...node, value: { kind: Kind.INT, value: String(v) } };
+    },
+  });
+  if (!changed) return null;
+  const [error] = validate(schema, inlined, [costLimitRule({ maxCost: MAX_COST, ignoreIntrospection: true, propagateOnRejection: false, onReject: [(ctx, e) => ctx?.reportError(e)] })]);
+  return error ? new GraphQLError(error.message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } }) : null;
 }

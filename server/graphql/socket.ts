@@ -22,7 +22,7 @@ import type { Principal } from '../auth/principal';
 import { isLocalRequest } from '../auth/setup';
 import type { GraphQLContext, RequestInfo } from './context';
 import { maskResult, newRequestId } from './errorMasking';
-import { MAX_QUERY_LENGTH, parseLimited, socketValidationRules } from './limits';
+import { costRefusal, MAX_QUERY_LENGTH, parseLimited, socketValidationRules } from './limits';
 
 export const MAX_OPERATIONS_PER_SOCKET = Number(process.env.MAX_SUBSCRIPTIONS_PER_SOCKET ?? 50);
 export const MAX_OPERATIONS_PER_USER = Number(process.env.MAX_SUBSCRIPTIONS_PER_USER ?? 200);
@@ -114,7 +114,7 @@ export function serveGraphQLOverSocket(wss: WebSocketServer, { schema, access, c
         }
         const errors = validate(schema, document, socketValidationRules);
         if (errors.length) return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
-        const refusal = introspectionRefusal(document, principal);
+        const refusal = introspectionRefusal(document, principal) ?? costRefusal(schema, document, payload.variables);
         if (refusal) return [refusal];
         if (!getOperationAST(document, payload.operationName)) return [new GraphQLError('Unable to identify the operation', { extensions: { code: 'BAD_REQUEST' } })];
         return {

@@ -110,7 +110,7 @@ describe('subscriptions', () => {
     await changes.stop();
     const wide = collect(client, `subscription { ${Array.from({ length: MAX_ALIASES + 1 }, (_, i) => `f${i}: runsChanged { kind }`).join(' ')} }`, {}, (d) => d);
     await waitFor(async () => wide.errors.length > 0, 5_000);
-    expect(JSON.stringify(wide.errors)).toMatch(/Aliases limit of 10 exceeded/);
+    expect(JSON.stringify(wide.errors)).toMatch(new RegExp(`Aliases limit of ${MAX_ALIASES} exceeded`));
   });
 });
 
@@ -147,7 +147,7 @@ describe('the runs list', () => {
     }
     expect(byAcc.sort()).toEqual(seen);
     expect((await svc.gql('{ runs(after: "garbage") { totalCount } }')).errors![0].message).toMatch(/after: not a cursor/);
-    expect((await svc.gql('query($n: Int) { runs(first: $n) { totalCount } }', { n: 100000 })).errors![0].message).toMatch(/first: must be between/);
+    expect((await svc.gql('query($n: Int) { runs(first: $n) { totalCount } }', { n: 201 })).errors![0].message).toMatch(/first: must be between/);
   });
 
   it('compares runs and reports the queue', async () => {
@@ -164,7 +164,7 @@ describe('the runs list', () => {
     expect((await svc.gql('{ runs { edges { node { evaluation { perClass { name } } epochs { epoch } } } pageInfo { endCursor } } }')).errors).toBeUndefined();
     // Too many aliases (they multiply work) are refused over HTTP and WebSocket alike.
     const wide = `{ ${Array.from({ length: MAX_ALIASES + 1 }, (_, i) => `f${i}: presets { name }`).join(' ')} }`;
-    expect((await svc.gql(wide)).errors?.[0].message).toMatch(/Aliases limit of 10 exceeded/);
+    expect((await svc.gql(wide)).errors?.[0].message).toMatch(new RegExp(`Aliases limit of ${MAX_ALIASES} exceeded`));
     // Our schema has no cycles today, so check the depth rule on a recursive one.
     const recursive = buildSchema('type Node { child: Node, name: String } type Query { root: Node }');
     const deep = `{ root { ${'child { '.repeat(MAX_DEPTH + 1)}name${' }'.repeat(MAX_DEPTH + 1)} } }`;

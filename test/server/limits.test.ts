@@ -161,6 +161,15 @@ describe('document limits', () => {
     expect((await svc.gql('query($t: String) { runs(filter: { text: $t }) { totalCount } }', { t: 'y'.repeat(201) })).errors![0].message).toBe('filter.text: at most 200 characters');
   });
 
+  it('counts a page size passed as a variable like one written in the document', async () => {
+    const heavy = (first: string) => `query($n: Int) { ${Array.from({ length: MAX_ALIASES }, (_, i) => `a${i}: runs(first: ${first}) { edges { node { id name epochs { epoch trainLoss valLoss } evaluation { accuracy macroF1 } robustness { sigma accuracy } } } }`).join(' ')} }`;
+    const literal = await svc.gql(heavy('200'));
+    const variable = await svc.gql(heavy('$n'), { n: 200 });
+    expect(literal.errors![0].message).toMatch(/Query Cost limit of 40000 exceeded/);
+    expect(variable.errors![0].message).toBe(literal.errors![0].message);
+    expect((await svc.gql(heavy('$n'), { n: 20 })).errors).toBeUndefined();
+  });
+
   it('caps subscriptions per socket and per user', async () => {
     const client = svc.wsAs(member.token);
     const subs = Array.from({ length: 50 }, () => collect(client, 'subscription { runsChanged { kind } }', {}, (d) => d));

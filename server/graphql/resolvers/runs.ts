@@ -5,6 +5,7 @@ import { mayActOnRun } from '../../auth/policy';
 import type { Run as DbRun } from '../../db/client';
 import { inputError } from '../../errors';
 import type { ClassScore, EvaluationResolvers, QueryResolvers, RunResolvers } from '../generated';
+import type { GraphQLContext } from '../context';
 import type { RunModel } from '../mappers';
 import { listRuns, UUID } from '../../runs/service';
 
@@ -67,9 +68,26 @@ export const Run: RunResolvers = {
   robustness: (r, _a, { loaders }) => loaders.robustness.load(r.id),
 };
 
+/**
+ * At most this many runs' confusion matrices and per-class scores per request (the compare page's
+ * limit): each is ~2,200 numbers, which armor's cost estimate counts as one field.
+ */
+export const MAX_DETAILED_RUNS = 50;
+
+function detail(ctx: GraphQLContext, runId: string) {
+  const seen = (ctx.detailRuns ??= new Set());
+  seen.add(runId);
+  if (seen.size > MAX_DETAILED_RUNS) {
+    throw inputError(`evaluation.confusion/perClass/classNames: at most ${MAX_DETAILED_RUNS} runs per request; ask for fewer runs (first ≤ ${MAX_DETAILED_RUNS}) or leave these fields out`, [
+      { field: 'evaluation', message: `at most ${MAX_DETAILED_RUNS} runs with details per request` },
+    ]);
+  }
+  return ctx.loaders.evaluationDetail.load(runId);
+}
+
 /** The bulky parts of an evaluation load only when a query selects them. */
 export const Evaluation: EvaluationResolvers = {
-  perClass: async (e, _a, { loaders }) => ((await loaders.evaluationDetail.load(e.runId))?.perClass ?? []) as unknown as ClassScore[],
-  confusion: async (e, _a, { loaders }) => ((await loaders.evaluationDetail.load(e.runId))?.confusion ?? []) as number[][],
-  classNames: async (e, _a, { loaders }) => (await loaders.evaluationDetail.load(e.runId))?.classNames ?? [],
+  perClass: async (e, _a, ctx) => ((await detail(ctx, e.runId))?.perClass ?? []) as unknown as ClassScore[],
+  confusion: async (e, _a, ctx) => ((await detail(ctx, e.runId))?.confusion ?? []) as number[][],
+  classNames: async (e, _a, ctx) => (await detail(ctx, e.runId))?.classNames ?? [],
 };
