@@ -23,6 +23,7 @@ import { openDatabase, type DatabaseHandle } from './db/database';
 import { RunEvents } from './events';
 import { createContext, type GraphQLContext, type RequestInfo } from './graphql/context';
 import { errorMaskingPlugin } from './graphql/errorMasking';
+import { HeavyGate, isHeavy } from './graphql/heavyGate';
 import { apolloArmor, costRefusal, MAX_QUERY_LENGTH } from './graphql/limits';
 import { buildSchema } from './graphql/schema';
 import { serveGraphQLOverSocket } from './graphql/socket';
@@ -104,6 +105,7 @@ export async function startRunService(options: RunServiceOptions = {}): Promise<
   const schema: GraphQLSchema = buildSchema();
   const httpServer = http.createServer();
   const armor = apolloArmor();
+  const heavyGate = new HeavyGate();
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     validationRules: armor.validationRules,
@@ -125,6 +127,10 @@ export async function startRunService(options: RunServiceOptions = {}): Promise<
             async didResolveOperation({ document, contextValue, request }) {
               const refusal = introspectionRefusal(document, contextValue.principal) ?? costRefusal(schema, document, request.variables);
               if (refusal) throw refusal;
+              if (isHeavy(schema, document, request.variables)) contextValue.releaseHeavySlot = await heavyGate.acquire();
+            },
+            async willSendResponse({ contextValue }) {
+              contextValue.releaseHeavySlot?.();
             },
           };
         },

@@ -22,8 +22,10 @@ export interface GraphQLContext {
   requestId: string;
   /** Aborts when the client goes away (HTTP connection closed): long SQL is cancelled. */
   signal?: AbortSignal;
-  /** Runs whose confusion matrix or per-class scores this request has asked for (capped). */
-  detailRuns?: Set<string>;
+  /** Confusion matrices, per-class scores and class names this request has resolved so far (capped). */
+  detailFields?: number;
+  /** Gives back the heavy-operation slot this request holds (heavyGate.ts). */
+  releaseHeavySlot?: () => void;
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
@@ -57,7 +59,10 @@ export function createLoaders(prisma: PrismaClient, pool?: pg.Pool) {
       return ids.map((id) => by.get(id) ?? null);
     }),
     evaluationDetail: new DataLoader<string, Pick<Evaluation, 'perClass' | 'confusion' | 'classNames'> | null>(async (ids) => {
-      const rows = await prisma.evaluation.findMany({ where: { runId: { in: [...ids] } }, select: { runId: true, perClass: true, confusion: true, classNames: true } });
+      // Through pg when we have the pool: Prisma's JS engine is slow at parsing these large JSON columns.
+      const rows: (Pick<Evaluation, 'perClass' | 'confusion' | 'classNames'> & { runId: string })[] = pool
+        ? (await pool.query(`SELECT "runId", "perClass", "confusion", "classNames" FROM "Evaluation" WHERE "runId" = ANY($1::uuid[])`, [ids])).rows
+        : await prisma.evaluation.findMany({ where: { runId: { in: [...ids] } }, select: { runId: true, perClass: true, confusion: true, classNames: true } });
       const by = new Map(rows.map((r) => [r.runId, r]));
       return ids.map((id) => by.get(id) ?? null);
     }),

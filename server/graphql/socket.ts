@@ -3,6 +3,8 @@
  * in server/app.ts (Host, Origin); here:
  *  - onConnect authenticates: a token in connection_init ({ authorization: "Bearer …" }), else the
  *    session cookie the browser sent with the upgrade; nobody (and no ANONYMOUS_ROLE) → closed 4403;
+ *  - the socket carries subscriptions only (queries and mutations go over HTTP, where CSRF prevention,
+ *    the heavy-operation gate and the HTTP limits apply);
  *  - every operation re-checks that token or session (a revoked token or a disabled account stops
  *    working on open sockets too), is parsed with armor's token limit and validated with the same
  *    rules as HTTP, and refuses introspection to anonymous callers;
@@ -116,7 +118,11 @@ export function serveGraphQLOverSocket(wss: WebSocketServer, { schema, access, c
         if (errors.length) return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
         const refusal = introspectionRefusal(document, principal) ?? costRefusal(schema, document, payload.variables);
         if (refusal) return [refusal];
-        if (!getOperationAST(document, payload.operationName)) return [new GraphQLError('Unable to identify the operation', { extensions: { code: 'BAD_REQUEST' } })];
+        const operation = getOperationAST(document, payload.operationName);
+        if (!operation) return [new GraphQLError('Unable to identify the operation', { extensions: { code: 'BAD_REQUEST' } })];
+        if (operation.operation !== 'subscription') {
+          return [new GraphQLError(`The socket carries subscriptions only; send ${operation.operation === 'query' ? 'queries' : 'mutations'} as HTTP POST to /graphql`, { extensions: { code: 'BAD_REQUEST' } })];
+        }
         return {
           schema,
           document,

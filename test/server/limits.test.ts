@@ -13,6 +13,7 @@ import { DEFAULT_CONFIG } from '../../trainer/config/schema';
 import { countParameters } from '../../trainer/config/presets';
 import { cancellableQuery } from '../../server/db/cancellable';
 import { maskResult } from '../../server/graphql/errorMasking';
+import { HeavyGate, isHeavy } from '../../server/graphql/heavyGate';
 import { MAX_ALIASES, socketValidationRules } from '../../server/graphql/limits';
 import { buildSchema } from '../../server/graphql/schema';
 import { estimateRun, quotaSettingsFromEnv } from '../../server/runs/quotas';
@@ -170,6 +171,30 @@ describe('document limits', () => {
     expect((await svc.gql(heavy('$n'), { n: 20 })).errors).toBeUndefined();
   });
 
+  it('makes the heaviest documents take turns, and lets the ordinary ones through at once', async () => {
+    const schema = buildSchema();
+    const heavy = (q: string, v?: Record<string, unknown>) => isHeavy(schema, parse(q), v);
+    expect(heavy(queries.RUNS_QUERY, { first: 50 })).toBe(false);
+    expect(heavy(queries.RUN_QUERY, { id: 'x' })).toBe(false);
+    expect(heavy(queries.COMPARE_QUERY, { ids: ['a', 'b'] })).toBe(false);
+    expect(heavy(queries.COMPARE_QUERY, { ids: Array.from({ length: 20 }, (_, i) => `r${i}`) })).toBe(true);
+    expect(heavy(queries.REPORT_QUERY, {})).toBe(true);
+    expect(heavy('query($n: Int) { runs(first: $n) { edges { node { evaluation { confusion } } } } }', { n: 6 })).toBe(true);
+    const gate = new HeavyGate(1);
+    const order: string[] = [];
+    const first = await gate.acquire();
+    const second = gate.acquire().then((release) => {
+      order.push('second');
+      return release;
+    });
+    await new Promise((r) => setImmediate(r));
+    order.push('first done');
+    first();
+    (await second)();
+    expect(order).toEqual(['first done', 'second']);
+    await (await gate.acquire())(); // the slot is free again
+  });
+
   it('caps subscriptions per socket and per user', async () => {
     const client = svc.wsAs(member.token);
     const subs = Array.from({ length: 50 }, () => collect(client, 'subscription { runsChanged { kind } }', {}, (d) => d));
@@ -182,6 +207,12 @@ describe('document limits', () => {
       const c = svc.wsAs(member.token);
       return Array.from({ length: 50 }, () => collect(c, 'subscription { runsChanged { kind } }', {}, (d) => d));
     });
+    // Every one of them is live once each has heard a change made after it (sockets are not ordered).
+    await waitFor(async () => {
+      await svc.gql('mutation($i: LaunchRunInput!) { launchRun(input: $i) { id } }', { i: { dataset: 'mnist', config: TINY, name: 'ping' } });
+      await new Promise((r) => setTimeout(r, 300));
+      return more.every((m) => m.values.length > 0);
+    }, 20_000);
     const fifth = collect(svc.wsAs(member.token), 'subscription { runsChanged { kind } }', {}, (d) => d);
     await waitFor(async () => fifth.errors.length > 0, 20_000);
     expect(JSON.stringify(fifth.errors)).toMatch(/At most 200 subscriptions per user/);

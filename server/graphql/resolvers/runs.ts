@@ -69,16 +69,16 @@ export const Run: RunResolvers = {
 };
 
 /**
- * At most this many runs' confusion matrices and per-class scores per request (the compare page's
- * limit): each is ~2,200 numbers, which armor's cost estimate counts as one field.
+ * At most this many runs' confusion matrices, per-class scores and class names per request (the
+ * compare page's limit, 50 runs × 3 fields; aliases repeating the same runs count again): each matrix
+ * is ~2,200 numbers, which armor's cost estimate counts as one field.
  */
 export const MAX_DETAILED_RUNS = 50;
 
 function detail(ctx: GraphQLContext, runId: string) {
-  const seen = (ctx.detailRuns ??= new Set());
-  seen.add(runId);
-  if (seen.size > MAX_DETAILED_RUNS) {
-    throw inputError(`evaluation.confusion/perClass/classNames: at most ${MAX_DETAILED_RUNS} runs per request; ask for fewer runs (first ≤ ${MAX_DETAILED_RUNS}) or leave these fields out`, [
+  ctx.detailFields = (ctx.detailFields ?? 0) + 1;
+  if (ctx.detailFields > MAX_DETAILED_RUNS * 3) {
+    throw inputError(`evaluation.confusion/perClass/classNames: for at most ${MAX_DETAILED_RUNS} runs per request; ask for fewer runs (first ≤ ${MAX_DETAILED_RUNS}) or leave these fields out`, [
       { field: 'evaluation', message: `at most ${MAX_DETAILED_RUNS} runs with details per request` },
     ]);
   }
