@@ -95,6 +95,8 @@ export function createAuth(options: AuthOptions) {
         startingCharactersConfig: { shouldStore: true, charactersLength: TOKEN_PREFIX.length + 4 },
         // Per-key request quotas are not what tokens are for here; API limits apply to every caller.
         rateLimit: { enabled: false },
+        // The last-use write happens beside the request, not before its answer.
+        deferUpdates: true,
       }),
       ...(options.oidc ? [genericOAuth({ config: [options.oidc.provider] })] : []),
     ],

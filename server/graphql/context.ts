@@ -44,7 +44,9 @@ export function createLoaders(prisma: PrismaClient, pool?: pg.Pool) {
       return ids.map((id) => by.get(id) ?? null);
     }),
     epochs: new DataLoader<string, Epoch[]>(async (ids) =>
-      groupBy(ids, await prisma.epoch.findMany({ where: { runId: { in: [...ids] } }, orderBy: [{ runId: 'asc' }, { epoch: 'asc' }] })),
+      groupBy(ids, pool
+        ? (await pool.query<Epoch>('SELECT * FROM "Epoch" WHERE "runId" = ANY($1::uuid[]) ORDER BY "runId", "epoch"', [ids])).rows
+        : await prisma.epoch.findMany({ where: { runId: { in: [...ids] } }, orderBy: [{ runId: 'asc' }, { epoch: 'asc' }] })),
     ),
     /** The evaluation's scalars; lists ask for accuracy and F1, not the 47×47 confusion matrix. */
     evaluation: new DataLoader<string, EvaluationScalars | null>(async (ids) => {
@@ -67,12 +69,16 @@ export function createLoaders(prisma: PrismaClient, pool?: pg.Pool) {
       return ids.map((id) => by.get(id) ?? null);
     }),
     config: new DataLoader<string, Run['config'] | null>(async (ids) => {
-      const rows = await prisma.run.findMany({ where: { id: { in: [...ids] } }, select: { id: true, config: true } });
+      const rows: Pick<Run, 'id' | 'config'>[] = pool
+        ? (await pool.query('SELECT "id", "config" FROM "Run" WHERE "id" = ANY($1::uuid[])', [ids])).rows
+        : await prisma.run.findMany({ where: { id: { in: [...ids] } }, select: { id: true, config: true } });
       const by = new Map(rows.map((r) => [r.id, r.config]));
       return ids.map((id) => by.get(id) ?? null);
     }),
     robustness: new DataLoader<string, RobustnessPoint[]>(async (ids) =>
-      groupBy(ids, await prisma.robustnessPoint.findMany({ where: { runId: { in: [...ids] } }, orderBy: { sigma: 'asc' } })),
+      groupBy(ids, pool
+        ? (await pool.query<RobustnessPoint>('SELECT * FROM "RobustnessPoint" WHERE "runId" = ANY($1::uuid[]) ORDER BY "sigma"', [ids])).rows
+        : await prisma.robustnessPoint.findMany({ where: { runId: { in: [...ids] } }, orderBy: { sigma: 'asc' } })),
     ),
     /** Display names of users (run owners). */
     userName: new DataLoader<string, string | null>(async (ids) => {

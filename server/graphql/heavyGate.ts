@@ -3,8 +3,9 @@
  * page sizes and id lists counted, or confusion matrices / per-class scores for more than a few runs)
  * waits for one of HEAVY_CONCURRENCY slots (default 1) before it executes; everything else runs at
  * once. However many clients send the heaviest documents the limits allow, they share one slot, and
- * the dashboard's ordinary queries and live updates keep their pace. Admission only: no request is
- * refused here (limits.ts refuses).
+ * the slot also rests after each use for as long as the operation took (HEAVY_DUTY 0.5: heavy work
+ * gets at most half of the server's time), so the dashboard's ordinary queries and live updates keep
+ * their pace. Admission only: no request is refused here (limits.ts refuses).
  */
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { Kind, validate, visit, type DocumentNode, type GraphQLSchema } from 'graphql/index.js';
@@ -16,18 +17,28 @@ const HEAVY_MATRICES = 5;
 export class HeavyGate {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
-  constructor(private readonly slots = Number(process.env.HEAVY_CONCURRENCY ?? 1)) {}
+  constructor(
+    private readonly slots = Number(process.env.HEAVY_CONCURRENCY ?? 1),
+    /** Share of the time a slot may be busy: after an operation of t ms it rests t·(1/duty − 1) ms. */
+    private readonly duty = Number(process.env.HEAVY_DUTY ?? 0.5),
+  ) {}
 
   async acquire(): Promise<() => void> {
     if (this.active >= this.slots) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.active += 1;
+    const start = Date.now();
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      const next = this.waiting.shift();
-      if (next) next(); // the slot passes straight to the next in line
-      else this.active -= 1;
+      const handOn = () => {
+        const next = this.waiting.shift();
+        if (next) next(); // the slot passes straight to the next in line
+        else this.active -= 1;
+      };
+      const rest = this.duty >= 1 ? 0 : (Date.now() - start) * (1 / this.duty - 1);
+      if (rest > 0) setTimeout(handOn, rest).unref();
+      else handOn();
     };
   }
 }

@@ -180,7 +180,7 @@ describe('document limits', () => {
     expect(heavy(queries.COMPARE_QUERY, { ids: Array.from({ length: 20 }, (_, i) => `r${i}`) })).toBe(true);
     expect(heavy(queries.REPORT_QUERY, {})).toBe(true);
     expect(heavy('query($n: Int) { runs(first: $n) { edges { node { evaluation { confusion } } } } }', { n: 6 })).toBe(true);
-    const gate = new HeavyGate(1);
+    const gate = new HeavyGate(1, 1);
     const order: string[] = [];
     const first = await gate.acquire();
     const second = gate.acquire().then((release) => {

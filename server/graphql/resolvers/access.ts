@@ -62,6 +62,7 @@ export const accessMutations: MutationResolvers = {
   },
   updateUser: async (_root, { id, input }, { access, principal }) => {
     const user = await updateUser(access.auth, access.pool, id, { ...input, role: input.role ? fromGraphQLRole(input.role) : undefined }, principal.userId);
+    access.authenticator.forget(); // a new role or a disabled account applies at once
     return userToGraphQL(user);
   },
   createApiToken: async (_root, { label }, { access, principal }) => {
@@ -69,7 +70,11 @@ export const accessMutations: MutationResolvers = {
     const { token, record } = await createToken(access.auth, access.pool, principal.userId, label);
     return { token, apiToken: tokenToGraphQL(record) };
   },
-  revokeApiToken: async (_root, { id }, { access }) => revokeToken(access.pool, id),
+  revokeApiToken: async (_root, { id }, { access }) => {
+    const revoked = await revokeToken(access.pool, id);
+    access.authenticator.forget();
+    return revoked;
+  },
   setupFirstAdmin: async (_root, { input }, { access, principal }) => {
     await access.setup.authorize(!!principal.local, input.setupCode);
     const { user } = await createUser(access.auth, access.pool, { email: input.email, name: input.name, password: input.password, role: 'admin' });
