@@ -3,9 +3,9 @@
  * page sizes and id lists counted, or confusion matrices / per-class scores for more than a few runs)
  * waits for one of HEAVY_CONCURRENCY slots (default 1) before it executes; everything else runs at
  * once. However many clients send the heaviest documents the limits allow, they share one slot, and
- * the slot also rests after each use for as long as the operation took (HEAVY_DUTY 0.5: heavy work
- * gets at most half of the server's time), so the dashboard's ordinary queries and live updates keep
- * their pace. Admission only: no request is refused here (limits.ts refuses).
+ * the slot also rests after each use, three times as long as the operation took (HEAVY_DUTY 0.25:
+ * heavy work gets at most a quarter of the server's time), so the dashboard's ordinary queries and
+ * live updates keep their pace. Admission only: no request is refused here (limits.ts refuses).
  */
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { Kind, validate, visit, type DocumentNode, type GraphQLSchema } from 'graphql/index.js';
@@ -20,7 +20,7 @@ export class HeavyGate {
   constructor(
     private readonly slots = Number(process.env.HEAVY_CONCURRENCY ?? 1),
     /** Share of the time a slot may be busy: after an operation of t ms it rests t·(1/duty − 1) ms. */
-    private readonly duty = Number(process.env.HEAVY_DUTY ?? 0.5),
+    private readonly duty = Number(process.env.HEAVY_DUTY ?? 0.25),
   ) {}
 
   async acquire(): Promise<() => void> {
