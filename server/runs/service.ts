@@ -150,7 +150,8 @@ async function withUserQuota<T>(prisma: PrismaClient, owner: Owner | null, quota
       await checkUserQuota(query, owner.userId, quotas, adding);
     }
     return create(tx);
-  });
+    // Prisma's default 5 s for an interactive transaction is short for a 12-run study on a loaded machine.
+  }, { maxWait: 10_000, timeout: 30_000 });
 }
 
 export async function launchRun(prisma: PrismaClient, input: LaunchInput, owner: Owner | null, quotas: QuotaSettings = serverQuotas()): Promise<Run> {

@@ -170,6 +170,28 @@ describe('API tokens', () => {
   });
 });
 
+describe('sign-in', () => {
+  it('sets an httpOnly SameSite=Lax session cookie and rate-limits failed attempts per address', async () => {
+    const password = 'a password for sign-in tests';
+    const { user } = await (await import('../../server/auth/users')).createUser(svc.access.auth, svc.access.pool, { email: 'gina@test.example', name: 'Gina', role: 'viewer', password });
+    const attempt = (pw: string) =>
+      fetch(`${svc.url}/api/auth/sign-in/email`, { method: 'POST', headers: { 'content-type': 'application/json', origin: svc.url }, body: JSON.stringify({ email: 'gina@test.example', password: pw }) });
+    const ok = await attempt(password);
+    expect(ok.status).toBe(200);
+    const cookie = ok.headers.getSetCookie().find((c) => c.startsWith('emnist.session_token='))!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    expect(cookie).not.toMatch(/Secure/i); // plain http here; PUBLIC_URL=https://… makes it Secure
+    const me = await fetch(`${svc.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: cookie.split(';')[0] }, body: JSON.stringify({ query: '{ me { id via } }' }) });
+    expect((await me.json()).data.me).toEqual({ id: user.id, via: 'session' });
+    // The limit is 5 attempts a minute from one address (SIGN_IN_ATTEMPTS_PER_MINUTE); one is used.
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await attempt('wrong password')).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 429]);
+    expect((await attempt(password)).status).toBe(429); // even the right password waits out the minute
+  });
+});
+
 describe('HTTP and WebSocket hardening', () => {
   it('refuses a WebSocket from a foreign Origin and accepts our own', async () => {
     const host = new URL(svc.url).host;

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { createClient, type Client, type ClientOptions } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startRunService, type RunService, type RunServiceOptions } from '../../server/app';
-import { createToken, createUser } from '../../server/auth/users';
+import { createToken, createUser, findUserByEmail } from '../../server/auth/users';
 import type { Role } from '../../server/auth/roles';
 
 export type GqlResult<T = any> = { data?: T; errors?: { message: string; extensions?: any }[] };
@@ -68,6 +68,8 @@ export async function startTestService(options: RunServiceOptions = {}, { admin:
       retryAttempts: 0,
       lazy: false,
       connectionParams: token ? { authorization: `Bearer ${token}` } : undefined,
+      // A refused connection reaches the test through its subscriptions; no need to print it as well.
+      onNonLazyError: () => {},
       ...options,
     });
     clients.push(client);
@@ -77,7 +79,8 @@ export async function startTestService(options: RunServiceOptions = {}, { admin:
   const makeUser = async (role: Role, name?: string): Promise<TestUser> => {
     made += 1;
     const email = `${role}${made}@test.example`;
-    const { user } = await createUser(service.access.auth, service.access.pool, { email, name: name ?? `${role[0].toUpperCase()}${role.slice(1)} ${made}`, role });
+    // A service restarted on the same data (restart tests) finds its users from before.
+    const user = (await findUserByEmail(service.access.pool, email)) ?? (await createUser(service.access.auth, service.access.pool, { email, name: name ?? `${role[0].toUpperCase()}${role.slice(1)} ${made}`, role })).user;
     const { token } = await createToken(service.access.auth, service.access.pool, user.id, 'test');
     return { id: user.id, name: user.name, email, role, token, gql: (q, v) => gqlAs(token, q, v), ws: () => wsAs(token) };
   };
