@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { ROOT, buildNext, findChromium, gqlAt, openBrowser, startServer, waitForRuns } from '../test/e2e/harness';
+import { ROOT, buildNext, findChromium, gqlAt, openBrowser, signIn, startServer, waitForRuns } from '../test/e2e/harness';
 
 const OUT = path.join(ROOT, 'screenshots');
 
@@ -33,11 +33,12 @@ async function main() {
     const study = await gqlAt<{ launchStudy: { runs: { id: string; preset: string }[] } }>(
       server.url,
       'mutation($i: LaunchStudyInput){ launchStudy(input: $i){ id runs { id preset } } }',
-      { i: { dataset, owner: 'screenshots', overrides: { epochs } } },
+      { i: { dataset, overrides: { epochs } } },
     );
     const runs = study.launchStudy.runs;
     const byPreset = (p: string) => runs.find((r) => r.preset === p)?.id ?? runs[0].id;
     const page = await context.newPage();
+    await signIn(page, server);
     fs.mkdirSync(path.join(OUT, 'full'), { recursive: true });
 
     // The runs page while the study is in progress (live statuses and queue positions).

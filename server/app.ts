@@ -1,7 +1,9 @@
 /**
  * The run service in one process and one port: Next.js pages (optional), GraphQL over HTTP (Apollo
- * Server) and over WebSocket (graphql-ws) at /graphql, the LISTEN connection feeding subscriptions, the
- * stale-run reaper and, in the embedded default, the database and the trainer worker processes.
+ * Server) and over WebSocket (graphql-ws) at /graphql, sign-in at /api/auth, the LISTEN connection
+ * feeding subscriptions, the stale-run reaper and, in the embedded default, the database and the
+ * trainer worker processes. Every request first passes the Host check (DNS rebinding) and gets the
+ * security headers; WebSocket upgrades also pass the Origin check (cross-site WebSocket hijacking).
  * `startRunService` is what server/main.ts, the tests and the benchmark start; `close()` shuts it all
  * down in order (WebSocket clients, HTTP, workers, event bus, Prisma, database).
  */
@@ -9,18 +11,28 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { GraphQLError, validate, type GraphQLSchema } from 'graphql/index.js';
-import { useServer } from 'graphql-ws/use/ws';
+import type { GraphQLSchema } from 'graphql/index.js';
 import { WebSocketServer } from 'ws';
+import { createAccess } from './auth/access';
+import { introspectionRefusal } from './auth/policy';
 import { createDb } from './db/client';
 import { openHealingDatabase, type HealingDatabase } from './db/healing';
 import { RunEvents } from './events';
 import { HealthCheck } from './health';
-import { createContext, type GraphQLContext } from './graphql/context';
-import { allValidationRules, buildSchema, MAX_QUERY_LENGTH, validationRules } from './graphql/schema';
+import { createContext, type GraphQLContext, type RequestInfo } from './graphql/context';
+import { errorMaskingPlugin } from './graphql/errorMasking';
+import { HeavyGate, isHeavy } from './graphql/heavyGate';
+import { apolloArmor, costRefusal, MAX_QUERY_LENGTH } from './graphql/limits';
+import { buildSchema } from './graphql/schema';
+import { serveGraphQLOverSocket } from './graphql/socket';
+import { authRoutes, pageRedirect } from './http/authRoutes';
+import { graphqlHttpHandler } from './http/graphqlHttp';
+import { setSecurityHeaders } from './http/headers';
+import { hostAllowed, hostPolicyFromEnv, listenUrls, originAllowed } from './http/hosts';
+import { clientAddress } from './http/request';
 import { DEFAULT_STALE_SECONDS, reapStaleRuns } from './runs/reaper';
 import { handBackRunsOfDeadLocalWorkers } from './runs/handBack';
 import { WorkerSupervisor } from './worker/supervisor';
@@ -44,28 +56,28 @@ export interface RunServiceOptions {
   quietWorkers?: boolean;
 }
 
+/** Longest a single SQL statement of the API may run (STATEMENT_TIMEOUT_MS); the client gets an error. */
+export const STATEMENT_TIMEOUT_MS = Number(process.env.STATEMENT_TIMEOUT_MS ?? 5000);
+
 export interface RunService {
   url: string;
   port: number;
+  /** Every address:port the server really listens on (all interfaces for 0.0.0.0). */
+  urls: string[];
+  /** Printed in the log while no user exists; lets /setup work from another machine. */
+  setupCode: string | null;
+  /** Accounts, sessions, tokens and quotas (tests and tools create users through it). */
+  access: import('./auth/access').Access;
   databaseUrl: string;
   supervisor: WorkerSupervisor | null;
   close(): Promise<void>;
 }
 
-async function readBody(req: http.IncomingMessage, limit = 1_000_000): Promise<string> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) {
-    size += chunk.length;
-    if (size > limit) throw Object.assign(new Error('request body too large'), { status: 413 });
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 export async function startRunService(options: RunServiceOptions = {}): Promise<RunService> {
   const db: HealingDatabase = await openHealingDatabase({ url: options.databaseUrl, dataDir: options.dataDir });
-  const { prisma, pool, close: closeDb } = createDb(db.url, { max: 20 });
+  const { prisma, pool, close: closeDb } = createDb(db.url, { max: 20, statementTimeoutMs: STATEMENT_TIMEOUT_MS });
+  const access = await createAccess(pool);
+  const hosts = hostPolicyFromEnv();
   if (db.embedded) {
     const waiting = await handBackRunsOfDeadLocalWorkers(prisma, os.hostname());
     if (waiting.length) console.log(`[server] ${waiting.length} run(s) whose worker stopped with the previous server will resume from their last checkpoint`);
@@ -75,7 +87,7 @@ export async function startRunService(options: RunServiceOptions = {}): Promise<
 
   const workerCount = options.workers ?? (process.env.WORKERS !== undefined ? Number(process.env.WORKERS) : 1);
   const supervisor = workerCount > 0 ? new WorkerSupervisor({ url: db.url, count: workerCount, prisma, env: options.workerEnv, quiet: options.quietWorkers }) : null;
-  const context = (): GraphQLContext => createContext(prisma, events, pool);
+  const context = (request: RequestInfo): GraphQLContext => createContext(prisma, events, pool, request);
   const health = new HealthCheck({ pool, database: db, supervisor, staleSeconds: options.staleSeconds ?? DEFAULT_STALE_SECONDS });
 
   const serveUi = options.serveUi ?? process.env.SERVE_UI !== '0';
@@ -94,71 +106,86 @@ export async function startRunService(options: RunServiceOptions = {}): Promise<
 
   const schema: GraphQLSchema = buildSchema();
   const httpServer = http.createServer();
+  const armor = apolloArmor();
+  const heavyGate = new HeavyGate();
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
-    validationRules,
+    validationRules: armor.validationRules,
+    // Open to signed-in users only: the plugin below refuses __schema/__type to anonymous callers.
     introspection: true,
     // We own shutdown (server/main.ts): Apollo's own SIGTERM handler would race it and hang stop().
     stopOnTerminationSignals: false,
-    includeStacktraceInErrorResponses: process.env.GRAPHQL_STACKTRACES === '1',
-    // Cache control would wrap every field resolver; we set no cache hints.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled()],
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Cache control would wrap every field resolver; we set no cache hints.
+      ApolloServerPluginCacheControlDisabled(),
+      ...armor.plugins,
+      errorMaskingPlugin(),
+      {
+        async requestDidStart() {
+          return {
+            async didResolveOperation({ document, contextValue, request }) {
+              const refusal = introspectionRefusal(document, contextValue.principal) ?? costRefusal(schema, document, request.variables);
+              if (refusal) throw refusal;
+              if (isHeavy(schema, document, request.variables)) contextValue.releaseHeavySlot = await heavyGate.acquire();
+            },
+            async willSendResponse({ contextValue }) {
+              contextValue.releaseHeavySlot?.();
+            },
+          };
+        },
+      },
+    ],
   });
   await apollo.start();
+  const graphqlHttp = graphqlHttpHandler(apollo, access, context);
+  const auth = authRoutes(access);
+  const secure = !!process.env.PUBLIC_URL?.startsWith('https://');
 
   httpServer.on('request', async (req, res) => {
+    setSecurityHeaders(res, req.headers.host);
+    if (!hostAllowed(hosts, req.headers.host)) {
+      res.writeHead(421, { 'content-type': 'text/plain' }).end(`Host "${req.headers.host ?? ''}" is not one this server answers to; add it to ALLOWED_HOSTS`);
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/healthz' || url.pathname === '/readyz') return void (await health.handle(url.pathname, res));
-    if (url.pathname !== '/graphql') {
-      if (nextHandler) return nextHandler(req, res);
+    if (url.pathname === '/graphql') return graphqlHttp(req, res, url);
+    if (url.pathname.startsWith('/api/auth/')) return auth(req, res, url);
+    if (!nextHandler) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found (the dashboard is not served: SERVE_UI=0)');
       return;
     }
     try {
-      const raw = req.method === 'POST' ? await readBody(req) : '';
-      if (raw.length > MAX_QUERY_LENGTH * 4) throw Object.assign(new Error('request too large'), { status: 413 });
-      const headers = new HeaderMap();
-      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
-      let body: unknown = raw;
-      if (raw && (headers.get('content-type') ?? '').includes('application/json')) body = JSON.parse(raw);
-      const query = req.method === 'POST' ? (body as { query?: unknown })?.query : url.searchParams.get('query');
-      if (typeof query === 'string' && query.length > MAX_QUERY_LENGTH) {
-        throw Object.assign(new Error(`Query longer than ${MAX_QUERY_LENGTH} characters`), { status: 413 });
-      }
-      const result = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-        context: async () => context(),
-      });
-      for (const [k, v] of result.headers) res.setHeader(k, v);
-      res.statusCode = result.status ?? 200;
-      if (result.body.kind === 'complete') res.end(result.body.string);
-      else {
-        for await (const chunk of result.body.asyncIterator) res.write(chunk);
-        res.end();
+      const to = await pageRedirect(access, req, url);
+      if (to) {
+        res.writeHead(303, { location: to, 'cache-control': 'no-store' }).end();
+        return;
       }
     } catch (err) {
-      const status = (err as { status?: number }).status ?? 400;
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: (err as Error).message }] }));
+      console.error(`[server] page check failed for ${url.pathname}: ${(err as Error).message}`);
+      res.writeHead(503, { 'content-type': 'text/plain' }).end('The dashboard cannot check your session right now; try again shortly');
+      return;
     }
+    return nextHandler(req, res);
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_QUERY_LENGTH * 4 });
-  const wsServer = useServer(
-    {
-      schema,
-      context: () => context(),
-      validate: (s, doc) => validate(s, doc, allValidationRules),
-      onSubscribe: (_ctx, _id, payload) => {
-        if (payload.query.length > MAX_QUERY_LENGTH) return [new GraphQLError(`Query longer than ${MAX_QUERY_LENGTH} characters`)];
-        return undefined;
-      },
-    },
-    wss,
-  );
+  const wsServer = serveGraphQLOverSocket(wss, { schema, access, clientAddress: (req) => clientAddress(req), context });
+  const refuseUpgrade = (socket: import('node:stream').Duplex, status: string, message: string) => {
+    socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`);
+  };
   httpServer.on('upgrade', (req, socket, head) => {
+    if (!hostAllowed(hosts, req.headers.host)) return refuseUpgrade(socket, '421 Misdirected Request', 'Host not allowed; see ALLOWED_HOSTS');
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
-    if (pathname === '/graphql') wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
-    else if (nextUpgrade) nextUpgrade(req, socket, head);
+    if (pathname === '/graphql') {
+      if (!originAllowed(hosts, req.headers.origin, req.headers.host, secure)) {
+        return refuseUpgrade(socket, '403 Forbidden', `WebSocket from origin ${req.headers.origin} refused; the dashboard's own origin and ALLOWED_ORIGINS may connect`);
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    } else if (nextUpgrade) nextUpgrade(req, socket, head);
     else socket.destroy();
   });
 
@@ -172,13 +199,17 @@ export async function startRunService(options: RunServiceOptions = {}): Promise<
     httpServer.once('error', reject);
     httpServer.listen(port, host, () => resolve());
   });
-  const actualPort = (httpServer.address() as import('node:net').AddressInfo).port;
+  const { port: actualPort, address } = httpServer.address() as import('node:net').AddressInfo;
   supervisor?.start();
+  const setupCode = (await access.setup.needed()) ? access.setup.code : null;
 
   let closing: Promise<void> | null = null;
   return {
-    url: `http://127.0.0.1:${actualPort}`,
+    url: `http://${address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address.includes(':') ? `[${address}]` : address}:${actualPort}`,
     port: actualPort,
+    urls: listenUrls(address, actualPort),
+    setupCode,
+    access,
     databaseUrl: db.url,
     supervisor,
     close() {

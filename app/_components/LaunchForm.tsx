@@ -12,6 +12,7 @@ import { PRESETS, countParameters } from '../../trainer/config/presets';
 import { GqlError, gql } from '../_lib/graphql';
 import { useQuery } from '../_lib/hooks';
 import { LAUNCH_RUN, LAUNCH_STUDY, PRESETS_QUERY, RUN_QUERY } from '../_lib/queries';
+import { RunEstimate } from './RunEstimate';
 import type { RunDetail } from '../_lib/types';
 import { configToForm, fieldKey, validateForm, type FormValues } from './configForm';
 import { Card, ErrorBox, buttonClass } from './ui';
@@ -26,7 +27,7 @@ export function LaunchForm({ from, preset }: { from: string | null; preset: stri
   const initialPreset = PRESETS.find((p) => p.name.toLowerCase() === (preset ?? '').toLowerCase()) ?? PRESETS[0];
   const [presetName, setPresetName] = useState<string>(from ? '' : initialPreset.name);
   const [values, setValues] = useState<FormValues>(() => configToForm(initialPreset.config));
-  const [meta, setMeta] = useState({ name: '', owner: '', tags: '', notes: '', dataset: '' });
+  const [meta, setMeta] = useState({ name: '', tags: '', notes: '', dataset: '' });
   const [touched, setTouched] = useState<Set<string>>(new Set());
   const [submitted, setSubmitted] = useState(false);
   const [serverIssues, setServerIssues] = useState<ConfigIssue[]>([]);
@@ -47,7 +48,7 @@ export function LaunchForm({ from, preset }: { from: string | null; preset: stri
     if (!r) return;
     setValues(configToForm(r.config));
     setPresetName(r.preset ?? '');
-    setMeta({ name: `${r.name} (copy)`, owner: r.owner ?? '', tags: r.tags.join(', '), notes: r.notes ?? '', dataset: r.dataset });
+    setMeta({ name: `${r.name} (copy)`, tags: r.tags.join(', '), notes: r.notes ?? '', dataset: r.dataset });
   }, [source.data]);
 
   const result = useMemo(() => validateForm(values), [values]);
@@ -82,7 +83,6 @@ export function LaunchForm({ from, preset }: { from: string | null; preset: stri
         ...(meta.name.trim() ? { name: meta.name.trim() } : {}),
         ...(presetName ? { preset: presetName } : {}),
         ...(meta.dataset ? { dataset: meta.dataset } : {}),
-        ...(meta.owner.trim() ? { owner: meta.owner.trim() } : {}),
         ...(meta.notes.trim() ? { notes: meta.notes.trim() } : {}),
         tags,
         config: result.config,
@@ -108,7 +108,7 @@ export function LaunchForm({ from, preset }: { from: string | null; preset: stri
     setBusy(true);
     try {
       const r = await gql<{ launchStudy: { id: string; runs: { id: string }[] } }>(LAUNCH_STUDY, {
-        input: { ...(meta.dataset ? { dataset: meta.dataset } : {}), ...(meta.owner.trim() ? { owner: meta.owner.trim() } : {}), ...(epochs ? { overrides: { epochs } } : {}) },
+        input: { ...(meta.dataset ? { dataset: meta.dataset } : {}), ...(epochs ? { overrides: { epochs } } : {}) },
       });
       setStudyMsg(`Queued ${r.launchStudy.runs.length} runs as group ${r.launchStudy.id}.`);
       router.push('/');
@@ -240,9 +240,6 @@ export function LaunchForm({ from, preset }: { from: string | null; preset: stri
             <label className="block text-xs font-medium text-slate-700">Name <span className="font-normal text-slate-400">(optional)</span>
               <input name="name" value={meta.name} onChange={(e) => setMeta((m) => ({ ...m, name: e.target.value }))} placeholder={presetName || 'custom run'} className={inputClass(false)} />
             </label>
-            <label className="block text-xs font-medium text-slate-700">Owner
-              <input name="owner" value={meta.owner} onChange={(e) => setMeta((m) => ({ ...m, owner: e.target.value }))} className={inputClass(false)} />
-            </label>
             <label className="block text-xs font-medium text-slate-700">Tags <span className="font-normal text-slate-400">(comma-separated)</span>
               <input name="tags" value={meta.tags} onChange={(e) => setMeta((m) => ({ ...m, tags: e.target.value }))} className={inputClass(false)} />
             </label>
@@ -257,6 +254,7 @@ export function LaunchForm({ from, preset }: { from: string | null; preset: stri
               <span className="text-slate-500">{info.data.system.queued} queued ahead · {info.data.system.workers} worker{info.data.system.workers === 1 ? '' : 's'}</span>
             ) : null}
           </div>
+          <RunEstimate dataset={meta.dataset || null} config={result.ok ? result.config : null} />
           {submitError && <div className="mt-2"><ErrorBox title="Launch refused" error={submitError} /></div>}
           <button type="submit" disabled={busy} className={`${buttonClass.primary} mt-3 w-full`} data-testid="launch-submit">{busy ? 'Queuing…' : 'Launch run'}</button>
         </Card>

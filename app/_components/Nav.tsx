@@ -1,7 +1,8 @@
 'use client';
-/** Top navigation; highlights the section the current path belongs to. */
+/** Top navigation; highlights the section the current path belongs to; shows who is signed in. */
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import { UserMenu } from './UserMenu';
 
 const LINKS = [
   { href: '/', label: 'Runs', match: (p: string) => p === '/' || p.startsWith('/runs') },
@@ -13,13 +14,14 @@ const LINKS = [
 
 export function Nav() {
   const path = usePathname() ?? '/';
+  const bare = path === '/sign-in' || path === '/setup';
   return (
     <header className="border-b border-slate-200 bg-white">
-      <nav className="mx-auto flex h-12 max-w-[1240px] items-center gap-1 px-5">
+      <nav className="mx-auto flex min-h-12 max-w-[1240px] flex-wrap items-center gap-1 px-5 py-1">
         <Link href="/" className="mr-4 font-semibold tracking-tight text-slate-900">
           EMNIST<span className="text-sky-700"> runs</span>
         </Link>
-        {LINKS.map((l) => (
+        {!bare && LINKS.map((l) => (
           <Link
             key={l.href}
             href={l.href}
@@ -28,6 +30,7 @@ export function Nav() {
             {l.label}
           </Link>
         ))}
+        {!bare && <UserMenu path={path} />}
       </nav>
     </header>
   );

@@ -19,6 +19,7 @@ import type { Epoch, RunDetail } from '../_lib/types';
 import { Chart } from './Chart';
 import { ConfusionPanel } from './ConfusionPanel';
 import { RunAttempts } from './RunAttempts';
+import { RunHistory } from './RunHistory';
 import { TagsNotes } from './TagsNotes';
 import { downloadText } from './download';
 import { Card, ErrorBox, Skeleton, Stat, StatusBadge, buttonClass } from './ui';
@@ -126,8 +127,8 @@ export function RunView({ id }: { id: string }) {
           </p>
         </div>
         <div className="flex flex-wrap gap-2">
-          {active && <button type="button" onClick={cancel} className={buttonClass.danger}>Cancel run</button>}
-          <Link href={`/launch?from=${encodeURIComponent(run.id)}`} className={buttonClass.secondary}>Clone and edit</Link>
+          {active && run.can?.cancel && <button type="button" onClick={cancel} className={buttonClass.danger}>Cancel run</button>}
+          {run.can?.clone && <Link href={`/launch?from=${encodeURIComponent(run.id)}`} className={buttonClass.secondary}>Clone and edit</Link>}
           <button type="button" className={buttonClass.secondary} onClick={() => downloadText(`${slug}.json`, JSON.stringify(run, null, 2), 'application/json')}>JSON</button>
           <button type="button" className={buttonClass.secondary} disabled={!run.epochs.length} onClick={() => downloadText(`${slug}-epochs.csv`, toCsv(run.epochs as unknown as Record<string, unknown>[], ['epoch', 'lr', 'trainLoss', 'trainAccuracy', 'valLoss', 'valAccuracy', 'seconds', 'samplesPerSecond']), 'text/csv')}>Epochs CSV</button>
           <button type="button" className={buttonClass.secondary} disabled={!run.robustness.length} onClick={() => downloadText(`${slug}-robustness.csv`, toCsv(run.robustness as unknown as Record<string, unknown>[], ['sigma', 'accuracy']), 'text/csv')}>Robustness CSV</button>
@@ -209,8 +210,9 @@ export function RunView({ id }: { id: string }) {
           </div>
         </Card>
         <Card title="Tags and notes">
-          <TagsNotes id={run.id} tags={run.tags} notes={run.notes} onSaved={(v) => merge(v)} />
+          <TagsNotes id={run.id} tags={run.tags} notes={run.notes} readOnly={!run.can?.annotate} onSaved={(v) => merge(v)} />
         </Card>
+        <RunHistory id={run.id} version={`${run.status}|${run.tags.join(',')}|${run.notes ?? ''}`} />
       </div>
     </div>
   );

@@ -1,11 +1,11 @@
 'use client';
-/** Editable name, tags and notes of a run, saved with updateRun. */
+/** Editable tags and notes of a run, saved with updateRun (read-only for viewers). */
 import { useEffect, useState } from 'react';
 import { gql } from '../_lib/graphql';
 import { UPDATE_RUN } from '../_lib/queries';
 import { buttonClass } from './ui';
 
-export function TagsNotes({ id, tags, notes, onSaved }: { id: string; tags: string[]; notes: string | null; onSaved: (v: { tags: string[]; notes: string | null }) => void }) {
+export function TagsNotes({ id, tags, notes, readOnly = false, onSaved }: { id: string; tags: string[]; notes: string | null; readOnly?: boolean; onSaved: (v: { tags: string[]; notes: string | null }) => void }) {
   const [tagText, setTagText] = useState(tags.join(', '));
   const [noteText, setNoteText] = useState(notes ?? '');
   const [state, setState] = useState<{ saving: boolean; error: string | null; saved: boolean }>({ saving: false, error: null, saved: false });
@@ -24,6 +24,15 @@ export function TagsNotes({ id, tags, notes, onSaved }: { id: string; tags: stri
     }
   }
 
+  if (readOnly) {
+    return (
+      <div className="space-y-1 text-sm">
+        <div>{tags.length ? tags.map((t) => <span key={t} className="mr-1 rounded bg-slate-100 px-1.5 py-0.5 text-xs">{t}</span>) : <span className="text-slate-400">no tags</span>}</div>
+        <p className="whitespace-pre-wrap text-slate-700">{notes || <span className="text-slate-400">no notes</span>}</p>
+        <p className="text-xs text-slate-400">Members and admins can edit tags and notes.</p>
+      </div>
+    );
+  }
   return (
     <div className="space-y-2">
       <label className="block text-xs font-medium text-slate-600">

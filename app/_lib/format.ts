@@ -59,3 +59,25 @@ export function toCsv(rows: Record<string, unknown>[], columns?: string[]): stri
   };
   return [cols.join(','), ...rows.map((r) => cols.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
 }
+
+/** 1536 → "1.5 KB", 3.2e9 → "3.0 GB" (binary units, as memory limits are set in MB). */
+export function bytes(n: number | null | undefined): string {
+  if (n == null || !Number.isFinite(n)) return DASH;
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  let v = n;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i += 1;
+  }
+  return `${v.toFixed(i === 0 || v >= 100 ? 0 : 1)} ${units[i]}`;
+}
+
+/** 1.27e13 → "1.3 × 10¹³" for very large counts (work estimates). */
+export function sci(n: number | null | undefined): string {
+  if (n == null || !Number.isFinite(n)) return DASH;
+  if (n < 1e6) return Math.round(n).toLocaleString('en-US');
+  const e = Math.floor(Math.log10(n));
+  const sup = String(e).split('').map((d) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[Number(d)]).join('');
+  return `${(n / 10 ** e).toFixed(1)} × 10${sup}`;
+}

@@ -32,6 +32,12 @@ export class GqlError extends Error {
 
 export const GRAPHQL_PATH = '/graphql';
 
+/** A signed-out browser (session expired or revoked) goes to the sign-in page, and comes back after. */
+function goToSignIn() {
+  if (typeof window === 'undefined' || window.location.pathname === '/sign-in' || window.location.pathname === '/setup') return;
+  window.location.assign(`/sign-in?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+}
+
 /** One query or mutation. `signal` lets effects abandon requests whose results are no longer wanted. */
 export async function gql<T>(query: string, variables?: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
   let res: Response;
@@ -52,6 +58,7 @@ export async function gql<T>(query: string, variables?: Record<string, unknown>,
   } catch {
     throw new GqlError([{ message: `The API answered HTTP ${res.status} without JSON` }], res.status);
   }
+  if (body?.errors?.some((e) => e.extensions?.code === 'UNAUTHENTICATED')) goToSignIn();
   if (body?.errors?.length) throw new GqlError(body.errors, res.status);
   if (!res.ok || !body?.data) throw new GqlError([], res.status);
   return body.data;

@@ -10,7 +10,8 @@ export const RUN_SUMMARY_FIELDS = `
 export const EPOCH_FIELDS = `epoch lr trainLoss trainAccuracy valLoss valAccuracy seconds samplesPerSecond`;
 
 export const RUN_DETAIL_FIELDS = `
-  id name preset engine backend dataset seed status owner tags notes group config parameters
+  id name preset engine backend dataset seed status owner ownerId tags notes group config parameters
+  can { cancel delete rename annotate clone }
   createdAt startedAt finishedAt heartbeatAt durationSeconds error codeVersion workerHost queuePosition
   progress { epoch epochs batch batches samplesPerSecond phase } waitingForWorker
   epochs { ${EPOCH_FIELDS} }
@@ -95,3 +96,37 @@ export const REPORT_QUERY = `
     }
   }
 `;
+
+// ---- Team access ------------------------------------------------------------------------------
+
+export const ME_QUERY = `query Me { me { id name email role via limits { queuedRuns studiesPerHour runMemoryBytes runWork } } setupState { needed oidcName } }`;
+export const SETUP_STATE = `query SetupState { setupState { needed local oidcName } }`;
+export const SETUP_FIRST_ADMIN = `mutation SetupFirstAdmin($input: SetupInput!) { setupFirstAdmin(input: $input) { id name } }`;
+
+export const ESTIMATE_RUN = `
+  query EstimateRun($input: LaunchRunInput!) {
+    estimateRun(input: $input) { parameters memoryBytes memoryLimitBytes work workLimit trainingSamples problems }
+  }
+`;
+
+export const API_TOKENS = `query ApiTokens { apiTokens { id label start createdAt lastUsedAt } }`;
+export const CREATE_API_TOKEN = `mutation CreateApiToken($label: String!) { createApiToken(label: $label) { token apiToken { id label start createdAt lastUsedAt } } }`;
+export const REVOKE_API_TOKEN = `mutation RevokeApiToken($id: ID!) { revokeApiToken(id: $id) }`;
+
+const USER_FIELDS = `id name email role disabled createdAt queuedRunLimit studiesPerHourLimit`;
+export const USERS_QUERY = `query Users { users { ${USER_FIELDS} } me { id } }`;
+export const CREATE_USER = `mutation CreateUser($input: CreateUserInput!) { createUser(input: $input) { user { ${USER_FIELDS} } generatedPassword } }`;
+export const UPDATE_USER = `mutation UpdateUser($id: ID!, $input: UpdateUserInput!) { updateUser(id: $id, input: $input) { ${USER_FIELDS} } }`;
+
+export const AUDIT_LOG = `
+  query AuditLog($filter: AuditFilter, $first: Int, $before: ID) {
+    auditLog(filter: $filter, first: $first, before: $before) {
+      entries { id at actorId actorName via action runId groupId targetUserId address detail }
+      hasMore
+    }
+    users { id name }
+  }
+`;
+
+/** A run's own history from the audit trail ("cancelled by Dana, 14:02"). */
+export const RUN_HISTORY = `query RunHistory($id: ID!) { run(id: $id) { id history { id at actorName via action detail } } }`;

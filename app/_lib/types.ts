@@ -67,7 +67,18 @@ export interface RunAttempt {
   reason: string | null;
 }
 
+export interface RunPermissions {
+  cancel: boolean;
+  delete: boolean;
+  rename: boolean;
+  annotate: boolean;
+  clone: boolean;
+}
+
 export interface RunDetail extends Omit<RunSummary, 'evaluation'> {
+  ownerId: string | null;
+  /** What the signed-in user may do to it (the server's policy, for showing the right buttons). */
+  can: RunPermissions;
   seed: number;
   notes: string | null;
   config: RunConfig;
@@ -104,3 +115,47 @@ export interface DatasetInfo {
 }
 
 export interface SystemInfo { workers: number; queued: number; running: number; defaultDataset: string }
+
+export type Role = 'VIEWER' | 'MEMBER' | 'ADMIN';
+
+export interface Me {
+  id: string | null;
+  name: string;
+  email: string | null;
+  role: Role;
+  via: string;
+  limits: { queuedRuns: number; studiesPerHour: number; runMemoryBytes: number; runWork: number };
+}
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  actorId?: string | null;
+  actorName: string;
+  via: string;
+  action: string;
+  runId?: string | null;
+  groupId?: string | null;
+  targetUserId?: string | null;
+  address?: string | null;
+  detail: Record<string, unknown> | null;
+}
+
+export interface UserInfo {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  disabled: boolean;
+  createdAt: string;
+  queuedRunLimit: number | null;
+  studiesPerHourLimit: number | null;
+}
+
+export interface ApiTokenInfo {
+  id: string;
+  label: string;
+  start: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+}

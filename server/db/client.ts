@@ -28,8 +28,9 @@ export function createPrisma(url: string, options: { max?: number } = {}): Prism
  * Prisma and a plain pg pool sharing the same connections. Hot read paths (the runs list) send their
  * SQL straight through the pool: on a small machine Prisma's JS engine adds several ms per query.
  */
-export function createDb(url: string, options: { max?: number } = {}): { prisma: PrismaClient; pool: pg.Pool; close(): Promise<void> } {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+export function createDb(url: string, options: { max?: number; statementTimeoutMs?: number } = {}): { prisma: PrismaClient; pool: pg.Pool; close(): Promise<void> } {
+  // statement_timeout: no single statement of the API may hold a connection (and a core) for long.
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}) });
   // An idle connection the server drops (database restart, shutdown) must not crash the process: the
   // pool replaces it on next use. Prisma's own listener goes away with $disconnect, so ours stays.
   pool.on('error', (err) => {

@@ -1,10 +1,13 @@
 /**
- * The per-request (per-operation, for subscriptions: per event) context: the Prisma client, the event
- * bus and fresh DataLoaders, so one query over 50 runs costs a handful of SQL statements, not 50×.
+ * The per-request (per-operation, for subscriptions: per event) context: who is asking (the principal,
+ * checked by server/auth/policy.ts before any resolver runs), the Prisma client, the event bus and
+ * fresh DataLoaders, so one query over 50 runs costs a handful of SQL statements, not 50×.
  */
 import DataLoader from 'dataloader';
 import type pg from 'pg';
 import { EVALUATION_SCALAR_COLUMNS, type Epoch, type Evaluation, type EvaluationScalars, type PrismaClient, type RobustnessPoint, type Run } from '../db/client';
+import type { Access } from '../auth/access';
+import type { Principal } from '../auth/principal';
 import type { RunEvents } from '../events';
 
 export interface GraphQLContext {
@@ -13,6 +16,16 @@ export interface GraphQLContext {
   pool?: pg.Pool;
   events: RunEvents;
   loaders: Loaders;
+  principal: Principal;
+  access: Access;
+  /** Quoted in masked error messages; the server log has the detail under the same id. */
+  requestId: string;
+  /** Aborts when the client goes away (HTTP connection closed): long SQL is cancelled. */
+  signal?: AbortSignal;
+  /** Confusion matrices, per-class scores and class names this request has resolved so far (capped). */
+  detailFields?: number;
+  /** Gives back the heavy-operation slot this request holds (heavyGate.ts). */
+  releaseHeavySlot?: () => void;
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
@@ -31,7 +44,9 @@ export function createLoaders(prisma: PrismaClient, pool?: pg.Pool) {
       return ids.map((id) => by.get(id) ?? null);
     }),
     epochs: new DataLoader<string, Epoch[]>(async (ids) =>
-      groupBy(ids, await prisma.epoch.findMany({ where: { runId: { in: [...ids] } }, orderBy: [{ runId: 'asc' }, { epoch: 'asc' }] })),
+      groupBy(ids, pool
+        ? (await pool.query<Epoch>('SELECT * FROM "Epoch" WHERE "runId" = ANY($1::uuid[]) ORDER BY "runId", "epoch"', [ids])).rows
+        : await prisma.epoch.findMany({ where: { runId: { in: [...ids] } }, orderBy: [{ runId: 'asc' }, { epoch: 'asc' }] })),
     ),
     /** The evaluation's scalars; lists ask for accuracy and F1, not the 47×47 confusion matrix. */
     evaluation: new DataLoader<string, EvaluationScalars | null>(async (ids) => {
@@ -46,18 +61,31 @@ export function createLoaders(prisma: PrismaClient, pool?: pg.Pool) {
       return ids.map((id) => by.get(id) ?? null);
     }),
     evaluationDetail: new DataLoader<string, Pick<Evaluation, 'perClass' | 'confusion' | 'classNames'> | null>(async (ids) => {
-      const rows = await prisma.evaluation.findMany({ where: { runId: { in: [...ids] } }, select: { runId: true, perClass: true, confusion: true, classNames: true } });
+      // Through pg when we have the pool: Prisma's JS engine is slow at parsing these large JSON columns.
+      const rows: (Pick<Evaluation, 'perClass' | 'confusion' | 'classNames'> & { runId: string })[] = pool
+        ? (await pool.query(`SELECT "runId", "perClass", "confusion", "classNames" FROM "Evaluation" WHERE "runId" = ANY($1::uuid[])`, [ids])).rows
+        : await prisma.evaluation.findMany({ where: { runId: { in: [...ids] } }, select: { runId: true, perClass: true, confusion: true, classNames: true } });
       const by = new Map(rows.map((r) => [r.runId, r]));
       return ids.map((id) => by.get(id) ?? null);
     }),
     config: new DataLoader<string, Run['config'] | null>(async (ids) => {
-      const rows = await prisma.run.findMany({ where: { id: { in: [...ids] } }, select: { id: true, config: true } });
+      const rows: Pick<Run, 'id' | 'config'>[] = pool
+        ? (await pool.query('SELECT "id", "config" FROM "Run" WHERE "id" = ANY($1::uuid[])', [ids])).rows
+        : await prisma.run.findMany({ where: { id: { in: [...ids] } }, select: { id: true, config: true } });
       const by = new Map(rows.map((r) => [r.id, r.config]));
       return ids.map((id) => by.get(id) ?? null);
     }),
     robustness: new DataLoader<string, RobustnessPoint[]>(async (ids) =>
-      groupBy(ids, await prisma.robustnessPoint.findMany({ where: { runId: { in: [...ids] } }, orderBy: { sigma: 'asc' } })),
+      groupBy(ids, pool
+        ? (await pool.query<RobustnessPoint>('SELECT * FROM "RobustnessPoint" WHERE "runId" = ANY($1::uuid[]) ORDER BY "sigma"', [ids])).rows
+        : await prisma.robustnessPoint.findMany({ where: { runId: { in: [...ids] } }, orderBy: { sigma: 'asc' } })),
     ),
+    /** Display names of users (run owners). */
+    userName: new DataLoader<string, string | null>(async (ids) => {
+      const rows = await prisma.user.findMany({ where: { id: { in: [...ids] } }, select: { id: true, name: true } });
+      const by = new Map(rows.map((r) => [r.id, r.name]));
+      return ids.map((id) => by.get(id) ?? null);
+    }),
     /** Position in the queue (0 = next) of each QUEUED run. */
     queuePosition: new DataLoader<string, number | null>(async (ids) => {
       const rows = await prisma.$queryRaw<{ id: string; pos: number }[]>`
@@ -69,6 +97,13 @@ export function createLoaders(prisma: PrismaClient, pool?: pg.Pool) {
   };
 }
 
-export function createContext(prisma: PrismaClient, events: RunEvents, pool?: pg.Pool): GraphQLContext {
-  return { prisma, pool, events, loaders: createLoaders(prisma, pool) };
+export interface RequestInfo {
+  principal: Principal;
+  access: Access;
+  requestId: string;
+  signal?: AbortSignal;
+}
+
+export function createContext(prisma: PrismaClient, events: RunEvents, pool: pg.Pool | undefined, request: RequestInfo): GraphQLContext {
+  return { prisma, pool, events, loaders: createLoaders(prisma, pool), ...request };
 }

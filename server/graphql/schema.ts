@@ -1,35 +1,30 @@
 /**
  * The executable schema: SDL from server/schema.graphql (the contract with the dashboard), resolvers
- * split by feature, plus the validation rules every operation passes over HTTP and WebSocket alike
- * (a depth limit and a cap on the number of fields, against abusive queries).
+ * split by feature, every root field wrapped by the policy table (server/auth/policy.ts: role,
+ * ownership, input strings, audit). Limits on documents are in ./limits.ts.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import depthLimit from 'graphql-depth-limit';
 import {
   buildSchema as buildSdl,
   GraphQLError,
   GraphQLObjectType,
   GraphQLScalarType,
   Kind,
-  specifiedRules,
-  type ASTVisitor,
   type GraphQLFieldResolver,
   type GraphQLSchema,
-  type ValidationContext,
   type ValueNode,
 } from 'graphql/index.js'; // the CommonJS build, the copy Apollo and graphql-ws load too (vitest would pick index.mjs)
+import { applyPolicy } from '../auth/policy';
 import type { Resolvers } from './generated';
+import { accessMutations, accessQueries } from './resolvers/access';
 import { catalogQueries, Dataset, Preset } from './resolvers/catalog';
 import { mutations, StudyGroup } from './resolvers/mutations';
 import { Evaluation, Run, runQueries } from './resolvers/runs';
 import { subscriptions } from './resolvers/subscriptions';
 
 export const SCHEMA_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../schema.graphql');
-export const MAX_DEPTH = 8;
-export const MAX_FIELDS = 400;
-export const MAX_QUERY_LENGTH = 20_000;
 
 function literal(ast: ValueNode): unknown {
   switch (ast.kind) {
@@ -57,26 +52,10 @@ const JSONScalar = new GraphQLScalarType({
   parseLiteral: literal,
 });
 
-/** Refuses documents selecting more than MAX_FIELDS fields in total. */
-function fieldCountLimit(max: number) {
-  return (ctx: ValidationContext): ASTVisitor => {
-    let count = 0;
-    return {
-      Field() {
-        count += 1;
-        if (count === max + 1) ctx.reportError(new GraphQLError(`Query selects more than ${max} fields; split it`));
-      },
-    };
-  };
-}
-
-export const validationRules = [depthLimit(MAX_DEPTH), fieldCountLimit(MAX_FIELDS)];
-export const allValidationRules = [...specifiedRules, ...validationRules];
-
 export const resolvers: Resolvers = {
   JSON: JSONScalar,
-  Query: { ...runQueries, ...catalogQueries },
-  Mutation: mutations,
+  Query: { ...runQueries, ...catalogQueries, ...accessQueries },
+  Mutation: { ...mutations, ...accessMutations },
   Subscription: subscriptions,
   Run,
   Evaluation,
@@ -114,5 +93,5 @@ export function buildSchema(): GraphQLSchema {
       }
     }
   }
-  return schema;
+  return applyPolicy(schema);
 }

@@ -1,16 +1,21 @@
 /**
  * What the API can do to runs, independent of GraphQL: launch (validated against the trainer's config
- * schema; nothing is stored when a field is wrong), clone, cancel, edit, delete, queue a whole study,
- * and the list query with filters, sorting and keyset (cursor) pagination.
+ * schema and the quotas; nothing is stored when a field is wrong or a limit is passed), clone, cancel,
+ * edit, delete, queue a whole study, and the list query with filters, sorting and keyset (cursor)
+ * pagination. Who may do what is decided before these run, in server/auth/policy.ts; the owner of a
+ * new run is the signed-in user passed in as `owner`.
  */
 import { GraphQLError } from 'graphql/index.js';
 import type pg from 'pg';
 import { checkConfig, deepMerge, DEFAULT_CONFIG, type ConfigIssue, type RunConfig } from '../../trainer/config/schema';
-import { countParameters, PRESETS } from '../../trainer/config/presets';
+import { PRESETS } from '../../trainer/config/presets';
+import { cancellableQuery } from '../db/cancellable';
 import { EVALUATION_SCALAR_COLUMNS, Prisma, type EvaluationScalars, type PrismaClient, type Run, type RunStatus } from '../db/client';
-import { defaultDataset, findDataset } from '../datasets/catalog';
+import { defaultDataset, findDataset, type DatasetEntry } from '../datasets/catalog';
+import { inputError } from '../errors';
 import { whyNoWorkerCanSaveModels } from '../worker/registry';
 import * as lifecycle from './lifecycle';
+import { checkRunCost, checkUserQuota, estimateRun, quotaSettingsFromEnv, type QuotaSettings } from './quotas';
 import { DEFAULT_STALE_SECONDS } from './reaper';
 
 /** Refuses a new run when the server can tell it could never finish (no live worker can save models). */
@@ -19,9 +24,7 @@ async function checkWorkersCanSaveModels(prisma: PrismaClient) {
   if (problem) throw inputError(`Cannot launch: ${problem}`, [{ field: 'workers', message: 'no worker can save models' }]);
 }
 
-export function inputError(message: string, issues: ConfigIssue[] = []): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', issues } });
-}
+export { inputError };
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -50,20 +53,33 @@ function findPresetOrThrow(name: string) {
   return preset;
 }
 
-function resolveDatasetName(name: string | null | undefined): { name: string; classes: number; inputSize: number; officialSplit: boolean } {
+function resolveDatasetName(name: string | null | undefined): DatasetEntry & { classes: number } {
   const chosen = name ?? defaultDataset();
   const entry = findDataset(chosen);
   if (!entry) throw inputError(`dataset: unknown dataset "${chosen}"`, [{ field: 'dataset', message: `unknown dataset "${chosen}"` }]);
   if (!entry.available) throw inputError(`dataset: ${entry.name} is not available. ${entry.hint ?? ''}`.trim(), [{ field: 'dataset', message: 'not available on this server' }]);
-  return { name: entry.name, classes: entry.classCount, inputSize: entry.inputSize, officialSplit: entry.officialSplit };
+  return { ...entry, classes: entry.classCount };
 }
 
-function cleanTags(tags: readonly string[] | null | undefined): string[] {
-  return [...new Set((tags ?? []).map((t) => t.trim()).filter(Boolean))];
+/** Input limits (issue 9): names 200 characters, tags 50 each and 30 per run, notes 10,000. */
+export const LIMITS = { name: 200, tag: 50, tags: 30, notes: 10_000, filterText: 200 } as const;
+
+function cleanTags(tags: readonly string[] | null | undefined, field = 'tags'): string[] {
+  const out = [...new Set((tags ?? []).map((t) => t.trim()).filter(Boolean))];
+  const long = out.find((t) => t.length > LIMITS.tag);
+  if (long) throw inputError(`${field}: each tag at most ${LIMITS.tag} characters ("${long.slice(0, 20)}…" has ${long.length})`, [{ field, message: `each tag at most ${LIMITS.tag} characters` }]);
+  if (out.length > LIMITS.tags) throw inputError(`${field}: at most ${LIMITS.tags} tags per run (got ${out.length})`, [{ field, message: `at most ${LIMITS.tags} tags` }]);
+  return out;
 }
 
 function checkText(field: string, value: string | null | undefined, max: number) {
   if (value != null && value.length > max) throw inputError(`${field}: at most ${max} characters`, [{ field, message: `at most ${max} characters` }]);
+}
+
+/** Who a new run belongs to: the signed-in user. */
+export interface Owner {
+  userId: string;
+  name: string;
 }
 
 export interface LaunchInput {
@@ -71,11 +87,14 @@ export interface LaunchInput {
   preset?: string | null;
   dataset?: string | null;
   config?: unknown;
-  owner?: string | null;
   tags?: readonly string[] | null;
   notes?: string | null;
   groupId?: string | null;
 }
+
+let defaultQuotas: QuotaSettings | null = null;
+/** The server's quota settings (read from the environment once). */
+export const serverQuotas = () => (defaultQuotas ??= quotaSettingsFromEnv());
 
 /** The official split needs the distribution's train and test files; say so at launch, not in the worker. */
 function checkSplitFits(config: RunConfig, dataset: { name: string; officialSplit: boolean }) {
@@ -85,33 +104,55 @@ function checkSplitFits(config: RunConfig, dataset: { name: string; officialSpli
   }
 }
 
-/** Validates everything first, then builds the row to insert (so a bad input stores nothing). */
-export function prepareRun(input: LaunchInput): Prisma.RunUncheckedCreateInput {
-  checkText('name', input.name, 200);
-  checkText('notes', input.notes, 10_000);
+/** The validated config and dataset of a launch input, without storing anything (launch and estimate). */
+export function resolveLaunch(input: Pick<LaunchInput, 'preset' | 'dataset' | 'config'>) {
   const preset = input.preset ? findPresetOrThrow(input.preset) : null;
   const dataset = resolveDatasetName(input.dataset);
   const config = resolveConfig(preset?.config ?? DEFAULT_CONFIG, input.config);
   checkSplitFits(config, dataset);
+  return { preset, dataset, config, cost: estimateRun(config, dataset) };
+}
+
+/** Validates everything first (fields, then the per-run quotas), then builds the row to insert. */
+export function prepareRun(input: LaunchInput, owner: Owner | null, quotas: QuotaSettings = serverQuotas()): Prisma.RunUncheckedCreateInput {
+  checkText('name', input.name, LIMITS.name);
+  checkText('notes', input.notes, LIMITS.notes);
+  const tags = cleanTags(input.tags);
+  const { preset, dataset, config, cost } = resolveLaunch(input);
+  checkRunCost(cost, quotas);
   return {
     name: input.name?.trim() || `${preset?.name ?? 'custom'} on ${dataset.name}`,
     preset: preset?.name ?? null,
     engine: config.engine,
     dataset: dataset.name,
     seed: config.seed,
-    owner: input.owner ?? null,
-    tags: cleanTags(input.tags),
+    ownerId: owner?.userId ?? null,
+    tags,
     notes: input.notes ?? null,
     groupId: input.groupId ?? null,
     config: config as unknown as Prisma.InputJsonValue,
-    parameters: countParameters(dataset.inputSize, config.hidden, dataset.classes, config.batchNorm),
+    parameters: cost.parameters,
   };
 }
 
-export async function launchRun(prisma: PrismaClient, input: LaunchInput): Promise<Run> {
-  const data = prepareRun(input);
+type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
+/** The user-quota check inside a Prisma transaction (advisory lock, counts), then `create`. */
+async function withUserQuota<T>(prisma: PrismaClient, owner: Owner | null, quotas: QuotaSettings, adding: { runs: number; study?: boolean }, create: (tx: Tx) => Promise<T>): Promise<T> {
+  return prisma.$transaction(async (tx) => {
+    if (owner) {
+      const query = <R>(sql: string, values: unknown[]) => tx.$queryRawUnsafe<R[]>(sql, ...values);
+      await checkUserQuota(query, owner.userId, quotas, adding);
+    }
+    return create(tx);
+    // Prisma's default 5 s for an interactive transaction is short for a 12-run study on a loaded machine.
+  }, { maxWait: 10_000, timeout: 30_000 });
+}
+
+export async function launchRun(prisma: PrismaClient, input: LaunchInput, owner: Owner | null, quotas: QuotaSettings = serverQuotas()): Promise<Run> {
+  const data = prepareRun(input, owner, quotas);
   await checkWorkersCanSaveModels(prisma);
-  return prisma.run.create({ data });
+  return withUserQuota(prisma, owner, quotas, { runs: 1 }, (tx) => tx.run.create({ data }));
 }
 
 export async function getRunOrThrow(prisma: PrismaClient, id: string): Promise<Run> {
@@ -122,27 +163,30 @@ export async function getRunOrThrow(prisma: PrismaClient, id: string): Promise<R
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export async function cloneRun(prisma: PrismaClient, id: string, overrides: unknown, name?: string | null): Promise<Run> {
+/** A new run with another run's config (plus overrides), owned by whoever clones it. */
+export async function cloneRun(prisma: PrismaClient, id: string, overrides: unknown, name: string | null | undefined, owner: Owner | null, quotas: QuotaSettings = serverQuotas()): Promise<Run> {
+  checkText('name', name, LIMITS.name);
   const source = await getRunOrThrow(prisma, id);
   const config = resolveConfig(source.config as unknown as RunConfig, overrides, 'overrides');
   const dataset = resolveDatasetName(source.dataset);
   checkSplitFits(config, dataset);
   await checkWorkersCanSaveModels(prisma);
-  return prisma.run.create({
-    data: {
-      name: name?.trim() || `${source.name} (clone)`,
-      preset: source.preset,
-      engine: config.engine,
-      dataset: dataset.name,
-      seed: config.seed,
-      owner: source.owner,
-      tags: source.tags,
-      notes: source.notes,
-      groupId: source.groupId,
-      config: config as unknown as Prisma.InputJsonValue,
-      parameters: countParameters(dataset.inputSize, config.hidden, dataset.classes, config.batchNorm),
-    },
-  });
+  const cost = estimateRun(config, dataset);
+  checkRunCost(cost, quotas);
+  const data = {
+    name: name?.trim() || `${source.name} (clone)`,
+    preset: source.preset,
+    engine: config.engine,
+    dataset: dataset.name,
+    seed: config.seed,
+    ownerId: owner?.userId ?? null,
+    tags: source.tags,
+    notes: source.notes,
+    groupId: source.groupId,
+    config: config as unknown as Prisma.InputJsonValue,
+    parameters: cost.parameters,
+  };
+  return withUserQuota(prisma, owner, quotas, { runs: 1 }, (tx) => tx.run.create({ data }));
 }
 
 /** QUEUED and waiting runs are cancelled at once; running ones are asked to stop (lifecycle.cancel). */
@@ -155,14 +199,15 @@ export async function cancelRun(prisma: PrismaClient, id: string): Promise<Run> 
 
 export async function updateRun(prisma: PrismaClient, id: string, input: { name?: string | null; tags?: readonly string[] | null; notes?: string | null }): Promise<Run> {
   await getRunOrThrow(prisma, id);
-  checkText('name', input.name, 200);
-  checkText('notes', input.notes, 10_000);
+  checkText('name', input.name, LIMITS.name);
+  checkText('notes', input.notes, LIMITS.notes);
+  const tags = input.tags != null ? cleanTags(input.tags, 'input.tags') : null;
   if (input.name !== undefined && input.name !== null && !input.name.trim()) throw inputError('name: must not be empty', [{ field: 'name', message: 'must not be empty' }]);
   return prisma.run.update({
     where: { id },
     data: {
       ...(input.name != null ? { name: input.name.trim() } : {}),
-      ...(input.tags != null ? { tags: cleanTags(input.tags) } : {}),
+      ...(tags ? { tags } : {}),
       ...(input.notes !== undefined ? { notes: input.notes } : {}),
     },
   });
@@ -175,20 +220,21 @@ export async function deleteRun(prisma: PrismaClient, id: string): Promise<boole
 }
 
 /** Queues every preset (M0–M3b, whatever PRESETS holds) as one group, all validated before any is stored. */
-export async function launchStudy(prisma: PrismaClient, input: { dataset?: string | null; owner?: string | null; overrides?: unknown }) {
+export async function launchStudy(prisma: PrismaClient, input: { dataset?: string | null; overrides?: unknown }, owner: Owner | null, quotas: QuotaSettings = serverQuotas()) {
   const dataset = resolveDatasetName(input.dataset).name;
   const rows = PRESETS.map((p) => {
     try {
-      return prepareRun({ preset: p.name, dataset, owner: input.owner, config: input.overrides, tags: ['study'] });
+      return prepareRun({ preset: p.name, dataset, config: input.overrides, tags: ['study'] }, owner, quotas);
     } catch (err) {
       // Say which preset the overrides do not fit (e.g. gelu on a scratch preset).
-      if (err instanceof GraphQLError) throw inputError(`${p.name}: ${err.message.replace(/config\./g, 'overrides.')}`, err.extensions.issues as ConfigIssue[]);
+      if (err instanceof GraphQLError && err.extensions.code === 'BAD_USER_INPUT') throw inputError(`${p.name}: ${err.message.replace(/config\./g, 'overrides.')}`, err.extensions.issues as ConfigIssue[]);
+      if (err instanceof GraphQLError) throw new GraphQLError(`${p.name}: ${err.message}`, { extensions: err.extensions });
       throw err;
     }
   });
   await checkWorkersCanSaveModels(prisma);
-  return prisma.$transaction(async (tx) => {
-    const group = await tx.runGroup.create({ data: { name: `Study on ${dataset} (${new Date().toISOString().slice(0, 16).replace('T', ' ')})` } });
+  return withUserQuota(prisma, owner, quotas, { runs: rows.length, study: true }, async (tx) => {
+    const group = await tx.runGroup.create({ data: { name: `Study on ${dataset} (${new Date().toISOString().slice(0, 16).replace('T', ' ')})`, ownerId: owner?.userId ?? null } });
     const runs: Run[] = [];
     // One by one so createdAt (the queue order) follows the preset order.
     for (const row of rows) runs.push(await tx.run.create({ data: { ...row, groupId: group.id } }));
@@ -216,6 +262,7 @@ export interface ListArgs {
     preset?: string | null;
     tag?: string | null;
     owner?: string | null;
+    mine?: boolean | null;
     engine?: string | null;
     group?: string | null;
     text?: string | null;
@@ -246,18 +293,28 @@ export const MAX_PAGE = 200;
 /** Filters, sorts (NULLs last either way, ties by id) and pages by keyset, so pages stay stable while runs arrive. */
 /** Every Run column but the bulky JSON ones (config is loaded per run only when a query asks for it). */
 const LIST_COLUMNS = Prisma.raw(
-  ['id', 'name', 'preset', 'engine', 'backend', 'dataset', 'seed', 'status', 'owner', 'tags', 'notes', 'groupId', 'parameters', 'createdAt', 'startedAt', 'finishedAt',
+  ['id', 'name', 'preset', 'engine', 'backend', 'dataset', 'seed', 'status', 'owner', 'ownerId', 'tags', 'notes', 'groupId', 'parameters', 'createdAt', 'startedAt', 'finishedAt',
     'heartbeatAt', 'error', 'codeVersion', 'workerHost', 'workerPid', 'cancelRequested', 'progress', 'modelPath', 'bestEpoch', 'stoppedEarly', 'testAccuracy', 'macroF1',
-    'valAccuracy', 'durationSeconds'].map((c) => `"${c}"`).join(', '),
+    'valAccuracy', 'durationSeconds', 'warning'].map((c) => `"${c}"`).join(', '),
 );
 
 /** json_build_object arguments for the evaluation scalars joined to each listed run. */
 const EVALUATION_JSON_FIELDS = Prisma.raw(EVALUATION_SCALAR_COLUMNS.map((c) => `'${c}', e."${c}"`).join(', '));
 
-/** A Run row from the list query: `config` and `summary` are absent until loaded. */
-export type ListedRun = Omit<Run, 'config' | 'summary'> & Partial<Pick<Run, 'config' | 'summary'>>;
+/** A Run row from the list query: `config` and `summary` are absent until loaded; ownerName joined in. */
+export type ListedRun = Omit<Run, 'config' | 'summary'> & Partial<Pick<Run, 'config' | 'summary'>> & { ownerName?: string | null };
 
-export async function listRuns(prisma: PrismaClient, args: ListArgs, pool?: pg.Pool, primeEvaluation?: (runId: string, e: EvaluationScalars | null) => void) {
+export interface ListOptions {
+  pool?: pg.Pool;
+  /** Receives each listed run's evaluation scalars (joined in), for the GraphQL layer's loader. */
+  primeEvaluation?: (runId: string, e: EvaluationScalars | null) => void;
+  /** The signed-in user (filter.mine). */
+  viewerId?: string | null;
+  /** Aborts (cancels the SQL) when the client goes away. */
+  signal?: AbortSignal | null;
+}
+
+export async function listRuns(prisma: PrismaClient, args: ListArgs, { pool, primeEvaluation, viewerId, signal }: ListOptions = {}) {
   const first = args.first ?? 50;
   if (first < 0 || first > MAX_PAGE) throw inputError(`first: must be between 0 and ${MAX_PAGE}`, [{ field: 'first', message: `must be between 0 and ${MAX_PAGE}` }]);
   const sort = args.sort ?? { field: 'CREATED_AT' as const, direction: 'DESC' as const };
@@ -270,7 +327,10 @@ export async function listRuns(prisma: PrismaClient, args: ListArgs, pool?: pg.P
   if (f.status?.length) where.push(Prisma.sql`"status"::text IN (${Prisma.join(f.status)})`);
   if (f.preset) where.push(Prisma.sql`lower("preset") = lower(${f.preset})`);
   if (f.tag) where.push(Prisma.sql`${f.tag} = ANY("tags")`);
-  if (f.owner) where.push(Prisma.sql`"owner" = ${f.owner}`);
+  checkText('filter.text', f.text, LIMITS.filterText);
+  for (const field of ['preset', 'tag', 'owner', 'engine', 'group'] as const) checkText(`filter.${field}`, f[field], LIMITS.name);
+  if (f.owner) where.push(Prisma.sql`("owner" = ${f.owner} OR "ownerId" IN (SELECT "id" FROM "User" WHERE "name" = ${f.owner}))`);
+  if (f.mine) where.push(viewerId ? Prisma.sql`"ownerId" = ${viewerId}` : Prisma.sql`false`);
   if (f.engine) where.push(Prisma.sql`"engine" = ${f.engine}`);
   if (f.group) where.push(UUID.test(f.group) ? Prisma.sql`"groupId" = ${f.group}::uuid` : Prisma.sql`false`);
   if (f.text) {
@@ -287,16 +347,16 @@ export async function listRuns(prisma: PrismaClient, args: ListArgs, pool?: pg.P
       : Prisma.sql`(${col} ${op} ${v} OR (${col} = ${v} AND "id" ${op} ${c.id}::uuid) OR ${col} IS NULL)`;
   }
   const query = <T>(sql: Prisma.Sql): Promise<T[]> =>
-    pool ? pool.query(sql.text, sql.values as unknown[]).then((r) => r.rows as T[]) : prisma.$queryRaw<T[]>(sql);
+    pool ? cancellableQuery(pool, sql.text, sql.values as unknown[], signal) as Promise<T[]> : prisma.$queryRaw<T[]>(sql);
   // The page joins each run's evaluation scalars (lists show accuracy and F1), handed to `primeEvaluation`
   // so the GraphQL layer needs no further round trip; the count runs alongside.
   const [rows, total] = await Promise.all([
     query<ListedRun & { sortValue: unknown; ev: EvaluationScalars | null }>(Prisma.sql`
-      SELECT p.*, CASE WHEN e."runId" IS NULL THEN NULL ELSE json_build_object(${EVALUATION_JSON_FIELDS}) END AS "ev"
+      SELECT p.*, u."name" AS "ownerName", CASE WHEN e."runId" IS NULL THEN NULL ELSE json_build_object(${EVALUATION_JSON_FIELDS}) END AS "ev"
       FROM (
         SELECT ${LIST_COLUMNS}, ${col} AS "sortValue" FROM "Run" WHERE ${filterSql} AND ${pageSql}
         ORDER BY ${col} ${dir} NULLS LAST, "id" ${dir} LIMIT ${first + 1}
-      ) p LEFT JOIN "Evaluation" e ON e."runId" = p."id"
+      ) p LEFT JOIN "Evaluation" e ON e."runId" = p."id" LEFT JOIN "User" u ON u."id" = p."ownerId"
       ORDER BY p."sortValue" ${dir} NULLS LAST, p."id" ${dir}`),
     query<{ n: number }>(Prisma.sql`SELECT count(*)::int AS n FROM "Run" WHERE ${filterSql}`),
   ]);

@@ -9,7 +9,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { buildNext, findChromium, gqlAt, openBrowser, startServer, waitForRuns, type TestServer } from './harness';
+import { buildNext, findChromium, gqlAt, openBrowser, signIn, startServer, waitForRuns, type TestServer } from './harness';
 
 const chromiumPath = findChromium();
 if (!chromiumPath) {
@@ -51,6 +51,7 @@ describe.skipIf(!chromiumPath)('dashboard in a browser', () => {
     page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));
     page.setDefaultTimeout(30_000);
+    await signIn(page, server);
   }, 300_000);
 
   afterAll(async () => {

@@ -48,12 +48,38 @@ export function buildNext({ force = false } = {}): number {
 export interface TestServer {
   url: string;
   dataDir: string;
+  /** The first admin, created through the first-admin mutation; gqlAt acts with its API token. */
+  admin: { name: string; email: string; password: string; token: string } | null;
   log: () => string;
   stop: () => Promise<void>;
 }
 
+/** API token per server URL, so gqlAt(url, …) calls act as that server's admin. */
+const tokens = new Map<string, string>();
+
+/** Creates the first admin (allowed from this machine while no user exists) and an API token for it. */
+async function createFirstAdmin(url: string): Promise<NonNullable<TestServer['admin']>> {
+  const admin = { name: 'E2E Admin', email: 'e2e-admin@example.org', password: 'e2e admin password' };
+  await gqlAt(url, 'mutation($i: SetupInput!) { setupFirstAdmin(input: $i) { id } }', { i: admin });
+  const signIn = await fetch(`${url}/api/auth/sign-in/email`, { method: 'POST', headers: { 'content-type': 'application/json', origin: url }, body: JSON.stringify({ email: admin.email, password: admin.password }) });
+  const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ query: 'mutation { createApiToken(label: "e2e") { token } }' }) });
+  const token = ((await res.json()) as { data: { createApiToken: { token: string } } }).data.createApiToken.token;
+  tokens.set(url, token);
+  return { ...admin, token };
+}
+
+/** Signs the browser page in through the real sign-in page. */
+export async function signIn(page: import('playwright-core').Page, server: TestServer, who = server.admin!): Promise<void> {
+  await page.goto(`${server.url}/sign-in`);
+  await page.fill('input[name=email]', who.email);
+  await page.fill('input[name=password]', who.password);
+  await page.click('[data-testid=sign-in-submit]');
+  await page.waitForSelector('[data-testid=signed-in-as]');
+}
+
 /** Starts the product on port 0 with a fresh DATA_DIR; resolves once it prints its URL. */
-export async function startServer({ env = {}, timeoutMs = 90_000 }: { env?: Record<string, string | undefined>; timeoutMs?: number } = {}): Promise<TestServer> {
+export async function startServer({ env = {}, timeoutMs = 90_000, admin = true }: { env?: Record<string, string | undefined>; timeoutMs?: number; admin?: boolean } = {}): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'emnist-e2e-data-'));
   // One process (`node --import tsx`), not the `tsx` command, whose signal relay SIGKILLs a server that
   // is slow to acknowledge SIGTERM on a busy machine.
@@ -84,6 +110,7 @@ export async function startServer({ env = {}, timeoutMs = 90_000 }: { env?: Reco
   return {
     url,
     dataDir,
+    admin: admin ? await createFirstAdmin(url) : null,
     log: () => output,
     stop: async () => {
       if (child.exitCode === null) {
@@ -98,8 +125,8 @@ export async function startServer({ env = {}, timeoutMs = 90_000 }: { env?: Reco
   };
 }
 
-export async function gqlAt<T>(url: string, query: string, variables?: Record<string, unknown>): Promise<T> {
-  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+export async function gqlAt<T>(url: string, query: string, variables?: Record<string, unknown>, token = tokens.get(url)): Promise<T> {
+  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query, variables }) });
   const body = (await res.json()) as { data?: T; errors?: { message: string }[] };
   if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
   return body.data!;

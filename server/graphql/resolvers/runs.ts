@@ -1,14 +1,26 @@
 /** Runs: the list, one run, compare, and the Run type's fields (children through DataLoaders). */
+import path from 'node:path';
+import { auditToGraphQL, runHistory } from '../../auth/audit';
+import { mayActOnRun } from '../../auth/policy';
 import type { Run as DbRun } from '../../db/client';
+import { inputError } from '../../errors';
 import type { ClassScore, EvaluationResolvers, QueryResolvers, RunResolvers } from '../generated';
 import { listAttempts } from '../../runs/lifecycle';
+import type { GraphQLContext } from '../context';
+import type { RunModel } from '../mappers';
 import { listRuns, UUID } from '../../runs/service';
-import { inputError } from '../../runs/service';
+
+/** Never an absolute server path: relative to the server's folder when inside it, else the last two parts. */
+function publicModelPath(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : path.join(path.basename(path.dirname(p)), path.basename(p));
+}
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 export const runQueries: QueryResolvers = {
-  runs: (_root, args, { prisma, pool, loaders }) => listRuns(prisma, args, pool, (id, e) => loaders.evaluation.prime(id, e)),
+  runs: (_root, args, { prisma, pool, loaders, principal, signal }) =>
+    listRuns(prisma, args, { pool, primeEvaluation: (id, e) => loaders.evaluation.prime(id, e), viewerId: principal.userId, signal }),
   run: (_root, { id }, { loaders }) => (UUID.test(id) ? loaders.run.load(id) : null),
   compare: async (_root, { ids }, { loaders }) => {
     if (ids.length > 50) throw inputError('ids: compare at most 50 runs', [{ field: 'ids', message: 'at most 50' }]);
@@ -18,6 +30,18 @@ export const runQueries: QueryResolvers = {
 };
 
 export const Run: RunResolvers = {
+  // The owner's current name (joined in by the list query, else loaded); old runs keep their label.
+  owner: (r: RunModel & { ownerName?: string | null }, _a, { loaders }) =>
+    r.ownerId ? (r.ownerName !== undefined ? r.ownerName : loaders.userName.load(r.ownerId)) : r.owner,
+  can: (r, _a, { principal }) => ({
+    cancel: mayActOnRun(principal, 'cancel', r),
+    delete: mayActOnRun(principal, 'delete', r),
+    rename: mayActOnRun(principal, 'rename', r),
+    annotate: mayActOnRun(principal, 'annotate', r),
+    clone: mayActOnRun(principal, 'clone', r),
+  }),
+  history: async (r, _a, { access }) => (await runHistory(access.pool, r.id, r.groupId)).map(auditToGraphQL),
+  modelPath: (r) => (r.modelPath ? publicModelPath(r.modelPath) : null),
   createdAt: (r) => r.createdAt.toISOString(),
   startedAt: (r) => iso(r.startedAt),
   finishedAt: (r) => iso(r.finishedAt),
@@ -47,9 +71,26 @@ export const Run: RunResolvers = {
   robustness: (r, _a, { loaders }) => loaders.robustness.load(r.id),
 };
 
+/**
+ * At most this many runs' confusion matrices, per-class scores and class names per request (the
+ * compare page's limit, 50 runs × 3 fields; aliases repeating the same runs count again): each matrix
+ * is ~2,200 numbers, which armor's cost estimate counts as one field.
+ */
+export const MAX_DETAILED_RUNS = 50;
+
+function detail(ctx: GraphQLContext, runId: string) {
+  ctx.detailFields = (ctx.detailFields ?? 0) + 1;
+  if (ctx.detailFields > MAX_DETAILED_RUNS * 3) {
+    throw inputError(`evaluation.confusion/perClass/classNames: for at most ${MAX_DETAILED_RUNS} runs per request; ask for fewer runs (first ≤ ${MAX_DETAILED_RUNS}) or leave these fields out`, [
+      { field: 'evaluation', message: `at most ${MAX_DETAILED_RUNS} runs with details per request` },
+    ]);
+  }
+  return ctx.loaders.evaluationDetail.load(runId);
+}
+
 /** The bulky parts of an evaluation load only when a query selects them. */
 export const Evaluation: EvaluationResolvers = {
-  perClass: async (e, _a, { loaders }) => ((await loaders.evaluationDetail.load(e.runId))?.perClass ?? []) as unknown as ClassScore[],
-  confusion: async (e, _a, { loaders }) => ((await loaders.evaluationDetail.load(e.runId))?.confusion ?? []) as number[][],
-  classNames: async (e, _a, { loaders }) => (await loaders.evaluationDetail.load(e.runId))?.classNames ?? [],
+  perClass: async (e, _a, ctx) => ((await detail(ctx, e.runId))?.perClass ?? []) as unknown as ClassScore[],
+  confusion: async (e, _a, ctx) => ((await detail(ctx, e.runId))?.confusion ?? []) as number[][],
+  classNames: async (e, _a, ctx) => (await detail(ctx, e.runId))?.classNames ?? [],
 };

@@ -1,34 +1,42 @@
 /**
  * Subscriptions over the database's run_events channel. runUpdated reloads the run once per event and
- * shares it among all subscribers of that run (100 watchers cost one query); epochAdded is served from
+ * shares it, with one set of DataLoaders, among all subscribers of that run: 100 watchers selecting
+ * the run, its epochs and its owner cost one query each per event, not 100. epochAdded is served from
  * the notification's payload without touching the database.
  */
 import type { Run } from '../../db/client';
 import type { BusEvent, EpochEvent, RunEvent } from '../../events';
-import { createLoaders, type GraphQLContext } from '../context';
+import { createLoaders, type GraphQLContext, type Loaders } from '../context';
 import type { RunChange, SubscriptionResolvers } from '../generated';
 import type { EpochModel } from '../mappers';
 
-const shared = new WeakMap<BusEvent, Promise<Run | null>>();
+interface SharedRead {
+  run: Run;
+  loaders: Loaders;
+}
+
+/** One read (and one set of loaders) per event, for every subscriber of the run. */
+const shared = new WeakMap<BusEvent, Promise<SharedRead | null>>();
 
 export const subscriptions: SubscriptionResolvers = {
   runUpdated: {
-    subscribe: (_root, { id }, { events, prisma }) =>
-      events.subscribe<Run>(
+    subscribe: (_root, { id }, { events, prisma, pool }) =>
+      events.subscribe<SharedRead>(
         (e) => e.type === 'run' && e.runId === id && e.kind !== 'deleted',
         (e) => {
           let hit = shared.get(e);
           if (!hit) {
-            hit = prisma.run.findUnique({ where: { id } });
+            // Fresh loaders per event, so a run's epochs/evaluation are never served from an old cache.
+            const loaders = createLoaders(prisma, pool);
+            hit = loaders.run.load(id).then((run) => (run ? { run, loaders } : null));
             shared.set(e, hit);
           }
           return hit.then((r) => r ?? undefined);
         },
       ),
-    // Each event gets fresh loaders so a run's epochs/evaluation are never served from an old cache.
-    resolve: (run: Run, _args: unknown, ctx: GraphQLContext) => {
-      ctx.loaders = createLoaders(ctx.prisma, ctx.pool);
-      return run;
+    resolve: (read: SharedRead, _args: unknown, ctx: GraphQLContext) => {
+      ctx.loaders = read.loaders;
+      return read.run;
     },
   },
   epochAdded: {

@@ -1,0 +1,30 @@
+/**
+ * Sign-in and sign-out in the browser, through better-auth's own client (the server side is
+ * server/auth/auth.ts, mounted at /api/auth). The session is an httpOnly cookie the page never sees;
+ * everything else (who am I, tokens, users) goes through GraphQL.
+ */
+import { createAuthClient } from 'better-auth/client';
+
+export const authClient = createAuthClient({ basePath: '/api/auth' });
+
+/** Only same-site paths are followed after sign-in (never an open redirect to another site). */
+export function safeNext(next: string | null | undefined): string {
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+}
+
+export async function signInWithPassword(email: string, password: string): Promise<string | null> {
+  const { error } = await authClient.signIn.email({ email, password });
+  if (!error) return null;
+  if (error.status === 429) return 'Too many sign-in attempts from here; wait a minute and try again.';
+  return error.message || 'Email or password is wrong.';
+}
+
+export async function signInWithOidc(next: string): Promise<string | null> {
+  const { error } = await authClient.signIn.social({ provider: 'oidc', callbackURL: safeNext(next) });
+  return error ? error.message || 'Single sign-on is not available right now.' : null;
+}
+
+export async function signOut(): Promise<void> {
+  await authClient.signOut();
+  window.location.assign('/sign-in');
+}

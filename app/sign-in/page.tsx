@@ -1,0 +1,14 @@
+/** Sign in with email and password (or the team's single sign-on, when configured). */
+import { SignInForm } from '../_components/SignInForm';
+
+export const metadata = { title: 'Sign in' };
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const sp = await searchParams;
+  const next = Array.isArray(sp.next) ? sp.next[0] : sp.next;
+  return (
+    <div className="mx-auto mt-8 max-w-sm">
+      <SignInForm next={next ?? '/'} />
+    </div>
+  );
+}

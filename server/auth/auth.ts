@@ -1,0 +1,106 @@
+/**
+ * Accounts, sessions and API tokens through better-auth, the maintained library this project uses for
+ * everything that must not be hand-rolled: password hashing (scrypt), session tokens and their signed,
+ * httpOnly, SameSite=Lax cookies, rate limiting of sign-in attempts, hashed API keys (the api-key
+ * plugin), roles and bans (the admin plugin) and optional OpenID Connect single sign-on (the
+ * generic-oauth plugin). better-auth talks to PostgreSQL through the server's node-postgres pool
+ * (its built-in Kysely dialect); its tables are ordinary Prisma models (prisma/schema.prisma), so
+ * migrations and the rest of the code see them like any other table.
+ *
+ * Public sign-up is off: users are created by an admin (GraphQL createUser), by `npm run user --
+ * create`, by the one-time first-admin page, or on their first OIDC sign-in when OIDC is configured.
+ */
+import { apiKey } from '@better-auth/api-key';
+import { betterAuth } from 'better-auth';
+import { admin, genericOAuth } from 'better-auth/plugins';
+import { adminAc, userAc } from 'better-auth/plugins/admin/access';
+import type pg from 'pg';
+import type { OidcConfig } from './oidc';
+
+/** The header our HTTP layer sets to the client's address (never taken from the client itself). */
+export const CLIENT_IP_HEADER = 'x-emnist-client-ip';
+/** API tokens start with this, so they are easy to spot in logs, scripts and secret scanners. */
+export const TOKEN_PREFIX = 'emnist_';
+/** Sign-in attempts allowed per client address per minute (better-auth's rate limiter). */
+export const SIGN_IN_ATTEMPTS_PER_MINUTE = Number(process.env.SIGN_IN_ATTEMPTS_PER_MINUTE ?? 5);
+export const SESSION_DAYS = 7;
+export const MIN_PASSWORD_LENGTH = 10;
+
+export interface AuthOptions {
+  pool: pg.Pool;
+  secret: string;
+  /** Extra origins allowed to post to the auth endpoints (ALLOWED_ORIGINS); the own origin always is. */
+  trustedOrigins?: string[];
+  /** PUBLIC_URL: the address users reach the dashboard at; https:// there makes cookies Secure. */
+  publicUrl?: string | null;
+  oidc?: OidcConfig | null;
+}
+
+export function bearerToken(authorization: string | null | undefined): string | null {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  return m ? m[1] : null;
+}
+
+export function createAuth(options: AuthOptions) {
+  const secure = !!options.publicUrl?.startsWith('https://');
+  return betterAuth({
+    appName: 'EMNIST dashboard',
+    database: options.pool,
+    secret: options.secret,
+    basePath: '/api/auth',
+    // The HTTP layer (server/http/hosts.ts) refuses requests for hosts outside ALLOWED_HOSTS before
+    // they get here, so any host that arrives is one of ours; PUBLIC_URL pins it when set.
+    baseURL: options.publicUrl ?? { allowedHosts: ['*'], protocol: 'auto', fallback: 'http://localhost' },
+    trustedOrigins: options.trustedOrigins ?? [],
+    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: MIN_PASSWORD_LENGTH, maxPasswordLength: 256 },
+    user: { modelName: 'User' },
+    session: { modelName: 'Session', expiresIn: SESSION_DAYS * 24 * 3600, updateAge: 24 * 3600 },
+    account: { modelName: 'Account', accountLinking: { enabled: false } },
+    verification: { modelName: 'Verification' },
+    rateLimit: {
+      // better-auth enables its limiter only when NODE_ENV=production by default; we always want it.
+      enabled: true,
+      storage: 'database',
+      modelName: 'RateLimit',
+      window: 60,
+      max: 120,
+      customRules: {
+        '/sign-in/email': { window: 60, max: SIGN_IN_ATTEMPTS_PER_MINUTE },
+        '/change-password': { window: 60, max: SIGN_IN_ATTEMPTS_PER_MINUTE },
+      },
+    },
+    advanced: {
+      cookiePrefix: 'emnist',
+      useSecureCookies: secure,
+      defaultCookieAttributes: { httpOnly: true, sameSite: 'lax', secure },
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
+    },
+    telemetry: { enabled: false },
+    // One line per event in our log's style (the library's default prints whole error objects).
+    logger: { level: 'warn', log: (level, message) => console.warn(`[auth] ${level}: ${message}`) },
+    plugins: [
+      admin({
+        // Users an OIDC sign-in creates get OIDC_DEFAULT_ROLE; every other path sets the role explicitly.
+        defaultRole: options.oidc?.defaultRole ?? 'viewer',
+        adminRoles: ['admin'],
+        roles: { admin: adminAc, member: userAc, viewer: userAc },
+        bannedUserMessage: 'This account is disabled; ask an admin of the dashboard.',
+      }),
+      apiKey({
+        schema: { apikey: { modelName: 'ApiKey' } },
+        // Scripts send `Authorization: Bearer <token>`; the plugin's own x-api-key header works too.
+        customAPIKeyGetter: (ctx) => bearerToken(ctx.headers?.get('authorization')) ?? ctx.headers?.get('x-api-key') ?? null,
+        defaultPrefix: TOKEN_PREFIX,
+        maximumNameLength: 100,
+        startingCharactersConfig: { shouldStore: true, charactersLength: TOKEN_PREFIX.length + 4 },
+        // Per-key request quotas are not what tokens are for here; API limits apply to every caller.
+        rateLimit: { enabled: false },
+        // The last-use write happens beside the request, not before its answer.
+        deferUpdates: true,
+      }),
+      ...(options.oidc ? [genericOAuth({ config: [options.oidc.provider] })] : []),
+    ],
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;

@@ -1,0 +1,117 @@
+/**
+ * Who is asking. Every GraphQL operation, over HTTP or WebSocket, runs for a Principal found here: a
+ * personal API token (`Authorization: Bearer …`, or `authorization` in graphql-ws connection_init),
+ * else the session cookie of a signed-in browser, else nobody (anonymous: no role, unless
+ * ANONYMOUS_ROLE=viewer opens read-only browsing). better-auth checks tokens (hashed lookup, records
+ * the last use) and sessions (signed cookie, row in Session); we add the user's role and whether an
+ * admin disabled the account. A token that is wrong, revoked or belongs to a disabled account is
+ * refused outright rather than treated as anonymous, so a script learns at once that its token is bad.
+ * A credential's verdict is kept for AUTH_CACHE_MS (5 s) so a busy script or a socket's many
+ * operations cost one check, not one each; revoking a token or disabling an account clears it at once
+ * on this server (another replica sees the change within that time).
+ */
+import crypto from 'node:crypto';
+import { GraphQLError } from 'graphql/index.js';
+import type pg from 'pg';
+import { bearerToken, type Auth } from './auth';
+import { parseRole, type Role } from './roles';
+
+export type Via = 'session' | 'token' | 'anonymous' | 'cli' | 'setup';
+
+export interface Principal {
+  userId: string | null;
+  name: string;
+  email: string | null;
+  /** null: not signed in and anonymous access is off. */
+  role: Role | null;
+  via: Via;
+  /** The client's address, as the HTTP layer saw it (audit trail). */
+  address: string | null;
+  /** The request came from the server's own machine, not through a proxy (first-admin page). */
+  local?: boolean;
+  /** The API token used, when via = token. */
+  tokenId?: string;
+}
+
+export function anonymousPrincipal(role: Role | null, address: string | null): Principal {
+  return { userId: null, name: 'anonymous', email: null, role, via: 'anonymous', address };
+}
+
+/** ANONYMOUS_ROLE: unset or "none" = sign-in required; "viewer" = read-only browsing without sign-in. */
+export function anonymousRoleFromEnv(env: NodeJS.ProcessEnv = process.env): Role | null {
+  const v = env.ANONYMOUS_ROLE?.trim().toLowerCase();
+  if (!v || v === 'none') return null;
+  if (v === 'viewer') return 'viewer';
+  throw new Error(`ANONYMOUS_ROLE may only be "viewer" (read-only browsing without signing in) or unset; got "${env.ANONYMOUS_ROLE}"`);
+}
+
+export const unauthenticated = (message: string) => new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED' } });
+
+interface UserRow {
+  id: string;
+  name: string;
+  email: string;
+  role: string | null;
+  banned: boolean | null;
+  banExpires: Date | null;
+}
+
+const isBanned = (u: Pick<UserRow, 'banned' | 'banExpires'>) => !!u.banned && (!u.banExpires || u.banExpires.getTime() > Date.now());
+
+export class Authenticator {
+  private readonly cache = new Map<string, { principal: Principal; until: number }>();
+  private readonly ttlMs = Number(process.env.AUTH_CACHE_MS ?? 5000);
+
+  constructor(
+    readonly auth: Auth,
+    private readonly pool: pg.Pool,
+    readonly anonymousRole: Role | null,
+  ) {}
+
+  /** Forget every cached verdict (after a token is revoked or an account changed). */
+  forget(): void {
+    this.cache.clear();
+  }
+
+  private async cached(kind: string, credential: string, address: string | null, check: () => Promise<Principal | null>): Promise<Principal | null> {
+    const key = `${kind}:${crypto.createHash('sha256').update(credential).digest('base64url')}`;
+    const hit = this.cache.get(key);
+    if (hit && hit.until > Date.now()) return { ...hit.principal, address };
+    const principal = await check();
+    if (principal) {
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(key, { principal, until: Date.now() + this.ttlMs });
+    }
+    return principal;
+  }
+
+  /**
+   * The principal behind a request's headers; `token` overrides the Authorization header (graphql-ws
+   * connection_init payloads carry it there). Throws UNAUTHENTICATED for a bad token.
+   */
+  async fromHeaders(headers: Headers, address: string | null, token?: string | null): Promise<Principal> {
+    const key = token ?? bearerToken(headers.get('authorization'));
+    if (key) return (await this.cached('token', key, address, () => this.fromToken(key, address)))!;
+    const cookie = headers.get('cookie');
+    if (cookie) {
+      const principal = await this.cached('cookie', cookie, address, async () => {
+        const session = await this.auth.api.getSession({ headers }).catch(() => null);
+        if (!session?.user) return null;
+        const user = session.user as typeof session.user & { role?: string | null; banned?: boolean | null; banExpires?: Date | null };
+        if (isBanned({ banned: user.banned ?? null, banExpires: user.banExpires ?? null })) return null;
+        return { userId: user.id, name: user.name, email: user.email, role: parseRole(user.role) ?? 'viewer', via: 'session', address };
+      });
+      if (principal) return principal;
+    }
+    return anonymousPrincipal(this.anonymousRole, address);
+  }
+
+  private async fromToken(key: string, address: string | null): Promise<Principal> {
+    const result = await this.auth.api.verifyApiKey({ body: { key } }).catch(() => null);
+    if (!result?.valid || !result.key) throw unauthenticated('API token not accepted: it is wrong, revoked or expired. Create a new one on the Settings page or with `npm run user -- token`.');
+    const { rows } = await this.pool.query<UserRow>('SELECT "id", "name", "email", "role", "banned", "banExpires" FROM "User" WHERE "id" = $1', [result.key.referenceId]);
+    const user = rows[0];
+    if (!user || isBanned(user)) throw unauthenticated('API token not accepted: its account is disabled.');
+    return { userId: user.id, name: user.name, email: user.email, role: parseRole(user.role) ?? 'viewer', via: 'token', address, tokenId: result.key.id };
+  }
+}

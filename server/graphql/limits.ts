@@ -1,0 +1,75 @@
+/**
+ * Limits on what one GraphQL document may ask for, from graphql-armor (a maintained set of protections)
+ * rather than hand-written rules: tokens (checked while parsing, before any work), aliases, depth,
+ * directives and a cost estimate, plus the removal of "Did you mean …" field suggestions. Tuned so
+ * every document the dashboard sends passes (test/server/limits.test.ts checks each one in
+ * app/_lib/queries.ts) while the amplification attacks of issue 9 (133 aliased list queries, deep or
+ * directive-stuffed documents) are refused at validation, before a resolver runs. The same rules apply
+ * over HTTP (Apollo plugins) and WebSocket (server/graphql/socket.ts).
+ */
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { GraphQLError, Kind, specifiedRules, validate, visit, type DocumentNode, type GraphQLSchema } from 'graphql/index.js';
+import type { GraphQLArmorConfig } from '@escape.tech/graphql-armor-types';
+
+export const MAX_QUERY_LENGTH = 20_000;
+export const MAX_TOKENS = 2_000;
+/** The dashboard sends no aliases; a few leave scripts room while bounding repeated list fields. */
+export const MAX_ALIASES = 4;
+export const MAX_DEPTH = 8;
+export const MAX_DIRECTIVES = 10;
+/**
+ * armor's estimate: objects 2, scalars 1, ×1.5 per level, × a literal `first`. The heaviest dashboard
+ * document, the study report (200 runs with epochs, evaluation and robustness), costs 29,350.
+ */
+export const MAX_COST = 40_000;
+
+export const ARMOR_CONFIG: GraphQLArmorConfig = {
+  maxTokens: { n: MAX_TOKENS },
+  maxAliases: { n: MAX_ALIASES, allowList: [] },
+  maxDepth: { n: MAX_DEPTH, ignoreIntrospection: true, flattenFragments: true },
+  maxDirectives: { n: MAX_DIRECTIVES },
+  costLimit: { maxCost: MAX_COST, ignoreIntrospection: true },
+  blockFieldSuggestion: { enabled: true },
+};
+
+/**
+ * Apollo Server's share: validation rules and the suggestion masking. The token limit is not taken
+ * from armor's Apollo plugin (it throws while Apollo parses, which Apollo answers with HTTP 500):
+ * server/http/graphqlHttp.ts checks it with armor's parser before Apollo sees the request (400).
+ */
+export function apolloArmor() {
+  return new ApolloArmor({ ...structuredClone(ARMOR_CONFIG), maxTokens: { enabled: false } }).protect();
+}
+
+const armorRules = apolloArmor().validationRules;
+/** graphql-js's own rules plus armor's, for documents that arrive over the WebSocket. */
+export const socketValidationRules = [...specifiedRules, ...armorRules];
+
+/** Parses with armor's token-counting parser (the socket path; Apollo does the same through its plugin). */
+export function parseLimited(query: string): DocumentNode {
+  return new MaxTokensParserWLexer(query, { n: MAX_TOKENS }).parseDocument();
+}
+
+/**
+ * armor's cost rule multiplies by `first` only when it is written in the document; a client can pass
+ * it as a variable instead (the dashboard does). Before execution, with the variables known, the
+ * document is checked again with `first`/`last` variables written in, so a page of 200 costs the
+ * same either way.
+ */
+export function costRefusal(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined): GraphQLError | null {
+  let changed = false;
+  const inlined = visit(document, {
+    Argument(node) {
+      if ((node.name.value !== 'first' && node.name.value !== 'last') || node.value.kind !== Kind.VARIABLE) return undefined;
+      const v = variables?.[node.value.name.value];
+      if (typeof v !== 'number' || !Number.isInteger(v)) return undefined;
+      changed = true;
+      return { ...node, value: { kind: Kind.INT, value: String(v) } };
+    },
+  });
+  if (!changed) return null;
+  const [error] = validate(schema, inlined, [costLimitRule({ maxCost: MAX_COST, ignoreIntrospection: true, propagateOnRejection: false, onReject: [(ctx, e) => ctx?.reportError(e)] })]);
+  return error ? new GraphQLError(error.message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } }) : null;
+}

@@ -1,0 +1,138 @@
+/**
+ * GraphQL over WebSocket (graphql-ws) with the same guarantees as HTTP. The upgrade itself is checked
+ * in server/app.ts (Host, Origin); here:
+ *  - onConnect authenticates: a token in connection_init ({ authorization: "Bearer …" }), else the
+ *    session cookie the browser sent with the upgrade; nobody (and no ANONYMOUS_ROLE) → closed 4403;
+ *  - the socket carries subscriptions only (queries and mutations go over HTTP, where CSRF prevention,
+ *    the heavy-operation gate and the HTTP limits apply);
+ *  - every operation re-checks that token or session (a revoked token or a disabled account stops
+ *    working on open sockets too), is parsed with armor's token limit and validated with the same
+ *    rules as HTTP, and refuses introspection to anonymous callers;
+ *  - at most 50 operations per socket and 200 per user at once (TOO_MANY_SUBSCRIPTIONS);
+ *  - errors in results are masked as over HTTP (request id, detail in the server log).
+ * The policy table (role, ownership, input strings, audit) applies inside execution, as over HTTP.
+ */
+import type http from 'node:http';
+import { fromNodeHeaders } from 'better-auth/node';
+import { getOperationAST, GraphQLError, validate, type ExecutionArgs, type GraphQLSchema } from 'graphql/index.js';
+import { useServer } from 'graphql-ws/use/ws';
+import type { WebSocketServer } from 'ws';
+import type { Access } from '../auth/access';
+import { bearerToken } from '../auth/auth';
+import { introspectionRefusal } from '../auth/policy';
+import type { Principal } from '../auth/principal';
+import { isLocalRequest } from '../auth/setup';
+import type { GraphQLContext, RequestInfo } from './context';
+import { maskResult, newRequestId } from './errorMasking';
+import { costRefusal, MAX_QUERY_LENGTH, parseLimited, socketValidationRules } from './limits';
+
+export const MAX_OPERATIONS_PER_SOCKET = Number(process.env.MAX_SUBSCRIPTIONS_PER_SOCKET ?? 50);
+export const MAX_OPERATIONS_PER_USER = Number(process.env.MAX_SUBSCRIPTIONS_PER_USER ?? 200);
+
+interface SocketState {
+  principal: Principal;
+  /** The credential to re-check on every operation. */
+  token: string | null;
+  headers: Headers;
+  closed: AbortController;
+  /** graphql-ws's own record of this socket's operations in flight (id → iterator). */
+  operations: Record<string, unknown>;
+}
+
+type Extra = { request: http.IncomingMessage; state?: SocketState };
+
+const tooMany = (message: string) => [new GraphQLError(message, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })];
+
+export interface SocketOptions {
+  schema: GraphQLSchema;
+  access: Access;
+  clientAddress: (req: http.IncomingMessage) => string | null;
+  context: (request: RequestInfo) => GraphQLContext;
+}
+
+export function serveGraphQLOverSocket(wss: WebSocketServer, { schema, access, clientAddress, context }: SocketOptions) {
+  /** Sockets per user (or per address, for anonymous viewers), for the per-user cap. */
+  const socketsOf = new Map<string, Set<SocketState>>();
+  const userKey = (s: SocketState) => s.principal.userId ?? `anonymous@${s.principal.address}`;
+
+  const authenticate = async (headers: Headers, token: string | null, req: http.IncomingMessage): Promise<Principal> => {
+    const principal = await access.authenticator.fromHeaders(headers, clientAddress(req), token);
+    return { ...principal, local: isLocalRequest(req.socket.remoteAddress, headers) };
+  };
+
+  return useServer<Record<string, unknown> | undefined, Extra>(
+    {
+      schema,
+      onConnect: async (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const raw = (params.authorization ?? params.Authorization ?? params.token) as unknown;
+        const token = typeof raw === 'string' ? (bearerToken(raw) ?? raw.trim()) || null : null;
+        const headers = fromNodeHeaders(ctx.extra.request.headers);
+        let principal: Principal;
+        try {
+          principal = await authenticate(headers, token, ctx.extra.request);
+        } catch {
+          return false; // a bad token: 4403 Forbidden
+        }
+        if (!principal.role) return false;
+        const state: SocketState = { principal, token, headers, closed: new AbortController(), operations: ctx.subscriptions };
+        ctx.extra.state = state;
+        const key = userKey(state);
+        if (!socketsOf.has(key)) socketsOf.set(key, new Set());
+        socketsOf.get(key)!.add(state);
+        return true;
+      },
+      onClose: (ctx) => {
+        const state = ctx.extra.state;
+        if (!state) return;
+        state.closed.abort();
+        const set = socketsOf.get(userKey(state));
+        set?.delete(state);
+        if (set && !set.size) socketsOf.delete(userKey(state));
+      },
+      onSubscribe: async (ctx, id, payload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
+        const state = ctx.extra.state!;
+        const requestId = newRequestId();
+        // graphql-ws has already entered this operation in ctx.subscriptions.
+        const onSocket = Object.keys(state.operations).length;
+        if (onSocket > MAX_OPERATIONS_PER_SOCKET) return tooMany(`At most ${MAX_OPERATIONS_PER_SOCKET} subscriptions per connection; complete some first`);
+        let forUser = 0;
+        for (const s of socketsOf.get(userKey(state)) ?? []) forUser += Object.keys(s.operations).length;
+        if (forUser > MAX_OPERATIONS_PER_USER) return tooMany(`At most ${MAX_OPERATIONS_PER_USER} subscriptions per user across connections; close some first`);
+        if (payload.query.length > MAX_QUERY_LENGTH) return [new GraphQLError(`Query longer than ${MAX_QUERY_LENGTH} characters`, { extensions: { code: 'BAD_REQUEST' } })];
+        // The credential may have been revoked (or the account disabled) since the socket opened.
+        let principal: Principal;
+        try {
+          principal = await authenticate(state.headers, state.token, ctx.extra.request);
+        } catch (err) {
+          return [err as GraphQLError];
+        }
+        if (!principal.role) return [new GraphQLError('Your session has ended; sign in again', { extensions: { code: 'UNAUTHENTICATED' } })];
+        let document;
+        try {
+          document = parseLimited(payload.query);
+        } catch (err) {
+          return [new GraphQLError((err as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+        }
+        const errors = validate(schema, document, socketValidationRules);
+        if (errors.length) return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+        const refusal = introspectionRefusal(document, principal) ?? costRefusal(schema, document, payload.variables);
+        if (refusal) return [refusal];
+        const operation = getOperationAST(document, payload.operationName);
+        if (!operation) return [new GraphQLError('Unable to identify the operation', { extensions: { code: 'BAD_REQUEST' } })];
+        if (operation.operation !== 'subscription') {
+          return [new GraphQLError(`The socket carries subscriptions only; send ${operation.operation === 'query' ? 'queries' : 'mutations'} as HTTP POST to /graphql`, { extensions: { code: 'BAD_REQUEST' } })];
+        }
+        return {
+          schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue: context({ principal, access, requestId, signal: state.closed.signal }),
+        };
+      },
+      onNext: (_ctx, _id, _payload, args, result) => maskResult(result, (args.contextValue as GraphQLContext).requestId) as never,
+    },
+    wss,
+  );
+}

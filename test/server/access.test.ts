@@ -1,0 +1,318 @@
+/**
+ * Team access end to end against a real server and database: who may do what (anonymous, viewer,
+ * member, admin; over HTTP and WebSocket), API tokens (work on both, stop once revoked, last use
+ * recorded), the Host and Origin checks, introspection, the audit trail (one entry per mutation, a
+ * run's own history, append-only), the first-admin page and ANONYMOUS_ROLE.
+ */
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { collect, startTestService, TINY, waitFor, type TestService, type TestUser } from './helpers';
+
+const LAUNCH = 'mutation($input: LaunchRunInput!) { launchRun(input: $input) { id owner ownerId can { cancel delete rename annotate } } }';
+const launchInput = (name: string) => ({ input: { name, dataset: 'mnist', config: TINY } });
+const code = (r: { errors?: { extensions?: any }[] }) => r.errors?.[0]?.extensions?.code;
+const countRuns = async (svc: TestService) => (await svc.gql('{ runs { totalCount } }')).data.runs.totalCount as number;
+
+/** The close code (or HTTP status) a graphql-ws client gets when it tries to subscribe. */
+async function refusal(client: ReturnType<TestService['ws']>): Promise<number | undefined> {
+  const sub = collect(client, 'subscription { runsChanged { kind } }', {}, (d) => d);
+  await waitFor(async () => sub.errors.length > 0, 10_000);
+  return (sub.errors[0] as { code?: number }).code;
+}
+
+/** Raw upgrade with chosen headers: resolves with the HTTP status of a refusal, or 101. */
+function upgrade(url: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws', { headers });
+    ws.on('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.on('error', reject);
+  });
+}
+
+function rawRequest(url: string, headers: Record<string, string>): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+  const { port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify({ query: '{ presets { name } }' }));
+  });
+}
+
+let svc: TestService;
+let viewer: TestUser;
+let dana: TestUser;
+let erin: TestUser;
+
+beforeAll(async () => {
+  svc = await startTestService();
+  viewer = await svc.createUser('viewer', 'Vic Viewer');
+  dana = await svc.createUser('member', 'Dana');
+  erin = await svc.createUser('member', 'Erin');
+});
+afterAll(async () => svc?.stopAll());
+
+describe('roles', () => {
+  it('refuses anonymous mutations over HTTP and anonymous sockets', async () => {
+    const res = await svc.gqlAs(null, LAUNCH, launchInput('anon'));
+    expect(code(res)).toBe('UNAUTHENTICATED');
+    expect(res.errors![0].message).toMatch(/Sign in first/);
+    expect(code(await svc.gqlAs(null, '{ runs { totalCount } }'))).toBe('UNAUTHENTICATED');
+    expect(await refusal(svc.wsAs(null))).toBe(4403);
+    expect(await countRuns(svc)).toBe(0);
+  });
+
+  it('lets a viewer read but not launch', async () => {
+    expect((await viewer.gql('{ runs { totalCount } me { name role } }')).data).toEqual({ runs: { totalCount: 0 }, me: { name: 'Vic Viewer', role: 'VIEWER' } });
+    const res = await viewer.gql(LAUNCH, launchInput('viewer run'));
+    expect(code(res)).toBe('FORBIDDEN');
+    expect(res.errors![0].message).toMatch(/launchRun needs the member role; you are a viewer/);
+    expect(code(await viewer.gql('mutation { launchStudy(input: { dataset: "mnist" }) { id } }'))).toBe('FORBIDDEN');
+    expect(await countRuns(svc)).toBe(0);
+  });
+
+  it("keeps a member's hands off another member's run; the admin may; anyone may tag", async () => {
+    const run = (await dana.gql(LAUNCH, launchInput('dana run'))).data.launchRun;
+    expect(run).toMatchObject({ owner: 'Dana', ownerId: dana.id, can: { cancel: true, delete: true, rename: true, annotate: true } });
+    const seenByErin = (await erin.gql('query($id: ID!) { run(id: $id) { owner can { cancel delete rename annotate } } }', { id: run.id })).data.run;
+    expect(seenByErin).toEqual({ owner: 'Dana', can: { cancel: false, delete: false, rename: false, annotate: true } });
+
+    const cancel = await erin.gql('mutation($id: ID!) { cancelRun(id: $id) { status } }', { id: run.id });
+    expect(code(cancel)).toBe('FORBIDDEN');
+    expect(cancel.errors![0].message).toMatch(/may not cancel run .*: it belongs to Dana, and only its owner or an admin may/);
+    expect(code(await erin.gql('mutation($id: ID!) { deleteRun(id: $id) }', { id: run.id }))).toBe('FORBIDDEN');
+    expect(code(await erin.gql('mutation($id: ID!) { updateRun(id: $id, input: { name: "mine now" }) { name } }', { id: run.id }))).toBe('FORBIDDEN');
+    // Tags and notes are open to every member.
+    expect((await erin.gql('mutation($id: ID!) { updateRun(id: $id, input: { tags: ["reviewed"], notes: "looks fine" }) { tags } }', { id: run.id })).data.updateRun.tags).toEqual(['reviewed']);
+    expect((await svc.gql('query($id: ID!) { run(id: $id) { status } }', { id: run.id })).data.run.status).toBe('QUEUED');
+
+    expect((await svc.gql('mutation($id: ID!) { cancelRun(id: $id) { status } }', { id: run.id })).data.cancelRun.status).toBe('CANCELLED');
+    expect((await svc.gql('mutation($id: ID!) { deleteRun(id: $id) }', { id: run.id })).data.deleteRun).toBe(true);
+    // A member's own run is theirs to cancel and delete.
+    const own = (await erin.gql(LAUNCH, launchInput('erin run'))).data.launchRun.id;
+    expect((await erin.gql('mutation($id: ID!) { cancelRun(id: $id) { status } }', { id: own })).data.cancelRun.status).toBe('CANCELLED');
+    expect((await erin.gql('mutation($id: ID!) { deleteRun(id: $id) }', { id: own })).data.deleteRun).toBe(true);
+  });
+
+  it('takes no queries or mutations over the socket, only subscriptions', async () => {
+    const run = (await dana.gql(LAUNCH, launchInput('socket target'))).data.launchRun;
+    const result = await new Promise<any>((resolve) => {
+      let value: any;
+      dana.ws().subscribe({ query: 'mutation($id: ID!) { cancelRun(id: $id) { status } }', variables: { id: run.id } }, { next: (v) => (value = v), error: resolve, complete: () => resolve(value) });
+    });
+    expect(JSON.stringify(result)).toMatch(/The socket carries subscriptions only; send mutations as HTTP POST to \/graphql/);
+    expect((await dana.gql('query($id: ID!) { run(id: $id) { status } }', { id: run.id })).data.run.status).toBe('QUEUED');
+    await dana.gql('mutation($id: ID!) { cancelRun(id: $id) { id } }', { id: run.id });
+  });
+
+  it('keeps user management and the audit trail to admins', async () => {
+    expect(code(await dana.gql('{ users { id } }'))).toBe('FORBIDDEN');
+    expect(code(await dana.gql('{ auditLog { entries { id } } }'))).toBe('FORBIDDEN');
+    expect(code(await dana.gql('mutation { createUser(input: { email: "x@y.z", name: "X", role: ADMIN }) { user { id } } }'))).toBe('FORBIDDEN');
+    expect(code(await dana.gql(`mutation { updateUser(id: "${dana.id}", input: { role: ADMIN }) { role } }`))).toBe('FORBIDDEN');
+  });
+});
+
+describe('API tokens', () => {
+  it('work on HTTP and the socket, record their last use, and stop working once revoked', async () => {
+    const created = (await dana.gql('mutation { createApiToken(label: "ci") { token apiToken { id label start lastUsedAt } } }')).data.createApiToken;
+    expect(created.token).toMatch(/^emnist_/);
+    expect(created.token.startsWith(created.apiToken.start)).toBe(true);
+    expect(created.apiToken).toMatchObject({ label: 'ci', lastUsedAt: null });
+    // Stored hashed: the token itself is nowhere in the table.
+    const stored = await svc.access.pool.query('SELECT "key" FROM "ApiKey" WHERE "id" = $1', [created.apiToken.id]);
+    expect(stored.rows[0].key).not.toContain(created.token.slice(8));
+
+    expect((await svc.gqlAs(created.token, '{ me { name via } }')).data.me).toEqual({ name: 'Dana', via: 'token' });
+    const socket = svc.wsAs(created.token);
+    const changes = collect(socket, 'subscription { runsChanged { kind runId } }', {}, (d) => d.runsChanged);
+    // The socket's subscription is live once a change made after it arrives (retry: it may not be set up yet).
+    await waitFor(async () => {
+      const id = (await svc.gql(LAUNCH, launchInput('token watch'))).data.launchRun.id;
+      await new Promise((r) => setTimeout(r, 200));
+      return changes.values.some((c) => c.runId === id);
+    }, 10_000);
+    const listed = (await dana.gql('{ apiTokens { id label lastUsedAt } }')).data.apiTokens.find((t: { id: string }) => t.id === created.apiToken.id);
+    expect(Date.parse(listed.lastUsedAt)).toBeGreaterThan(Date.now() - 60_000);
+
+    expect((await dana.gql('mutation($id: ID!) { revokeApiToken(id: $id) }', { id: created.apiToken.id })).data.revokeApiToken).toBe(true);
+    const after = await rawRequest(svc.url, { authorization: `Bearer ${created.token}` });
+    expect(after.status).toBe(401);
+    expect(after.body).toMatch(/API token not accepted/);
+    expect(await refusal(svc.wsAs(created.token))).toBe(4403);
+    // The socket opened before the revocation gets nothing new either.
+    const late = collect(socket, 'subscription { runsChanged { kind } }', {}, (d) => d);
+    await waitFor(async () => late.errors.length > 0, 10_000);
+    expect(JSON.stringify(late.errors)).toMatch(/API token not accepted/);
+    await changes.stop();
+  });
+
+  it("lets nobody revoke another user's token but an admin", async () => {
+    const t = (await erin.gql('mutation { createApiToken(label: "erin laptop") { apiToken { id } } }')).data.createApiToken.apiToken.id;
+    expect(code(await dana.gql('mutation($id: ID!) { revokeApiToken(id: $id) }', { id: t }))).toBe('FORBIDDEN');
+    expect((await svc.gql('mutation($id: ID!) { revokeApiToken(id: $id) }', { id: t })).data.revokeApiToken).toBe(true);
+  });
+
+  it('stops a disabled account at once, tokens included', async () => {
+    const frank = await svc.createUser('member', 'Frank');
+    expect(code(await frank.gql('{ me { name } }'))).toBeUndefined();
+    const res = await svc.gql(`mutation { updateUser(id: "${frank.id}", input: { disabled: true }) { disabled } }`);
+    expect(res.data.updateUser.disabled).toBe(true);
+    expect((await rawRequest(svc.url, { authorization: `Bearer ${frank.token}` })).status).toBe(401);
+  });
+});
+
+describe('sign-in', () => {
+  it('sets an httpOnly SameSite=Lax session cookie and rate-limits failed attempts per address', async () => {
+    const password = 'a password for sign-in tests';
+    const { user } = await (await import('../../server/auth/users')).createUser(svc.access.auth, svc.access.pool, { email: 'gina@test.example', name: 'Gina', role: 'viewer', password });
+    const attempt = (pw: string) =>
+      fetch(`${svc.url}/api/auth/sign-in/email`, { method: 'POST', headers: { 'content-type': 'application/json', origin: svc.url }, body: JSON.stringify({ email: 'gina@test.example', password: pw }) });
+    const ok = await attempt(password);
+    expect(ok.status).toBe(200);
+    const cookie = ok.headers.getSetCookie().find((c) => c.startsWith('emnist.session_token='))!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    expect(cookie).not.toMatch(/Secure/i); // plain http here; PUBLIC_URL=https://… makes it Secure
+    const me = await fetch(`${svc.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: cookie.split(';')[0] }, body: JSON.stringify({ query: '{ me { id via } }' }) });
+    expect((await me.json()).data.me).toEqual({ id: user.id, via: 'session' });
+    // The limit is 5 attempts a minute from one address (SIGN_IN_ATTEMPTS_PER_MINUTE); one is used.
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await attempt('wrong password')).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 429]);
+    expect((await attempt(password)).status).toBe(429); // even the right password waits out the minute
+  });
+});
+
+describe('HTTP and WebSocket hardening', () => {
+  it('refuses a WebSocket from a foreign Origin and accepts our own', async () => {
+    const host = new URL(svc.url).host;
+    expect(await upgrade(svc.url, { origin: 'http://evil.example' })).toBe(403);
+    expect(await upgrade(svc.url, { origin: `http://${host.replace('127.0.0.1', 'localhost')}` })).toBe(403); // another origin, though the same machine
+    expect(await upgrade(svc.url, { origin: `http://${host}` })).toBe(101);
+  });
+
+  it('refuses a request for a foreign Host (DNS rebinding)', async () => {
+    const res = await rawRequest(svc.url, { host: 'evil.example', authorization: `Bearer ${svc.admin.token}` });
+    expect(res.status).toBe(421);
+    expect(res.body).toMatch(/ALLOWED_HOSTS/);
+    expect(await upgrade(svc.url, { host: 'evil.example' })).toBe(421);
+    expect((await rawRequest(svc.url, { host: 'localhost', authorization: `Bearer ${svc.admin.token}` })).status).toBe(200);
+  });
+
+  it('sends the security headers on every response', async () => {
+    const res = await rawRequest(svc.url, {});
+    expect(res.headers['content-security-policy']).toMatch(/frame-ancestors 'self'/);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['referrer-policy']).toBe('same-origin');
+    const health = await fetch(`${svc.url}/healthz`);
+    expect(health.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
+  });
+
+  it('keeps introspection for signed-in callers', async () => {
+    expect((await viewer.gql('{ __schema { queryType { name } } }')).data.__schema.queryType.name).toBe('Query');
+    const anon = await svc.gqlAs(null, '{ __type(name: "Run") { name } }');
+    expect(anon.errors![0].message).toMatch(/Introspection is available to signed-in users only/);
+  });
+});
+
+describe('audit trail', () => {
+  it('records every state-changing mutation with who, what, which run and from where', async () => {
+    const before = (await svc.gql('{ auditLog(first: 1) { entries { id } } }')).data.auditLog.entries[0]?.id ?? '0';
+    const run = (await dana.gql(LAUNCH, launchInput('audited'))).data.launchRun.id;
+    const clone = (await dana.gql('mutation($id: ID!) { cloneRun(id: $id, name: "audited clone") { id } }', { id: run })).data.cloneRun.id;
+    await erin.gql('mutation($id: ID!) { updateRun(id: $id, input: { tags: ["x"] }) { id } }', { id: run });
+    await dana.gql('mutation($id: ID!) { cancelRun(id: $id) { id } }', { id: run });
+    await svc.gql('mutation($id: ID!) { cancelRun(id: $id) { id } }', { id: clone });
+    await svc.gql('mutation($id: ID!) { deleteRun(id: $id) }', { id: clone });
+    const study = (await dana.gql('mutation { launchStudy(input: { dataset: "mnist", overrides: { epochs: 1, hidden: [8] } }) { id runs { id } } }')).data.launchStudy;
+    const user = (await svc.gql('mutation { createUser(input: { email: "gus@test.example", name: "Gus", role: VIEWER }) { user { id } generatedPassword } }')).data.createUser;
+    expect(user.generatedPassword).toHaveLength(24);
+    await svc.gql(`mutation { updateUser(id: "${user.user.id}", input: { role: MEMBER, queuedRunLimit: 3 }) { role } }`);
+    const token = (await dana.gql('mutation { createApiToken(label: "audit") { apiToken { id } } }')).data.createApiToken.apiToken.id;
+    await dana.gql('mutation($id: ID!) { revokeApiToken(id: $id) }', { id: token });
+    // A refused mutation changes nothing and records nothing.
+    await erin.gql('mutation($id: ID!) { deleteRun(id: $id) }', { id: run });
+
+    const log = (await svc.gql('{ auditLog(first: 50) { entries { id actorName via action runId groupId targetUserId address detail } } }')).data.auditLog.entries
+      .filter((e: { id: string }) => BigInt(e.id) > BigInt(before))
+      .reverse();
+    expect(log.map((e: { action: string; actorName: string }) => `${e.action} by ${e.actorName}`)).toEqual([
+      'launchRun by Dana',
+      'cloneRun by Dana',
+      'updateRun by Erin',
+      'cancelRun by Dana',
+      'cancelRun by Test Admin',
+      'deleteRun by Test Admin',
+      'launchStudy by Dana',
+      'createUser by Test Admin',
+      'updateUser by Test Admin',
+      'createApiToken by Dana',
+      'revokeApiToken by Dana',
+    ]);
+    expect(log[0]).toMatchObject({ runId: run, via: 'token', address: '127.0.0.1', detail: { name: 'audited', dataset: 'mnist' } });
+    expect(log[1]).toMatchObject({ runId: clone, detail: { from: run } });
+    expect(log[2].detail).toEqual({ tags: ['x'] });
+    expect(log[5]).toMatchObject({ runId: clone, detail: { name: 'audited clone' } });
+    expect(log[6]).toMatchObject({ groupId: study.id, detail: { runs: study.runs.length } });
+    expect(log[7].targetUserId).toBe(user.user.id);
+    expect(log[8].detail).toEqual({ role: 'MEMBER', queuedRunLimit: 3 });
+    expect(log[9].detail).toMatchObject({ tokenId: token, label: 'audit' });
+
+    // The run page's history; the study launch shows on each of its runs.
+    const history = (await svc.gql('query($id: ID!) { run(id: $id) { history { action actorName at } } }', { id: run })).data.run.history;
+    expect(history.map((h: { action: string; actorName: string }) => `${h.action} by ${h.actorName}`)).toEqual(['launchRun by Dana', 'updateRun by Erin', 'cancelRun by Dana']);
+    const studyRun = (await svc.gql('query($id: ID!) { run(id: $id) { history { action actorName } } }', { id: study.runs[0].id })).data.run.history;
+    expect(studyRun).toEqual([{ action: 'launchStudy', actorName: 'Dana' }]);
+    const filtered = (await svc.gql(`{ auditLog(filter: { action: "cancelRun", actorId: "${dana.id}" }) { entries { runId } } }`)).data.auditLog.entries;
+    expect(filtered.map((e: { runId: string }) => e.runId)).toContain(run);
+  });
+
+  it('is append-only, even for the database owner', async () => {
+    await expect(svc.access.pool.query('UPDATE "AuditEntry" SET "actorName" = \'someone else\'')).rejects.toThrow(/append-only/);
+    await expect(svc.access.pool.query('DELETE FROM "AuditEntry"')).rejects.toThrow(/append-only/);
+  });
+});
+
+describe('the first admin and anonymous browsing', () => {
+  it('opens /setup once, locally or with the setup code', async () => {
+    const fresh = await startTestService({}, { admin: false });
+    try {
+      expect(fresh.setupCode).toMatch(/^[\w-]{12}$/);
+      expect((await fresh.gqlAs(null, '{ setupState { needed local } }')).data.setupState).toEqual({ needed: true, local: true });
+      const input = { email: 'root@test.example', name: 'Root', password: 'correct horse battery' };
+      const SETUP = 'mutation($input: SetupInput!) { setupFirstAdmin(input: $input) { name role } }';
+      // Through a proxy (or from another machine) the code is needed.
+      const viaProxy = (body: object) =>
+        fetch(`${fresh.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' }, body: JSON.stringify({ query: SETUP, variables: body }) }).then((r) => r.json());
+      expect((await viaProxy({ input })).errors[0].message).toMatch(/needs the setup code printed in the server log/);
+      expect((await viaProxy({ input: { ...input, setupCode: 'wrong' } })).errors[0].extensions.code).toBe('FORBIDDEN');
+      expect((await viaProxy({ input: { ...input, setupCode: fresh.setupCode } })).data.setupFirstAdmin).toEqual({ name: 'Root', role: 'ADMIN' });
+      const again = await fresh.gqlAs(null, SETUP, { input: { ...input, email: 'second@test.example' } });
+      expect(again.errors![0].message).toMatch(/first-admin page is closed/);
+      expect((await fresh.gqlAs(null, '{ setupState { needed } }')).data.setupState.needed).toBe(false);
+    } finally {
+      await fresh.stopAll();
+    }
+  });
+
+  it('ANONYMOUS_ROLE=viewer opens reading, never writing', async () => {
+    process.env.ANONYMOUS_ROLE = 'viewer';
+    const open = await startTestService().finally(() => delete process.env.ANONYMOUS_ROLE);
+    try {
+      expect((await open.gqlAs(null, '{ runs { totalCount } me { role via } }')).data).toEqual({ runs: { totalCount: 0 }, me: { role: 'VIEWER', via: 'anonymous' } });
+      expect(code(await open.gqlAs(null, LAUNCH, launchInput('anon')))).toBe('FORBIDDEN');
+      expect((await open.gqlAs(null, '{ __schema { queryType { name } } }')).errors![0].message).toMatch(/Introspection/);
+    } finally {
+      await open.stopAll();
+    }
+  });
+});
