@@ -4,15 +4,25 @@
  * cancel), then measure the kept weights on train/val/test, the robustness curve, optionally save the
  * model, and return the RunResult. Given a checkpoint (callbacks.onCheckpoint of an earlier, interrupted
  * attempt) it continues from there instead of from epoch 1.
+ *
+ * With more than one thread (config.threads, else the worker's share of the host's cores) training and
+ * evaluation run on data-parallel replicas (trainer/parallel/); the result records the count used.
+ * Evaluation computes each figure once: the validation figures of the kept weights are the ones the loop
+ * measured at that epoch, the clean test pass gives accuracy, confusion, per-image outputs and the
+ * robustness curve's σ = 0 point, and the noisy passes draw each block's noise once for every σ.
  */
 import type { RunConfig } from './config/schema';
 import type { Dataset } from './data/dataset';
 import { splitDataset } from './data/split';
 import { activeBackend, initBackend } from './engine/backend';
 import { createModel } from './engine/factory';
-import { evaluate, quickEvaluate } from './eval/evaluate';
-import { robustnessCurve } from './eval/robustness';
+import { CLEAN_PASS, metricsFrom, predictionsOf, quickMetricsOf } from './eval/evaluate';
+import { localEvaluator } from './eval/evaluator';
+import type { InferenceOutputs } from './eval/inference';
+import { noisePass, robustnessPoints } from './eval/robustness';
 import { saveModel } from './model/savedModel';
+import { ReplicaPool } from './parallel/replicaPool';
+import { resolveThreads } from './parallel/threads';
 import type { RunResult } from './result';
 import { trainModel, type TrainCallbacks } from './train/loop';
 import { checkpointFingerprint, type TrainingCheckpoint } from './train/checkpoint';
@@ -21,8 +31,23 @@ import { deriveSeed } from './util/rng';
 
 export type RunPhase = 'loading' | 'training' | 'evaluating' | 'robustness' | 'saving';
 
+/** Per test image, from the clean test pass (split.test order). */
+export interface TestSamples {
+  /** Pool indices of the test images. */
+  indices: Uint32Array;
+  truth: Int32Array;
+  predicted: Int32Array;
+  /** p(true class). */
+  trueProbability: Float32Array;
+  /** [n·3] the three most probable classes, most probable first, and [n·3] their probabilities. */
+  top3: Int32Array;
+  top3Probability: Float32Array;
+}
+
 export interface RunCallbacks extends TrainCallbacks {
   onPhase?(phase: RunPhase): void;
+  /** The clean test pass's per-image outputs, once it has run. */
+  onTestSamples?(samples: TestSamples): void;
 }
 
 export interface RunOptions {
@@ -32,13 +57,19 @@ export interface RunOptions {
   callbacks?: RunCallbacks;
   /** Continue an interrupted run from its last checkpoint (refused if it belongs to another run). */
   resumeFrom?: TrainingCheckpoint | null;
+  /** Cores this worker may use when config.threads is 0 (default: all; see threadsPerWorker). */
+  threadBudget?: number;
+}
+
+function testSamples(indices: Uint32Array, out: InferenceOutputs): TestSamples {
+  return { indices, truth: out.truth, predicted: out.predicted, trueProbability: out.trueProbability, top3: out.top3, top3Probability: out.top3Probability };
 }
 
 export async function runExperiment(config: RunConfig, options: RunOptions): Promise<RunResult> {
   const started = new Date();
   const t0 = performance.now();
   const { dataset: ds, callbacks = {} } = options;
-  await initBackend(config.backend);
+  const backend = await initBackend(config.backend);
   callbacks.onPhase?.('loading');
   const split = splitDataset(ds, config.split, config.seed);
   if (split.train.length === 0 || split.val.length === 0 || split.test.length === 0) {
@@ -47,10 +78,15 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
   const inputSize = ds.rows * ds.cols;
   const classes = ds.classNames.length;
   const model = createModel(config, inputSize, classes);
+  const threads = resolveThreads(config.threads, backend, options.threadBudget);
+  let pool: ReplicaPool | null = null;
   try {
+    if (threads > 1) pool = await ReplicaPool.start({ threads, backend, config, dataset: ds, inputSize, classes, trainRows: split.train.length, weights: model.snapshot() });
     callbacks.onPhase?.('training');
-    const outcome = await trainModel(model, ds, split, config, callbacks, { fingerprint: checkpointFingerprint(config, ds, split), resumeFrom: options.resumeFrom });
+    const outcome = await trainModel(model, ds, split, config, callbacks, { fingerprint: checkpointFingerprint(config, ds, split), resumeFrom: options.resumeFrom }, pool);
     const tEval = performance.now();
+    // The kept weights (best epoch's with early stopping) to every replica, once.
+    const evaluator = pool ? pool.evaluator(model.snapshot()) : localEvaluator(model, ds);
     let test: RunResult['test'] = null;
     let train: RunResult['train'] = null;
     let validation: RunResult['validation'] = null;
@@ -62,13 +98,19 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
     };
     if (!stopRequested()) {
       callbacks.onPhase?.('evaluating');
-      train = quickEvaluate(model, ds, split.train);
-      validation = quickEvaluate(model, ds, split.val);
-      test = evaluate(model, ds, split.test);
+      train = quickMetricsOf(predictionsOf(await evaluator.infer(split.train, CLEAN_PASS)));
+      // The loop validated these very weights after epoch bestEpoch (best-epoch snapshot or last epoch).
+      const kept = outcome.history[outcome.bestEpoch - 1];
+      validation = kept ? { accuracy: kept.valAccuracy, crossEntropy: kept.valLoss } : quickMetricsOf(predictionsOf(await evaluator.infer(split.val, CLEAN_PASS)));
+      const clean = await evaluator.infer(split.test, { clean: true, perSample: true, noise: null });
+      test = metricsFrom(predictionsOf(clean), ds.classNames);
+      callbacks.onTestSamples?.(testSamples(split.test, clean));
     }
-    if (!stopRequested()) {
+    if (!stopRequested() && test) {
       callbacks.onPhase?.('robustness');
-      points = robustnessCurve(model, ds, split.test, { sigmas: config.robustness.sigmas, clip: config.robustness.clip, seed: deriveSeed(config.seed, 'robustness') });
+      const robustness = { sigmas: config.robustness.sigmas, clip: config.robustness.clip, seed: deriveSeed(config.seed, 'robustness') };
+      const pass = noisePass(robustness);
+      points = robustnessPoints(robustness, test.accuracy, pass ? await evaluator.infer(split.test, pass) : null);
     }
     const evalSeconds = (performance.now() - tEval) / 1000;
     if (options.saveModelDir && !outcome.cancelled) {
@@ -88,6 +130,7 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
       preset: options.preset ?? null,
       engine: config.engine,
       backend: activeBackend(),
+      threads,
       codeVersion: codeVersion(),
       seed: config.seed,
       dataset: {
@@ -118,6 +161,7 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
       finishedAt: new Date().toISOString(),
     };
   } finally {
+    await pool?.close();
     model.dispose();
   }
 }

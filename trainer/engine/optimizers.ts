@@ -160,3 +160,25 @@ export class Adam implements Optimizer {
     this.v?.forEach((x) => x.dispose());
   }
 }
+
+/** The optimiser fields of a run config (both engines build their optimiser from these). */
+export interface OptimizerConfig {
+  optimizer: 'sgd' | 'adam';
+  momentum: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** Adam's weight decay (the layers engine's; the scratch engine's configs always have 0). */
+  weightDecay?: number;
+  weightDecayMode?: 'coupled' | 'decoupled';
+}
+
+/**
+ * The optimiser a config asks for. SGD's weight decay is not an optimiser option: the layers engine
+ * applies it beside the step (layersMlp.ts), so both meanings act on the summed gradient exactly once.
+ */
+export function makeOptimizer(config: OptimizerConfig): Optimizer {
+  if (config.optimizer === 'sgd') return new Sgd(config.momentum);
+  const decay = config.weightDecay ? { weightDecay: config.weightDecay, weightDecayMode: config.weightDecayMode ?? 'coupled' } : {};
+  return new Adam({ beta1: config.beta1, beta2: config.beta2, epsilon: config.epsilon, ...decay });
+}

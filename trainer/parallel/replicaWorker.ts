@@ -1,0 +1,180 @@
+/**
+ * One data-parallel replica, in its own worker thread with its own tfjs backend and its own copy of the
+ * model (weights, optimiser state). It reads images from the dataset's shared uint8 pool (never copied)
+ * and talks to the other replicas only through shared memory (sharedMemory.ts).
+ *
+ * A training step, in every replica r of R, for batch rows [from, to) of the epoch's shared order:
+ *   1. gather its shard (rows shardRows(n, r, R)) and compute the shard's loss sum and gradient of the
+ *      batch objective (engine.shardGradients; BatchNorm statistics through the collectives);
+ *   2. write the gradient into its exchange slot; barrier;
+ *   3. add up one R-th of the parameter vector over all slots, in replica order, into `summed`; barrier
+ *      (the last to arrive publishes the step's loss and correct count and the stop decision);
+ *   4. apply the optimiser to `summed` (engine.applyGradients).
+ * Every replica applies the same update to the same weights with the same wasm code, so the replicas
+ * stay bit-identical without copying weights around: "one optimiser step, published to every replica"
+ * costs one read of `summed` each.
+ *
+ * Requests arrive as messages ({id, type, …}) and are answered with {id, ok, result | error}.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs';
+import type { RunConfig } from '../config/schema';
+import type { Dataset } from '../data/dataset';
+import { initBackend, type BackendName } from '../engine/backend';
+import { createModel } from '../engine/factory';
+import type { TrainableModel, TrainingState, WeightSnapshot } from '../engine/model';
+import { inferBlock, type InferenceOutputs, type InferenceRequest } from '../eval/inference';
+import { CONTROL, ReplicaComm, shardRows, type SharedBuffers } from './sharedMemory';
+
+export interface SetupRequest {
+  type: 'setup';
+  rank: number;
+  size: number;
+  config: RunConfig;
+  inputSize: number;
+  classes: number;
+  buffers: SharedBuffers;
+  dataset: Dataset;
+  weights: WeightSnapshot;
+}
+
+export type ReplicaRequest =
+  | SetupRequest
+  | { type: 'load'; weights: WeightSnapshot; training: TrainingState | null }
+  | { type: 'epoch'; lr: number; batches: number; rows: number; batchSize: number }
+  | { type: 'state' }
+  | { type: 'infer'; indices: Uint32Array; request: InferenceRequest; outputs: InferenceOutputs; weights: WeightSnapshot | null }
+  | { type: 'dispose' };
+
+class Replica {
+  readonly model: TrainableModel;
+  private readonly comm: ReplicaComm;
+  private readonly offsets: number[];
+  private readonly shapes: number[][];
+
+  constructor(private readonly setup: SetupRequest) {
+    this.model = createModel(setup.config, setup.inputSize, setup.classes, setup.weights);
+    this.comm = new ReplicaComm(setup.buffers, setup.rank, setup.size);
+    this.model.joinCollective?.(this.comm);
+    this.shapes = this.model.gradientShapes;
+    this.offsets = [0];
+    for (const shape of this.shapes) this.offsets.push(this.offsets[this.offsets.length - 1] + shape.reduce((a, b) => a * b, 1));
+  }
+
+  /** Rows [from, to) of the epoch order as tensors, scaled exactly as the single-thread batch stream scales them. */
+  private gather(from: number, to: number): { x: tf.Tensor2D; xT?: tf.Tensor2D; labels: Int32Array } {
+    const { dataset: ds, buffers } = this.setup;
+    const features = ds.rows * ds.cols;
+    const n = to - from;
+    const pixels = new Float32Array(n * features);
+    const pixelsT = this.model.usesTransposedInput ? new Float32Array(n * features) : null;
+    const labels = new Int32Array(n);
+    const scale = 1 / 255;
+    for (let k = 0; k < n; k++) {
+      const i = buffers.order[from + k];
+      const src = i * features;
+      const dst = k * features;
+      for (let p = 0; p < features; p++) pixels[dst + p] = ds.images[src + p] * scale;
+      if (pixelsT) for (let p = 0; p < features; p++) pixelsT[p * n + k] = pixels[dst + p];
+      labels[k] = ds.labels[i];
+    }
+    return { x: tf.tensor2d(pixels, [n, features]), xT: pixelsT ? tf.tensor2d(pixelsT, [features, n]) : undefined, labels };
+  }
+
+  /** One epoch over the shared order; returns the steps taken (fewer when the main thread asked to stop). */
+  trainEpoch(lr: number, batches: number, rows: number, batchSize: number): number {
+    const { rank, size, buffers } = this.setup;
+    const { control, exchange, summed, stats, steps } = buffers;
+    const parameters = this.offsets[this.offsets.length - 1];
+    const slot = exchange.subarray(rank * parameters, (rank + 1) * parameters);
+    const [p0, p1] = this.comm.partition(parameters);
+    for (let b = 0; b < batches; b++) {
+      const from = b * batchSize;
+      const n = Math.min(batchSize, rows - from);
+      const [lo, hi] = shardRows(n, rank, size);
+      this.comm.batchRows = n;
+      stats[2 * rank] = 0;
+      stats[2 * rank + 1] = 0;
+      if (hi > lo) {
+        const { x, xT, labels } = this.gather(from + lo, from + hi);
+        const shard = this.model.shardGradients(x, labels, { batchRows: n, rowStart: lo, withPenalty: rank === 0 }, xT);
+        shard.grads.forEach((g, i) => slot.set(g.dataSync() as Float32Array, this.offsets[i]));
+        stats[2 * rank] = shard.lossSum;
+        stats[2 * rank + 1] = shard.correct;
+        tf.dispose([x, ...(xT ? [xT] : []), ...shard.grads]);
+      } else {
+        this.model.idleShard?.();
+        slot.fill(0);
+      }
+      this.comm.barrier();
+      for (let j = p0; j < p1; j++) {
+        let s = exchange[j];
+        for (let r = 1; r < size; r++) s += exchange[r * parameters + j];
+        summed[j] = s;
+      }
+      this.comm.barrier(() => {
+        let loss = 0;
+        let correct = 0;
+        for (let r = 0; r < size; r++) {
+          loss += stats[2 * r];
+          correct += stats[2 * r + 1];
+        }
+        steps[2 * b] = loss / n;
+        steps[2 * b + 1] = correct;
+        Atomics.store(control, CONTROL.DECISION, Atomics.load(control, CONTROL.STOP));
+        Atomics.store(control, CONTROL.PROGRESS, b + 1);
+        Atomics.notify(control, CONTROL.PROGRESS);
+      });
+      const grads = this.shapes.map((shape, i) => tf.tensor(summed.slice(this.offsets[i], this.offsets[i + 1]), shape));
+      this.model.applyGradients(grads, lr);
+      tf.dispose(grads);
+      if (Atomics.load(control, CONTROL.DECISION)) return b + 1;
+    }
+    return batches;
+  }
+
+  /** This replica's blocks (b ≡ rank mod size) of an inference request, written into the shared outputs. */
+  infer(indices: Uint32Array, request: InferenceRequest, outputs: InferenceOutputs): void {
+    for (let b = this.setup.rank; b < outputs.blocks; b += this.setup.size) inferBlock(this.model, this.setup.dataset, indices, b, request, outputs);
+  }
+}
+
+let replica: Replica | null = null;
+
+async function handle(message: ReplicaRequest): Promise<unknown> {
+  if (message.type === 'setup') {
+    replica?.model.dispose();
+    replica = new Replica(message);
+    return null;
+  }
+  if (!replica) throw new Error(`replica got "${message.type}" before its setup`);
+  switch (message.type) {
+    case 'load':
+      replica.model.restore(message.weights);
+      if (message.training) replica.model.restoreTrainingState(message.training);
+      return null;
+    case 'epoch':
+      return replica.trainEpoch(message.lr, message.batches, message.rows, message.batchSize);
+    case 'state':
+      return { weights: replica.model.snapshot(), training: replica.model.trainingState() };
+    case 'infer':
+      if (message.weights) replica.model.restore(message.weights);
+      replica.infer(message.indices, message.request, message.outputs);
+      return null;
+    case 'dispose':
+      replica.model.dispose();
+      replica = null;
+      return null;
+  }
+}
+
+const port = parentPort!;
+const backend = (workerData as { backend: BackendName }).backend;
+await initBackend(backend);
+port.on('message', (message: ReplicaRequest & { id: number }) => {
+  handle(message).then(
+    (result) => port.postMessage({ id: message.id, ok: true, result }),
+    (err: Error) => port.postMessage({ id: message.id, ok: false, error: err?.stack ?? String(err) }),
+  );
+});
+port.postMessage({ id: 0, ok: true, result: 'ready' });
