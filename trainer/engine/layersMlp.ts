@@ -180,8 +180,8 @@ export class LayersMlp implements TrainableModel {
     return tf.tidy(() => this.forward(x, false));
   }
 
-  get gradientShapes(): number[][] {
-    return this.trainables.map((v) => v.shape.slice());
+  get trainableVariables(): tf.Variable[] {
+    return this.trainables;
   }
 
   /**
@@ -237,18 +237,8 @@ export class LayersMlp implements TrainableModel {
     return { grads, lossSum: ce, correct };
   }
 
+  /** The optimiser's update, weight decay included (optimizers.ts). */
   applyGradients(grads: tf.Tensor[], lr: number): void {
-    const { weightDecay: wd, weightDecayMode, optimizer } = this.options;
-    if (optimizer === 'sgd' && wd > 0) {
-      // Adam applies weight decay itself (optimizers.ts); SGD's is done here with the same two meanings.
-      if (weightDecayMode === 'coupled') {
-        const coupled = tf.tidy(() => grads.map((gi, i) => tf.add(gi, tf.mul(this.trainables[i], wd))));
-        this.optimizer.apply(this.trainables, coupled, lr);
-        tf.dispose(coupled);
-        return;
-      }
-      tf.tidy(() => this.trainables.forEach((v) => v.assign(tf.mul(v, 1 - lr * wd))));
-    }
     this.optimizer.apply(this.trainables, grads, lr);
   }
 

@@ -51,7 +51,7 @@ export interface Shard {
 }
 
 export interface ShardGradients {
-  /** Gradients in gradientShapes order; the caller disposes them. */
+  /** Gradients in trainableVariables order; the caller disposes them. */
   grads: tf.Tensor[];
   /** Σ over the shard's rows of the cross-entropy (before the update). */
   lossSum: number;
@@ -69,8 +69,8 @@ export interface TrainableModel {
   shardGradients(x: tf.Tensor2D, labels: Int32Array, shard: Shard, xT?: tf.Tensor2D): ShardGradients;
   /** The update trainStep makes, from a given (summed) gradient. */
   applyGradients(grads: tf.Tensor[], lr: number): void;
-  /** Shapes of the trainable variables, in gradient order. */
-  readonly gradientShapes: number[][];
+  /** The variables the optimiser updates, in gradient order. */
+  readonly trainableVariables: tf.Variable[];
   /** Data-parallel replicas only: BatchNorm in training then takes its batch statistics over every shard. */
   joinCollective?(collective: Collective): void;
   /** Data-parallel replicas only: a step in which this replica's shard is empty (keeps collectives and dropout draws in step). */

@@ -87,8 +87,8 @@ export class ScratchMlp implements TrainableModel {
     });
   }
 
-  get gradientShapes(): number[][] {
-    return this.variables.map((v) => v.shape.slice());
+  get trainableVariables(): tf.Variable[] {
+    return this.variables;
   }
 
   /**

@@ -17,7 +17,8 @@ import type { StepResult, TrainingState, WeightSnapshot } from '../engine/model'
 import type { Evaluator } from '../eval/evaluator';
 import { allocateOutputs, type InferenceOutputs, type InferenceRequest } from '../eval/inference';
 import { allocateShared, CONTROL, type SharedBuffers } from './sharedMemory';
-import type { ReplicaRequest } from './replicaWorker';
+import { assembleState } from './partitionedOptimizer';
+import type { ReplicaRequest, ReplicaState } from './replicaWorker';
 
 type Reply = { id: number; ok: boolean; result?: unknown; error?: string };
 
@@ -146,9 +147,15 @@ export class ReplicaPool {
     await this.all({ type: 'load', weights, training });
   }
 
-  /** The weights and training state after the last step (replica 0's; every replica holds the same). */
-  hostState(): Promise<{ weights: WeightSnapshot; training: TrainingState }> {
-    return this.replicas[0].request({ type: 'state' });
+  /**
+   * The weights and training state after the last step: replica 0's weights and dropout draws (every
+   * replica holds the same) and the optimiser state assembled from every replica's slice.
+   */
+  async hostState(): Promise<{ weights: WeightSnapshot; training: TrainingState }> {
+    if (this.closed) throw new Error('the replica pool is closed');
+    const states = await Promise.all(this.replicas.map((r, rank) => r.request<ReplicaState>({ type: 'state', weights: rank === 0 })));
+    const { weights, dropoutDraws, sizes } = states[0];
+    return { weights: weights!, training: { optimizer: assembleState(states.map((s) => s.optimizer), sizes), dropoutDraws } };
   }
 
   /**

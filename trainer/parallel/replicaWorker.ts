@@ -7,12 +7,12 @@
  *   1. gather its shard (rows shardRows(n, r, R)) and compute the shard's loss sum and gradient of the
  *      batch objective (engine.shardGradients; BatchNorm statistics through the collectives);
  *   2. write the gradient into its exchange slot; barrier;
- *   3. add up one R-th of the parameter vector over all slots, in replica order, into `summed`; barrier
+ *   3. for its R-th of the parameter vector, add the gradient over all slots in replica order and apply
+ *      the optimiser there (partitionedOptimizer.ts), writing the new values into `weights`; barrier
  *      (the last to arrive publishes the step's loss and correct count and the stop decision);
- *   4. apply the optimiser to `summed` (engine.applyGradients).
- * Every replica applies the same update to the same weights with the same wasm code, so the replicas
- * stay bit-identical without copying weights around: "one optimiser step, published to every replica"
- * costs one read of `summed` each.
+ *   4. set its variables from `weights`.
+ * One optimiser step per batch, computed a slice per replica and published to every replica; the
+ * replicas hold bit-identical weights after every step.
  *
  * Requests arrive as messages ({id, type, …}) and are answered with {id, ok, result | error}.
  */
@@ -23,6 +23,7 @@ import type { Dataset } from '../data/dataset';
 import { initBackend, type BackendName } from '../engine/backend';
 import { createModel } from '../engine/factory';
 import type { TrainableModel, TrainingState, WeightSnapshot } from '../engine/model';
+import { PartitionedOptimizer, type OptimizerPart } from './partitionedOptimizer';
 import { inferBlock, type InferenceOutputs, type InferenceRequest } from '../eval/inference';
 import { CONTROL, ReplicaComm, shardRows, type SharedBuffers } from './sharedMemory';
 
@@ -42,23 +43,59 @@ export type ReplicaRequest =
   | SetupRequest
   | { type: 'load'; weights: WeightSnapshot; training: TrainingState | null }
   | { type: 'epoch'; lr: number; batches: number; rows: number; batchSize: number }
-  | { type: 'state' }
+  | { type: 'state'; weights: boolean }
   | { type: 'infer'; indices: Uint32Array; request: InferenceRequest; outputs: InferenceOutputs; weights: WeightSnapshot | null }
   | { type: 'dispose' };
+
+/** What a replica reports between epochs: its optimiser part, and (rank 0) the weights and dropout draws. */
+export interface ReplicaState {
+  optimizer: OptimizerPart;
+  /** Sizes of the trainable variables, in gradient order. */
+  sizes: number[];
+  weights: WeightSnapshot | null;
+  dropoutDraws: number[];
+}
 
 class Replica {
   readonly model: TrainableModel;
   private readonly comm: ReplicaComm;
   private readonly offsets: number[];
-  private readonly shapes: number[][];
+  private readonly optimizer: PartitionedOptimizer;
 
   constructor(private readonly setup: SetupRequest) {
     this.model = createModel(setup.config, setup.inputSize, setup.classes, setup.weights);
     this.comm = new ReplicaComm(setup.buffers, setup.rank, setup.size);
     this.model.joinCollective?.(this.comm);
-    this.shapes = this.model.gradientShapes;
     this.offsets = [0];
-    for (const shape of this.shapes) this.offsets.push(this.offsets[this.offsets.length - 1] + shape.reduce((a, b) => a * b, 1));
+    for (const v of this.model.trainableVariables) this.offsets.push(this.offsets[this.offsets.length - 1] + v.size);
+    this.optimizer = new PartitionedOptimizer(setup.config, this.model.trainableVariables, this.comm.partition(this.parameters));
+  }
+
+  get parameters(): number {
+    return this.offsets[this.offsets.length - 1];
+  }
+
+  load(weights: WeightSnapshot, training: TrainingState | null): void {
+    this.model.restore(weights);
+    this.optimizer.reload();
+    if (training) {
+      this.model.restoreTrainingState({ optimizer: { kind: training.optimizer.kind, step: 0, buffers: {} }, dropoutDraws: training.dropoutDraws });
+      this.optimizer.loadState(training.optimizer);
+    }
+  }
+
+  state(withWeights: boolean): ReplicaState {
+    return {
+      optimizer: this.optimizer.part(),
+      sizes: this.model.trainableVariables.map((v) => v.size),
+      weights: withWeights ? this.model.snapshot() : null,
+      dropoutDraws: this.model.trainingState().dropoutDraws,
+    };
+  }
+
+  /** Sets every trainable variable from the shared parameter vector. */
+  private publish(weights: Float32Array): void {
+    tf.tidy(() => this.model.trainableVariables.forEach((v, i) => v.assign(tf.tensor(weights.slice(this.offsets[i], this.offsets[i + 1]), v.shape))));
   }
 
   /** Rows [from, to) of the epoch order as tensors, scaled exactly as the single-thread batch stream scales them. */
@@ -84,10 +121,11 @@ class Replica {
   /** One epoch over the shared order; returns the steps taken (fewer when the main thread asked to stop). */
   trainEpoch(lr: number, batches: number, rows: number, batchSize: number): number {
     const { rank, size, buffers } = this.setup;
-    const { control, exchange, summed, stats, steps } = buffers;
-    const parameters = this.offsets[this.offsets.length - 1];
+    const { control, exchange, weights, stats, steps } = buffers;
+    const parameters = this.parameters;
     const slot = exchange.subarray(rank * parameters, (rank + 1) * parameters);
     const [p0, p1] = this.comm.partition(parameters);
+    const summed = new Float32Array(p1 - p0);
     for (let b = 0; b < batches; b++) {
       const from = b * batchSize;
       const n = Math.min(batchSize, rows - from);
@@ -110,8 +148,9 @@ class Replica {
       for (let j = p0; j < p1; j++) {
         let s = exchange[j];
         for (let r = 1; r < size; r++) s += exchange[r * parameters + j];
-        summed[j] = s;
+        summed[j - p0] = s;
       }
+      this.optimizer.step(summed, lr, weights);
       this.comm.barrier(() => {
         let loss = 0;
         let correct = 0;
@@ -125,12 +164,15 @@ class Replica {
         Atomics.store(control, CONTROL.PROGRESS, b + 1);
         Atomics.notify(control, CONTROL.PROGRESS);
       });
-      const grads = this.shapes.map((shape, i) => tf.tensor(summed.slice(this.offsets[i], this.offsets[i + 1]), shape));
-      this.model.applyGradients(grads, lr);
-      tf.dispose(grads);
+      this.publish(weights);
       if (Atomics.load(control, CONTROL.DECISION)) return b + 1;
     }
     return batches;
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+    this.model.dispose();
   }
 
   /** This replica's blocks (b ≡ rank mod size) of an inference request, written into the shared outputs. */
@@ -143,26 +185,25 @@ let replica: Replica | null = null;
 
 async function handle(message: ReplicaRequest): Promise<unknown> {
   if (message.type === 'setup') {
-    replica?.model.dispose();
+    replica?.dispose();
     replica = new Replica(message);
     return null;
   }
   if (!replica) throw new Error(`replica got "${message.type}" before its setup`);
   switch (message.type) {
     case 'load':
-      replica.model.restore(message.weights);
-      if (message.training) replica.model.restoreTrainingState(message.training);
+      replica.load(message.weights, message.training);
       return null;
     case 'epoch':
       return replica.trainEpoch(message.lr, message.batches, message.rows, message.batchSize);
     case 'state':
-      return { weights: replica.model.snapshot(), training: replica.model.trainingState() };
+      return replica.state(message.weights);
     case 'infer':
-      if (message.weights) replica.model.restore(message.weights);
+      if (message.weights) replica.load(message.weights, null);
       replica.infer(message.indices, message.request, message.outputs);
       return null;
     case 'dispose':
-      replica.model.dispose();
+      replica.dispose();
       replica = null;
       return null;
   }

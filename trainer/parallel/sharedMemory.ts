@@ -5,7 +5,7 @@
  *   control   Int32 cells: stop request, the per-step continue decision, progress, two barriers
  *   order     the epoch's shuffled training indices (the main thread writes it between epochs)
  *   exchange  [replicas × P] float32: each replica's gradient of its shard (P = trainable parameters)
- *   summed    [P] float32: the batch gradient, Σ over replicas in replica order
+ *   weights   [P] float32: the parameters after the step, each replica writing the slice it updated
  *   small     [2 × replicas × smallCapacity] float64: partial sums of the BatchNorm collectives
  *   stats     [replicas × 2] float64: each replica's shard loss sum and correct count
  *   steps     [2 × batches] float64: each finished step's mean loss and correct count, for the main thread
@@ -32,7 +32,7 @@ export interface SharedBuffers {
   control: Int32Array;
   order: Uint32Array;
   exchange: Float32Array;
-  summed: Float32Array;
+  weights: Float32Array;
   small: Float64Array;
   stats: Float64Array;
   steps: Float64Array;
@@ -47,7 +47,7 @@ export function allocateShared(replicas: number, parameters: number, trainRows: 
     control: shared(Int32Array, 4, CONTROL.SIZE),
     order: shared(Uint32Array, 4, trainRows),
     exchange: shared(Float32Array, 4, replicas * parameters),
-    summed: shared(Float32Array, 4, parameters),
+    weights: shared(Float32Array, 4, parameters),
     small: shared(Float64Array, 8, 2 * replicas * smallCapacity),
     stats: shared(Float64Array, 8, 2 * replicas),
     steps: shared(Float64Array, 8, 2 * Math.ceil(trainRows / batchSize)),
@@ -105,13 +105,17 @@ export class ReplicaComm implements Collective {
     return total;
   }
 
-  /** This replica's slice [from, to) of the parameter vector in the gradient reduction. */
+  /** This replica's slice [from, to) of the parameter vector: it sums the gradient and applies the update there. */
   partition(parameters: number): [number, number] {
     return [Math.floor((this.rank * parameters) / this.size), Math.floor(((this.rank + 1) * parameters) / this.size)];
   }
 }
 
-/** Rows [from, to) of an n-row batch that replica `rank` of `size` computes (contiguous, sizes differ by ≤ 1). */
+/**
+ * Rows [from, to) of an n-row batch that replica `rank` of `size` computes: contiguous, sizes differ by
+ * at most one, and rank 0 always has rows (it carries the penalty term; only higher ranks go idle when
+ * n < size).
+ */
 export function shardRows(n: number, rank: number, size: number): [number, number] {
-  return [Math.floor((rank * n) / size), Math.floor(((rank + 1) * n) / size)];
+  return [Math.ceil((rank * n) / size), Math.ceil(((rank + 1) * n) / size)];
 }
