@@ -3,7 +3,9 @@
  * synthetic uint8 pool in shared memory, and either the single-thread path (batches prepared by the
  * prefetching stream, one trainStep per batch) or `threads` data-parallel replicas (the pool of
  * trainer/parallel/, as a run with --threads N uses it). Samples/s over timed steps after a warm-up
- * (validation and file loading excluded; they are measured separately), and the process's peak RSS.
+ * (validation and file loading excluded; they are measured separately), the CPU the process used
+ * meanwhile (cores busy), and its peak RSS. The warm-up lasts `warmup` seconds: a new thread's wasm code
+ * starts in V8's baseline compiler and is recompiled optimised in the background over its first seconds.
  */
 import { withOverrides, type RunConfig } from '../config/schema';
 import { createModel } from '../engine/factory';
@@ -20,6 +22,8 @@ export interface ThroughputFigure {
   samplesPerSecond: number;
   msPerStep: number;
   steps: number;
+  /** Process CPU time over wall time in the timed window: the cores kept busy. */
+  coresBusy: number;
   /** Highest resident set size of the process seen while training (bytes). */
   peakRss: number;
 }
@@ -42,6 +46,8 @@ interface Options {
   threads?: number;
   /** Synthetic images to train on (default 40 batches' worth). */
   images?: number;
+  /** Untimed training first, in seconds (default 2). */
+  warmup?: number;
 }
 
 export async function measureThroughput(base: RunConfig, hidden: number[], options: Options = {}): Promise<ThroughputFigure> {
@@ -52,13 +58,22 @@ export async function measureThroughput(base: RunConfig, hidden: number[], optio
   const model = createModel(config, 784, 47);
   const indices = Uint32Array.from({ length: ds.count }, (_, i) => i);
   const budget = (options.seconds ?? 6) * 1000;
+  const warmup = (options.warmup ?? 2) * 1000;
   let peakRss = process.memoryUsage().rss;
   let steps = 0;
   let t0 = 0;
+  let cpu0 = process.cpuUsage();
+  let started = 0;
   const onStep = () => {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    if (t0 === 0) t0 = performance.now(); // the first step warms up kernels and threads
-    else steps++;
+    const now = performance.now();
+    if (started === 0) started = now;
+    if (t0 === 0) {
+      if (now - started >= warmup) {
+        t0 = now;
+        cpu0 = process.cpuUsage();
+      }
+    } else steps++;
     return true;
   };
   const pool = threads > 1 ? await ReplicaPool.start({ threads, backend: activeBackend(), config, dataset: ds, inputSize: 784, classes: 47, trainRows: ds.count, weights: model.snapshot() }) : null;
@@ -80,6 +95,8 @@ export async function measureThroughput(base: RunConfig, hidden: number[], optio
     await pool?.close();
     model.dispose();
   }
-  const ms = (performance.now() - t0) / steps;
-  return { network: [784, ...hidden, 47].join('-'), engine: config.engine, threads, samplesPerSecond: (batchSize * 1000) / ms, msPerStep: ms, steps, peakRss };
+  const elapsed = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const ms = elapsed / steps;
+  return { network: [784, ...hidden, 47].join('-'), engine: config.engine, threads, samplesPerSecond: (batchSize * 1000) / ms, msPerStep: ms, steps, coresBusy: (cpu.user + cpu.system) / 1000 / elapsed, peakRss };
 }

@@ -24,6 +24,7 @@ import { initBackend, type BackendName } from '../engine/backend';
 import { createModel } from '../engine/factory';
 import type { TrainableModel, TrainingState, WeightSnapshot } from '../engine/model';
 import { PartitionedOptimizer, type OptimizerPart } from './partitionedOptimizer';
+import { gatherScaled } from '../data/batches';
 import { inferBlock, type InferenceOutputs, type InferenceRequest } from '../eval/inference';
 import { CONTROL, ReplicaComm, shardRows, type SharedBuffers } from './sharedMemory';
 
@@ -95,27 +96,25 @@ class Replica {
 
   /** Sets every trainable variable from the shared parameter vector. */
   private publish(weights: Float32Array): void {
-    tf.tidy(() => this.model.trainableVariables.forEach((v, i) => v.assign(tf.tensor(weights.slice(this.offsets[i], this.offsets[i + 1]), v.shape))));
+    // The wasm backend copies a tensor's values into its heap at once; others (cpu) keep the array, so they get a copy.
+    const copies = tf.getBackend() === 'wasm';
+    tf.tidy(() =>
+      this.model.trainableVariables.forEach((v, i) => {
+        const values = weights.subarray(this.offsets[i], this.offsets[i + 1]);
+        v.assign(tf.tensor(copies ? values : values.slice(), v.shape));
+      }),
+    );
   }
 
-  /** Rows [from, to) of the epoch order as tensors, scaled exactly as the single-thread batch stream scales them. */
-  private gather(from: number, to: number): { x: tf.Tensor2D; xT?: tf.Tensor2D; labels: Int32Array } {
+  /**
+   * Rows [from, to) of the epoch order as a tensor, scaled exactly as the single-thread batch stream
+   * scales them. No transposed copy for the scratch engine's first-layer gradient: on a replica's own
+   * thread, the wasm Transpose kernel the engine then uses is cheaper than a strided copy in JavaScript.
+   */
+  private gather(from: number, to: number): { x: tf.Tensor2D; labels: Int32Array } {
     const { dataset: ds, buffers } = this.setup;
-    const features = ds.rows * ds.cols;
-    const n = to - from;
-    const pixels = new Float32Array(n * features);
-    const pixelsT = this.model.usesTransposedInput ? new Float32Array(n * features) : null;
-    const labels = new Int32Array(n);
-    const scale = 1 / 255;
-    for (let k = 0; k < n; k++) {
-      const i = buffers.order[from + k];
-      const src = i * features;
-      const dst = k * features;
-      for (let p = 0; p < features; p++) pixels[dst + p] = ds.images[src + p] * scale;
-      if (pixelsT) for (let p = 0; p < features; p++) pixelsT[p * n + k] = pixels[dst + p];
-      labels[k] = ds.labels[i];
-    }
-    return { x: tf.tensor2d(pixels, [n, features]), xT: pixelsT ? tf.tensor2d(pixelsT, [features, n]) : undefined, labels };
+    const { pixels, labels } = gatherScaled(ds, buffers.order, from, to);
+    return { x: tf.tensor2d(pixels, [to - from, ds.rows * ds.cols]), labels };
   }
 
   /** One epoch over the shared order; returns the steps taken (fewer when the main thread asked to stop). */
@@ -134,12 +133,12 @@ class Replica {
       stats[2 * rank] = 0;
       stats[2 * rank + 1] = 0;
       if (hi > lo) {
-        const { x, xT, labels } = this.gather(from + lo, from + hi);
-        const shard = this.model.shardGradients(x, labels, { batchRows: n, rowStart: lo, withPenalty: rank === 0 }, xT);
+        const { x, labels } = this.gather(from + lo, from + hi);
+        const shard = this.model.shardGradients(x, labels, { batchRows: n, rowStart: lo, withPenalty: rank === 0 });
         shard.grads.forEach((g, i) => slot.set(g.dataSync() as Float32Array, this.offsets[i]));
         stats[2 * rank] = shard.lossSum;
         stats[2 * rank + 1] = shard.correct;
-        tf.dispose([x, ...(xT ? [xT] : []), ...shard.grads]);
+        tf.dispose([x, ...shard.grads]);
       } else {
         this.model.idleShard?.();
         slot.fill(0);
