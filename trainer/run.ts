@@ -78,10 +78,18 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
   const inputSize = ds.rows * ds.cols;
   const classes = ds.classNames.length;
   const model = createModel(config, inputSize, classes);
-  const threads = resolveThreads(config.threads, backend, options.threadBudget);
+  let threads = resolveThreads(config.threads, backend, options.threadBudget);
   let pool: ReplicaPool | null = null;
   try {
-    if (threads > 1) pool = await ReplicaPool.start({ threads, backend, config, dataset: ds, inputSize, classes, trainRows: split.train.length, weights: model.snapshot() });
+    if (threads > 1) {
+      try {
+        pool = await ReplicaPool.start({ threads, backend, config, dataset: ds, inputSize, classes, trainRows: split.train.length, weights: model.snapshot() });
+      } catch (err) {
+        // The same run on one thread beats no run; the result records the count actually used.
+        process.emitWarning(`data-parallel training could not start ${threads} threads (${(err as Error).message}); training on one thread`);
+        threads = 1;
+      }
+    }
     callbacks.onPhase?.('training');
     const outcome = await trainModel(model, ds, split, config, callbacks, { fingerprint: checkpointFingerprint(config, ds, split), resumeFrom: options.resumeFrom }, pool);
     const tEval = performance.now();

@@ -34,7 +34,7 @@ export async function torchSideBySide(seconds: number, ours?: ThroughputFigure[]
 }
 
 export function formatSideBySide({ ours, torch }: SideBySide): string {
-  const best = ours.reduce((a, b) => (b.samplesPerSecond > a.samplesPerSecond ? b : a));
+  const most = ours.reduce((a, b) => (b.threads > a.threads ? b : a)); // ours on every core
   const one = ours.find((f) => f.threads === 1);
   const two = ours.find((f) => f.threads === 2);
   const torch2 = torch.find((t) => t.threads === 2)!;
@@ -46,7 +46,7 @@ export function formatSideBySide({ ours, torch }: SideBySide): string {
     `M1g 784-400-240-120-47, batch 512, Adam, samples/s (training loop only)`,
     `  ${''.padEnd(34)}threads  samples/s`,
     ...rows,
-    `  ours with ${best.threads} threads / PyTorch with 2 threads: ${(best.samplesPerSecond / torch2.samplesPerSecond).toFixed(2)}× (goal ≥ 1.5×)`,
+    `  ours on ${most.threads} threads / PyTorch on 2 threads: ${(most.samplesPerSecond / torch2.samplesPerSecond).toFixed(2)}× (goal ≥ 1.5×)`,
     ...(one && two ? [`  ours 2 threads / ours 1 thread: ${(two.samplesPerSecond / one.samplesPerSecond).toFixed(2)}× (goal ≥ 1.6×)`] : []),
   ].join('\n');
 }

@@ -11,9 +11,14 @@ export function gaussianNoise(length: number, seed: number): Float32Array {
 
 /** out[i] = clean[i] + σ·noise[i], clamped to [0,1] with `clip`; `out` may be `clean` itself. */
 export function applyNoise(clean: Float32Array, noise: Float32Array, sigma: number, clip: boolean, out: Float32Array): void {
-  for (let i = 0; i < clean.length; i++) {
+  const n = clean.length;
+  if (!clip) {
+    for (let i = 0; i < n; i++) out[i] = clean[i] + sigma * noise[i];
+    return;
+  }
+  for (let i = 0; i < n; i++) {
     const v = clean[i] + sigma * noise[i];
-    out[i] = clip ? Math.min(1, Math.max(0, v)) : v;
+    out[i] = v <= 0 ? 0 : v > 1 ? 1 : v; // Math.min(1, Math.max(0, v)), −0 and NaN included
   }
 }
 

@@ -47,7 +47,8 @@ export class CheckpointError extends Error {}
  */
 export function checkpointFingerprint(config: RunConfig, ds: Dataset, split: Split): string {
   const hash = crypto.createHash('sha256');
-  const { threads: _threads, ...trajectory } = config;
+  const trajectory: Partial<RunConfig> = { ...config };
+  delete trajectory.threads;
   hash.update(JSON.stringify({ config: trajectory, dataset: { name: ds.name, count: ds.count, classes: ds.classNames, rows: ds.rows, cols: ds.cols } }));
   for (const part of [split.train, split.val, split.test]) hash.update(new Uint8Array(part.buffer, part.byteOffset, part.byteLength));
   return hash.digest('hex');
