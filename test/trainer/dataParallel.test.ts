@@ -149,6 +149,29 @@ describe('data-parallel training equals single-thread training', () => {
   });
 });
 
+describe('a replica that dies', () => {
+  it('fails the epoch with a message instead of leaving the others waiting at a barrier', async () => {
+    await initBackend('cpu');
+    const ds = syntheticDataset(600, 47, 6);
+    const config = withOverrides(findPreset('M1b').config, { hidden: [16], batchSize: 32, backend: 'cpu' });
+    const model = createModel(config, 784, 47);
+    const pool = await ReplicaPool.start({ threads: 2, backend: 'cpu', config, dataset: ds, inputSize: 784, classes: 47, trainRows: ds.count, weights: model.snapshot() });
+    let steps = 0;
+    try {
+      const epoch = pool.trainEpoch(Uint32Array.from({ length: ds.count }, (_, i) => i), 32, 1e-3, () => {
+        // Kill replica 1 (as an out-of-memory kill would) while replica 0 is already in the next step.
+        if (++steps === 2) void (pool as unknown as { replicas: { worker: { terminate(): Promise<number> } }[] }).replicas[1].worker.terminate();
+        return true;
+      });
+      await expect(epoch).rejects.toThrow(/training replica (exited|crashed|failed)/);
+      expect(steps).toBeLessThan(Math.ceil(ds.count / 32));
+    } finally {
+      await pool.close();
+      model.dispose();
+    }
+  });
+});
+
 describe('thread counts', () => {
   it('a worker gets ⌊cores / workers⌋ threads, at least one; a run may ask for its own count', () => {
     expect(threadsPerWorker(1, 16)).toBe(16);
