@@ -78,7 +78,7 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
   const inputSize = ds.rows * ds.cols;
   const classes = ds.classNames.length;
   const model = createModel(config, inputSize, classes);
-  let threads = resolveThreads(config.threads, backend, options.threadBudget);
+  let threads = resolveThreads(config.threads, backend, options.threadBudget, config.batchSize);
   let pool: ReplicaPool | null = null;
   try {
     if (threads > 1) {

@@ -181,5 +181,10 @@ describe('thread counts', () => {
     expect(resolveThreads(0, 'wasm', 5)).toBe(5);
     expect(resolveThreads(3, 'wasm', 5)).toBe(3);
     expect(resolveThreads(0, 'tensorflow', 5)).toBe(1); // native TensorFlow threads itself
+    // The default leaves each replica at least 32 rows of a batch; an explicit count is taken as given.
+    expect(resolveThreads(0, 'wasm', 16, 512)).toBe(16);
+    expect(resolveThreads(0, 'wasm', 16, 128)).toBe(4);
+    expect(resolveThreads(0, 'wasm', 2, 32)).toBe(1);
+    expect(resolveThreads(2, 'wasm', 2, 32)).toBe(2);
   });
 });

@@ -18,11 +18,16 @@ export function threadsPerWorker(workersOnHost = 1, cores = hostCores()): number
   return Math.max(1, Math.floor(cores / workersOnHost));
 }
 
+/** Fewest rows per replica the default thread count allows. */
+export const MIN_SHARD_ROWS = 32;
+
 /**
  * The replicas a run trains with: `requested` when positive, else `budget` (the worker's share of the
- * host, default all cores). One on the tensorflow backend.
+ * host, default all cores), but no more than leave MIN_SHARD_ROWS rows of a `batchSize` batch to each.
+ * One on the tensorflow backend.
  */
-export function resolveThreads(requested: number, backend: BackendName, budget = threadsPerWorker()): number {
+export function resolveThreads(requested: number, backend: BackendName, budget = threadsPerWorker(), batchSize = Infinity): number {
   if (backend === 'tensorflow') return 1;
-  return requested > 0 ? requested : Math.max(1, budget);
+  if (requested > 0) return requested;
+  return Math.max(1, Math.min(budget, Math.floor(batchSize / MIN_SHARD_ROWS)));
 }
