@@ -16,7 +16,7 @@ import { splitDataset, type Split } from '../../trainer/data/split';
 import { trainModel } from '../../trainer/train/loop';
 import type { TrainableModel } from '../../trainer/engine/model';
 import { metricsFrom, predictionsOf, predict, CLEAN_PASS } from '../../trainer/eval/evaluate';
-import { inferAll } from '../../trainer/eval/inference';
+import { allocateOutputs, inferAll, inferenceSteps, inferStep, NoiseCache, type InferenceProgress } from '../../trainer/eval/inference';
 import { localEvaluator, type Evaluator } from '../../trainer/eval/evaluator';
 import { noisePass, robustnessCurve, robustnessPoints, type RobustnessOptions } from '../../trainer/eval/robustness';
 import { ReplicaPool } from '../../trainer/parallel/replicaPool';
@@ -127,5 +127,28 @@ describe('evaluation', () => {
       order.slice(0, 3).forEach(([p], j) => expect(out.top3Probability[3 * i + j]).toBeCloseTo(p, 5));
       expect(out.trueProbability[i]).toBeCloseTo(probs[i][out.truth[i]], 5);
     }
+  });
+
+  it('reports progress after every step, the robustness pass σ by σ; smaller noise groups give the same counts', async () => {
+    const pass = noisePass(robustness(true))!;
+    const n = split.train.length; // 7,001: four blocks
+    for (const [name, evaluator, cleanSteps] of [['this thread', localEvaluator(model, ds), [2048, 4096, 6144, n]], ['2 replicas', pool.evaluator(model.snapshot()), [n]]] as const) {
+      const clean: InferenceProgress[] = [];
+      await evaluator.infer(split.train, CLEAN_PASS, (p) => clean.push(p));
+      expect(clean.map((p) => p.done), name).toEqual(cleanSteps);
+      expect(clean.every((p) => p.total === n && p.sigma === null), name).toBe(true);
+      const noisy: InferenceProgress[] = [];
+      await evaluator.infer(split.test, pass, (p) => noisy.push(p));
+      // The 2,000 test images are one block: one step per σ, in order.
+      expect(noisy.map((p) => [p.sigma, p.done, p.total, p.group, p.groups]), name).toEqual([[0, 2000, 6000, 1, 1], [1, 4000, 6000, 1, 1], [2, 6000, 6000, 1, 1]]);
+    }
+    // The training images (4 blocks) in noise groups of one block each: the same counts as all at once.
+    const whole = inferAll(model, ds, split.train, pass);
+    const grouped = allocateOutputs(split.train.length, pass, false);
+    const cache = new NoiseCache();
+    const steps = inferenceSteps(split.train.length, pass, { blocksPerStep: 1, noiseGroupBlocks: 1 });
+    expect(steps.map((s) => `${s.from}:${s.sigma}`)).toEqual(['0:0', '0:1', '0:2', '1:0', '1:1', '1:2', '2:0', '2:1', '2:2', '3:0', '3:1', '3:2']);
+    for (const step of steps) inferStep(model, ds, split.train, step, pass, grouped, cache);
+    expect(Array.from(grouped.noisyCorrect)).toEqual(Array.from(whole.noisyCorrect));
   });
 });

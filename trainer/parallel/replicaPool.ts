@@ -15,7 +15,7 @@ import type { Dataset } from '../data/dataset';
 import type { BackendName } from '../engine/backend';
 import type { StepResult, TrainingState, WeightSnapshot } from '../engine/model';
 import type { Evaluator } from '../eval/evaluator';
-import { allocateOutputs, type InferenceOutputs, type InferenceRequest } from '../eval/inference';
+import { allocateOutputs, noiseGroupBlocks, walkSteps, type InferenceOutputs, type InferenceProgress, type InferenceRequest } from '../eval/inference';
 import { allocateShared, CONTROL, type SharedBuffers } from './sharedMemory';
 import { assembleState } from './partitionedOptimizer';
 import type { ReplicaRequest, ReplicaState } from './replicaWorker';
@@ -200,16 +200,24 @@ export class ReplicaPool {
     return { steps: Math.min(...taken) };
   }
 
-  /** Inference split into whole blocks across the replicas, with `weights` (or the replicas' own when null). */
-  async infer(indices: Uint32Array, request: InferenceRequest, weights: WeightSnapshot | null): Promise<InferenceOutputs> {
+  /**
+   * Inference split into whole blocks across the replicas, with `weights` (or the replicas' own when
+   * null), step by step (two blocks per replica each), reporting progress after every step.
+   */
+  async infer(indices: Uint32Array, request: InferenceRequest, weights: WeightSnapshot | null, onProgress?: (p: InferenceProgress) => void): Promise<InferenceOutputs> {
     const outputs = allocateOutputs(indices.length, request, true);
     const shared = indices.buffer instanceof SharedArrayBuffer ? indices : (() => {
       const copy = new Uint32Array(new SharedArrayBuffer(indices.byteLength));
       copy.set(indices);
       return copy;
     })();
-    await this.all({ type: 'infer', indices: shared, request, outputs, weights });
-    if (this.failure) throw this.failure;
+    if (weights) await this.load(weights);
+    const features = this.dataset.rows * this.dataset.cols;
+    const plan = { blocksPerStep: 2 * this.threads, noiseGroupBlocks: noiseGroupBlocks(features, this.threads) };
+    await walkSteps(indices.length, request, plan, async (step) => {
+      await this.all({ type: 'infer', indices: shared, request, outputs, step });
+      if (this.failure) throw this.failure;
+    }, onProgress);
     return outputs;
   }
 
@@ -217,10 +225,10 @@ export class ReplicaPool {
   evaluator(weights: WeightSnapshot | null): Evaluator {
     let loaded = weights === null;
     return {
-      infer: (indices, request) => {
+      infer: (indices, request, onProgress) => {
         const first = !loaded;
         loaded = true;
-        return this.infer(indices, request, first ? weights : null);
+        return this.infer(indices, request, first ? weights : null, onProgress);
       },
     };
   }

@@ -25,7 +25,7 @@ import { createModel } from '../engine/factory';
 import type { TrainableModel, TrainingState, WeightSnapshot } from '../engine/model';
 import { PartitionedOptimizer, type OptimizerPart } from './partitionedOptimizer';
 import { gatherScaled } from '../data/batches';
-import { inferBlock, type InferenceOutputs, type InferenceRequest } from '../eval/inference';
+import { inferStep, NoiseCache, type InferenceOutputs, type InferenceRequest, type InferenceStep } from '../eval/inference';
 import { CONTROL, ReplicaComm, shardRows, type SharedBuffers } from './sharedMemory';
 
 export interface SetupRequest {
@@ -45,7 +45,7 @@ export type ReplicaRequest =
   | { type: 'load'; weights: WeightSnapshot; training: TrainingState | null }
   | { type: 'epoch'; lr: number; batches: number; rows: number; batchSize: number }
   | { type: 'state'; weights: boolean }
-  | { type: 'infer'; indices: Uint32Array; request: InferenceRequest; outputs: InferenceOutputs; weights: WeightSnapshot | null }
+  | { type: 'infer'; indices: Uint32Array; request: InferenceRequest; outputs: InferenceOutputs; step: InferenceStep }
   | { type: 'dispose' };
 
 /** What a replica reports between epochs: its optimiser part, and (rank 0) the weights and dropout draws. */
@@ -174,9 +174,13 @@ class Replica {
     this.model.dispose();
   }
 
-  /** This replica's blocks (b ≡ rank mod size) of an inference request, written into the shared outputs. */
-  infer(indices: Uint32Array, request: InferenceRequest, outputs: InferenceOutputs): void {
-    for (let b = this.setup.rank; b < outputs.blocks; b += this.setup.size) inferBlock(this.model, this.setup.dataset, indices, b, request, outputs);
+  /** The noise of this replica's blocks in the current robustness group (inference.ts). */
+  private readonly noise = new NoiseCache();
+
+  /** This replica's blocks (b ≡ rank mod size) of one inference step, written into the shared outputs. */
+  infer(indices: Uint32Array, request: InferenceRequest, outputs: InferenceOutputs, step: InferenceStep): void {
+    if (step.sigma === null) this.noise.clear();
+    inferStep(this.model, this.setup.dataset, indices, step, request, outputs, this.noise, this.setup.rank, this.setup.size);
   }
 }
 
@@ -198,8 +202,7 @@ async function handle(message: ReplicaRequest): Promise<unknown> {
     case 'state':
       return replica.state(message.weights);
     case 'infer':
-      if (message.weights) replica.load(message.weights, null);
-      replica.infer(message.indices, message.request, message.outputs);
+      replica.infer(message.indices, message.request, message.outputs, message.step);
       return null;
     case 'dispose':
       replica.dispose();

@@ -1,7 +1,8 @@
 /**
  * The training loop shared by both engines: per-epoch learning rate from the schedule, seeded
  * reshuffled mini-batches, running train loss/accuracy, validation after each epoch, early stopping
- * with best-weight restore, and cooperative cancel (polled every batch). It yields to the event loop
+ * with best-weight restore, and cooperative cancel (polled every batch). Each epoch also hands out the
+ * validation confusion matrix, counted from the predictions the validation pass makes anyway. It yields to the event loop
  * after each batch so a worker's heartbeats and notifications keep flowing during long epochs.
  * After each epoch it can hand out a checkpoint, and it can start from one: a resumed run takes the
  * same steps, on the same batches, as one that was never interrupted.
@@ -18,6 +19,7 @@ import { learningRateAt } from '../engine/schedules';
 import { EarlyStopping } from '../engine/earlyStopping';
 import { CLEAN_PASS, predictionsOf, quickMetricsOf } from '../eval/evaluate';
 import { localEvaluator, type Evaluator } from '../eval/evaluator';
+import { confusionMatrix } from '../eval/metrics';
 import type { ReplicaPool } from '../parallel/replicaPool';
 import type { EpochMetrics } from '../result';
 import { CheckpointError, type TrainingCheckpoint } from './checkpoint';
@@ -33,8 +35,14 @@ export interface BatchProgress {
   loss: number;
 }
 
+/** What an epoch measured besides its metrics. */
+export interface EpochDetails {
+  /** Validation confusion matrix after this epoch, confusion[true][predicted] (counts the validation pass gave anyway). */
+  valConfusion: number[][];
+}
+
 export interface TrainCallbacks {
-  onEpoch?(metrics: EpochMetrics): void | Promise<void>;
+  onEpoch?(metrics: EpochMetrics, details: EpochDetails): void | Promise<void>;
   onBatch?(progress: BatchProgress): void;
   /** Polled after every batch; true ends training at once (finished epochs are kept). */
   shouldStop?(): boolean;
@@ -64,13 +72,13 @@ export async function trainModel(model: TrainableModel, ds: Dataset, split: Spli
   const runner = pool ? new ReplicaRunner(pool, model, split.train, config) : new StreamRunner(model, ds, split.train, config);
   const evaluator = pool ? pool.evaluator(null) : localEvaluator(model, ds);
   try {
-    return await trainEpochs(model, split, config, callbacks, runner, evaluator, resume);
+    return await trainEpochs(model, split, ds.classNames.length, config, callbacks, runner, evaluator, resume);
   } finally {
     await runner.close();
   }
 }
 
-async function trainEpochs(model: TrainableModel, split: Split, config: RunConfig, callbacks: TrainCallbacks, runner: EpochRunner, evaluator: Evaluator, resume: ResumeOptions): Promise<TrainOutcome> {
+async function trainEpochs(model: TrainableModel, split: Split, classes: number, config: RunConfig, callbacks: TrainCallbacks, runner: EpochRunner, evaluator: Evaluator, resume: ResumeOptions): Promise<TrainOutcome> {
   const stopper = config.earlyStopping ? new EarlyStopping(config.earlyStopping.patience, config.earlyStopping.minDelta) : null;
   const history: EpochMetrics[] = [];
   let best: WeightSnapshot | null = null;
@@ -130,7 +138,8 @@ async function trainEpochs(model: TrainableModel, split: Split, config: RunConfi
     const trainTime = (performance.now() - started) / 1000;
     trainSeconds += trainTime;
     await runner.syncHost();
-    const val = quickMetricsOf(predictionsOf(await evaluator.infer(split.val, CLEAN_PASS)));
+    const valPredictions = predictionsOf(await evaluator.infer(split.val, CLEAN_PASS));
+    const val = quickMetricsOf(valPredictions);
     const metrics: EpochMetrics = {
       epoch: e + 1,
       lr,
@@ -142,7 +151,7 @@ async function trainEpochs(model: TrainableModel, split: Split, config: RunConfi
       samplesPerSecond: seen / trainTime,
     };
     history.push(metrics);
-    await callbacks.onEpoch?.(metrics);
+    await callbacks.onEpoch?.(metrics, { valConfusion: confusionMatrix(valPredictions.truth, valPredictions.predicted, classes) });
     if (stopper) {
       const { improved, stop } = stopper.update(e + 1, val.crossEntropy);
       if (improved) best = model.snapshot();
