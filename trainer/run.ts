@@ -21,7 +21,8 @@ import { activeBackend, initBackend } from './engine/backend';
 import { createModel } from './engine/factory';
 import { CLEAN_PASS, metricsFrom, predictionsOf, quickMetricsOf } from './eval/evaluate';
 import { localEvaluator } from './eval/evaluator';
-import type { InferenceOutputs } from './eval/inference';
+import type { InferenceOutputs, InferenceProgress } from './eval/inference';
+import type { TestSamples } from './eval/testPredictions';
 import { noisePass, robustnessPoints } from './eval/robustness';
 import { saveModel } from './model/savedModel';
 import { ReplicaPool } from './parallel/replicaPool';
@@ -35,21 +36,23 @@ import { writableFolderProblem } from './util/writableFolder';
 
 export type RunPhase = 'loading' | 'training' | 'evaluating' | 'robustness' | 'saving';
 
-/** Per test image, from the clean test pass (split.test order). */
-export interface TestSamples {
-  /** Pool indices of the test images. */
-  indices: Uint32Array;
-  truth: Int32Array;
-  predicted: Int32Array;
-  /** p(true class). */
-  trueProbability: Float32Array;
-  /** [n·3] the three most probable classes, most probable first, and [n·3] their probabilities. */
-  top3: Int32Array;
-  top3Probability: Float32Array;
+export type { TestSamples } from './eval/testPredictions';
+
+/**
+ * Progress inside the evaluation phases: what is being measured ("evaluating test set", "robustness
+ * σ 0.3 (4 of 6)") and how far it is, in images (robustness: images × noise levels) of the phase.
+ */
+export interface PhaseProgress {
+  phase: 'evaluating' | 'robustness';
+  label: string;
+  done: number;
+  total: number;
 }
 
 export interface RunCallbacks extends TrainCallbacks {
   onPhase?(phase: RunPhase): void;
+  /** Progress within 'evaluating' and 'robustness', after every inference step. */
+  onPhaseProgress?(progress: PhaseProgress): void;
   /** The clean test pass's per-image outputs, once it has run. */
   onTestSamples?(samples: TestSamples): void;
 }
@@ -65,6 +68,11 @@ export interface RunOptions {
   onEvaluated?(result: RunResult): Promise<void>;
   /** Cores this worker may use when config.threads is 0 (default: all; see threadsPerWorker). */
   threadBudget?: number;
+}
+
+/** "robustness σ 0.3 (4 of 6)": the level among all of the curve's (σ = 0 is the clean pass), and the noise group when there are several. */
+export function robustnessLabel(sigmas: number[], sigma: number, group: number, groups: number): string {
+  return `robustness σ ${sigma} (${sigmas.indexOf(sigma) + 1} of ${sigmas.length})${groups > 1 ? `, images part ${group} of ${groups}` : ''}`;
 }
 
 function testSamples(indices: Uint32Array, out: InferenceOutputs): TestSamples {
@@ -112,13 +120,14 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
       if (!outcome.cancelled && callbacks.shouldStop?.()) outcome.cancelled = true;
       return outcome.cancelled;
     };
+    const evaluating = (what: string) => (p: InferenceProgress) => callbacks.onPhaseProgress?.({ phase: 'evaluating', label: `evaluating ${what}`, done: p.done, total: p.total });
     if (!stopRequested()) {
       callbacks.onPhase?.('evaluating');
-      train = quickMetricsOf(predictionsOf(await evaluator.infer(split.train, CLEAN_PASS)));
+      train = quickMetricsOf(predictionsOf(await evaluator.infer(split.train, CLEAN_PASS, evaluating('training set'))));
       // The loop validated these very weights after epoch bestEpoch (best-epoch snapshot or last epoch).
       const kept = outcome.history[outcome.bestEpoch - 1];
-      validation = kept ? { accuracy: kept.valAccuracy, crossEntropy: kept.valLoss } : quickMetricsOf(predictionsOf(await evaluator.infer(split.val, CLEAN_PASS)));
-      const clean = await evaluator.infer(split.test, { clean: true, perSample: true, noise: null });
+      validation = kept ? { accuracy: kept.valAccuracy, crossEntropy: kept.valLoss } : quickMetricsOf(predictionsOf(await evaluator.infer(split.val, CLEAN_PASS, evaluating('validation set'))));
+      const clean = await evaluator.infer(split.test, { clean: true, perSample: true, noise: null }, evaluating('test set'));
       test = metricsFrom(predictionsOf(clean), ds.classNames);
       callbacks.onTestSamples?.(testSamples(split.test, clean));
     }
@@ -126,7 +135,11 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
       callbacks.onPhase?.('robustness');
       const robustness = { sigmas: config.robustness.sigmas, clip: config.robustness.clip, seed: deriveSeed(config.seed, 'robustness') };
       const pass = noisePass(robustness);
-      points = robustnessPoints(robustness, test.accuracy, pass ? await evaluator.infer(split.test, pass) : null);
+      const onProgress = (p: InferenceProgress) => {
+        const sigma = pass!.noise!.sigmas[p.sigma ?? 0];
+        callbacks.onPhaseProgress?.({ phase: 'robustness', label: robustnessLabel(config.robustness.sigmas, sigma, p.group, p.groups), done: p.done, total: p.total });
+      };
+      points = robustnessPoints(robustness, test.accuracy, pass ? await evaluator.infer(split.test, pass, onProgress) : null);
     }
     const evalSeconds = (performance.now() - tEval) / 1000;
     const samplesTrained = outcome.history.length * split.train.length;

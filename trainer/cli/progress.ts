@@ -1,10 +1,12 @@
 /**
  * Progress display for long training runs. On a terminal: a live bar with epoch, batch, samples/s,
- * ETA and losses. Elsewhere (CI logs, pipes): one line per epoch, so logs stay readable.
+ * ETA and losses, then one bar per evaluation step ("evaluating test set", "robustness σ 0.3 (4 of 6)").
+ * Elsewhere (CI logs, pipes): one line per epoch and per evaluation step, so logs stay readable.
  */
 import cliProgress from 'cli-progress';
 import type { EpochMetrics } from '../result';
 import type { BatchProgress } from '../train/loop';
+import type { PhaseProgress } from '../run';
 
 function duration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
@@ -15,6 +17,7 @@ function duration(seconds: number): string {
 export class TrainingProgress {
   private bar: cliProgress.SingleBar | null = null;
   private lastVal = '–';
+  private phaseLabel: string | null = null;
   private readonly started = performance.now();
   private readonly tty = process.stderr.isTTY === true;
 
@@ -55,6 +58,21 @@ export class TrainingProgress {
       this.bar = null;
     }
     process.stderr.write(line + '\n');
+  }
+
+  /** Evaluation and robustness steps: a bar per label on a terminal, the label once per line elsewhere. */
+  onPhaseProgress(p: PhaseProgress): void {
+    if (p.label !== this.phaseLabel) {
+      this.phaseLabel = p.label;
+      if (!this.tty) return void process.stderr.write(`${p.label}…\n`);
+      this.bar?.stop();
+      this.bar = new cliProgress.SingleBar(
+        { format: `${p.label} {bar} {percentage}% | {value}/{total}`, barsize: 24, stream: process.stderr, hideCursor: true, clearOnComplete: true },
+        cliProgress.Presets.shades_classic,
+      );
+      this.bar.start(p.total, 0);
+    }
+    this.bar?.update(p.done);
   }
 
   message(text: string): void {

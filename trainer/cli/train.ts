@@ -127,7 +127,8 @@ async function main(): Promise<void> {
       callbacks: {
         onBatch: (p) => progress.onBatch(p),
         onEpoch: (m) => progress.onEpoch(m, config.epochs),
-        onPhase: (phase) => phase !== 'training' && phase !== 'loading' && progress.message(`${phase}…`),
+        onPhase: (phase) => phase === 'saving' && progress.message('saving the model…'),
+        onPhaseProgress: (p) => progress.onPhaseProgress(p),
         shouldStop: () => interrupted,
         onCheckpoint: checkpointFile
           ? async (c) => {
