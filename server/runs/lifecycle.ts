@@ -34,15 +34,30 @@
  * | cancel                | QUEUED, WAITING          | CANCELLED                                 | API           |
  * |                       | HELD(w)                  | HELD(w), cancelRequested (worker stops)   |               |
  *
+ * Re-evaluation of a SUCCEEDED run's saved model (the `Reevaluation` job: per-image test predictions for
+ * runs evaluated before they were kept; the run itself stays SUCCEEDED, its metrics untouched):
+ *
+ * | transition                  | job from                   | job to                                | by         |
+ * |-----------------------------|----------------------------|---------------------------------------|------------|
+ * | requestReevaluation         | none, SUCCEEDED, FAILED    | QUEUED (run SUCCEEDED, model saved)   | API        |
+ * | claimReevaluation(w)        | QUEUED (run SUCCEEDED)     | RUNNING(w)                            | worker     |
+ * | reportReevaluationProgress  | RUNNING(w)                 | RUNNING(w)                            | worker     |
+ * | storeReevaluation(w)        | RUNNING(w)                 | SUCCEEDED + the run's TestPredictions | worker     |
+ * | failReevaluation(w, reason) | RUNNING(w)                 | FAILED                                | worker     |
+ * | handBackReevaluation(w)     | RUNNING(w)                 | QUEUED (not counted as an attempt)    | worker     |
+ * | reap(w | stale)             | RUNNING(w)                 | QUEUED, or FAILED after MAX_ATTEMPTS  | any reaper |
+ *
  * Everything else is illegal and refused (test/server/lifecycle.test.ts walks every pair). retry and
  * reap, and handBack of a run whose cancel was asked for, may end the run (FAILED, CANCELLED).
  * A failed attempt counts against RUN_MAX_ATTEMPTS (3); a handed-back one (clean shutdown) does not.
  * Triggers beside these functions (prisma/migrations): 0002 announces every Run change and new Epoch
  * on `run_events` (heartbeat-only updates excepted); 0003 deletes a run's checkpoint when it leaves
  * RUNNING, i.e. when it ends (a WAITING run keeps it); 0006 allows a holder only on RUNNING runs and one
- * open attempt per run.
+ * open attempt per run; 0008 announces a re-evaluation's changes as updates of its run and allows a
+ * worker only on a RUNNING re-evaluation.
  */
 import { encodeCheckpoint, type TrainingCheckpoint } from '../../trainer/train/checkpoint';
+import type { DataSource } from '../../trainer/data/dataset';
 import type { EpochMetrics, RunResult } from '../../trainer/result';
 import { toSql, type Db } from './sql';
 
@@ -88,8 +103,8 @@ export interface ClaimedRun {
  * Takes a run no worker holds, atomically (FOR UPDATE SKIP LOCKED: two workers never take the same
  * one): a WAITING run first (it was started earlier and people are watching it), else the oldest QUEUED
  * one. Opens its next attempt. Epochs after its checkpoint (its last worker stopped between the epoch
- * and the checkpoint write) and results of an attempt that died while saving are dropped: they are
- * produced again. A resumed run keeps its original start time.
+ * and the checkpoint write) and results (evaluation, robustness, test predictions) of an attempt that
+ * died while saving are dropped: they are produced again. A resumed run keeps its original start time.
  */
 export async function claim(db: Db, holder: Holder): Promise<ClaimedRun | null> {
   const { rows } = await toSql(db).query<ClaimedRun>(
@@ -116,6 +131,8 @@ export async function claim(db: Db, holder: Holder): Promise<ClaimedRun | null> 
        DELETE FROM "Evaluation" e USING claimed c WHERE e."runId" = c."id"
      ), old_robustness AS (
        DELETE FROM "RobustnessPoint" p USING claimed c WHERE p."runId" = c."id"
+     ), old_predictions AS (
+       DELETE FROM "TestPredictions" p USING claimed c WHERE p."runId" = c."id"
      )
      SELECT c.*, a."number" AS "attempt" FROM claimed c, attempt a`,
     [holder.id, holder.host, holder.pid],
@@ -123,16 +140,26 @@ export async function claim(db: Db, holder: Holder): Promise<ClaimedRun | null> 
   return rows[0] ?? null;
 }
 
-/** Stores a finished epoch's metrics. False when the run is not (or no longer) held by `holder`. */
-export async function recordEpoch(db: Db, holder: Holder, runId: string, m: EpochMetrics): Promise<boolean> {
+/**
+ * Stores a finished epoch's metrics and, when given, its validation confusion matrix (one statement, so
+ * the epoch's NOTIFY finds the matrix written). False when the run is not (or no longer) held by `holder`.
+ */
+export async function recordEpoch(db: Db, holder: Holder, runId: string, m: EpochMetrics, valConfusion: number[][] | null = null): Promise<boolean> {
   const { rows } = await toSql(db).query(
-    `INSERT INTO "Epoch" ("runId", "epoch", "lr", "trainLoss", "trainAccuracy", "valLoss", "valAccuracy", "seconds", "samplesPerSecond")
-     SELECT r."id", $3::int, $4::float8, $5::float8, $6::float8, $7::float8, $8::float8, $9::float8, $10::float8 FROM "Run" r WHERE r."id" = $1::uuid AND ${held(2)} FOR SHARE
-     ON CONFLICT ("runId", "epoch") DO UPDATE SET "lr" = EXCLUDED."lr", "trainLoss" = EXCLUDED."trainLoss",
-       "trainAccuracy" = EXCLUDED."trainAccuracy", "valLoss" = EXCLUDED."valLoss", "valAccuracy" = EXCLUDED."valAccuracy",
-       "seconds" = EXCLUDED."seconds", "samplesPerSecond" = EXCLUDED."samplesPerSecond", "createdAt" = now()
-     RETURNING "epoch"`,
-    [runId, holder.id, m.epoch, m.lr, m.trainLoss, m.trainAccuracy, m.valLoss, m.valAccuracy, m.seconds, m.samplesPerSecond],
+    `WITH e AS (
+       INSERT INTO "Epoch" ("runId", "epoch", "lr", "trainLoss", "trainAccuracy", "valLoss", "valAccuracy", "seconds", "samplesPerSecond")
+       SELECT r."id", $3::int, $4::float8, $5::float8, $6::float8, $7::float8, $8::float8, $9::float8, $10::float8 FROM "Run" r WHERE r."id" = $1::uuid AND ${held(2)} FOR SHARE
+       ON CONFLICT ("runId", "epoch") DO UPDATE SET "lr" = EXCLUDED."lr", "trainLoss" = EXCLUDED."trainLoss",
+         "trainAccuracy" = EXCLUDED."trainAccuracy", "valLoss" = EXCLUDED."valLoss", "valAccuracy" = EXCLUDED."valAccuracy",
+         "seconds" = EXCLUDED."seconds", "samplesPerSecond" = EXCLUDED."samplesPerSecond", "createdAt" = now()
+       RETURNING "runId", "epoch"
+     ), confusion AS (
+       INSERT INTO "EpochConfusion" ("runId", "epoch", "classes", "counts")
+       SELECT e."runId", e."epoch", $11::int, $12::int[] FROM e WHERE $12::int[] IS NOT NULL
+       ON CONFLICT ("runId", "epoch") DO UPDATE SET "classes" = EXCLUDED."classes", "counts" = EXCLUDED."counts"
+     )
+     SELECT "epoch" FROM e`,
+    [runId, holder.id, m.epoch, m.lr, m.trainLoss, m.trainAccuracy, m.valLoss, m.valAccuracy, m.seconds, m.samplesPerSecond, valConfusion?.length ?? 0, valConfusion ? valConfusion.flat() : null],
   );
   return rows.length > 0;
 }
@@ -190,12 +217,20 @@ const summarySet = (from: number) =>
   `"backend" = $${from}, "codeVersion" = $${from + 1}, "parameters" = $${from + 2}, "bestEpoch" = $${from + 3}, "stoppedEarly" = $${from + 4},
    "durationSeconds" = $${from + 5}, "valAccuracy" = $${from + 6}, "summary" = $${from + 7}::jsonb`;
 
+/** Per-image test predictions as stored: encodeTestPredictions() bytes and the pooled files they index. */
+export interface StoredPredictions {
+  data: Uint8Array;
+  count: number;
+  classes: number;
+  sources: DataSource[];
+}
+
 /**
- * Stores a finished run's evaluation, robustness curve and summary while it is still RUNNING (phase
- * "saving"): they are safe before the model is written, so a failing save cannot lose them. False when
- * the run is not held by `holder`. `succeed` then ends it.
+ * Stores a finished run's evaluation, robustness curve, summary and (when given) per-image test
+ * predictions while it is still RUNNING (phase "saving"): they are safe before the model is written, so
+ * a failing save cannot lose them. False when the run is not held by `holder`. `succeed` then ends it.
  */
-export async function storeResults(db: Db, holder: Holder, runId: string, result: RunResult): Promise<boolean> {
+export async function storeResults(db: Db, holder: Holder, runId: string, result: RunResult, predictions: StoredPredictions | null = null): Promise<boolean> {
   const test = result.test;
   if (!test) throw new Error('storeResults: the result has no test evaluation (a cancelled run ends with endCancelled)');
   const { rows } = await toSql(db).query(
@@ -213,6 +248,11 @@ export async function storeResults(db: Db, holder: Holder, runId: string, result
        INSERT INTO "RobustnessPoint" ("runId", "sigma", "accuracy")
        SELECT r."id", p."sigma", p."accuracy" FROM r, unnest($23::float8[], $24::float8[]) AS p("sigma", "accuracy")
        ON CONFLICT ("runId", "sigma") DO UPDATE SET "accuracy" = EXCLUDED."accuracy"
+     ), predictions AS (
+       INSERT INTO "TestPredictions" ("runId", "count", "classes", "sources", "data", "origin")
+       SELECT r."id", $25::int, $26::int, $27::jsonb, $28::bytea, 'training' FROM r WHERE $28::bytea IS NOT NULL
+       ON CONFLICT ("runId") DO UPDATE SET "count" = EXCLUDED."count", "classes" = EXCLUDED."classes", "sources" = EXCLUDED."sources",
+         "data" = EXCLUDED."data", "origin" = EXCLUDED."origin", "confusionDelta" = 0, "createdAt" = now()
      )
      SELECT "id" FROM r`,
     [
@@ -233,6 +273,10 @@ export async function storeResults(db: Db, holder: Holder, runId: string, result
       result.dataset.classNames,
       result.robustness.points.map((p) => p.sigma),
       result.robustness.points.map((p) => p.accuracy),
+      predictions?.count ?? 0,
+      predictions?.classes ?? 0,
+      JSON.stringify(predictions?.sources ?? []),
+      predictions ? Buffer.from(predictions.data.buffer, predictions.data.byteOffset, predictions.data.byteLength) : null,
     ],
   );
   return rows.length > 0;
@@ -353,9 +397,11 @@ export type ReapTarget =
  * Runs whose worker died or went silent: their attempt failed; they go back to the queue with their
  * checkpoint (the next worker resumes after the last finished epoch), or end FAILED on the last attempt.
  * Staleness counts from the later of the last heartbeat and the database's own start, so a database
- * restart (during which nobody could beat) never makes every running run look dead.
+ * restart (during which nobody could beat) never makes every running run look dead. The same target's
+ * re-evaluation jobs go back to the queue (reapReevaluations).
  */
-export function reap(db: Db, target: ReapTarget, maxAttempts = MAX_ATTEMPTS): Promise<Ended[]> {
+export async function reap(db: Db, target: ReapTarget, maxAttempts = MAX_ATTEMPTS): Promise<Ended[]> {
+  await reapReevaluations(db, target, maxAttempts);
   if ('holder' in target) {
     return failAttempt(db, `r."workerId" = $2::uuid`, `format('worker %s (pid %s) died: %s', r."workerHost", r."workerPid", $3::text)`, [target.holder, target.how], maxAttempts);
   }
@@ -448,4 +494,151 @@ export async function listAttempts(db: Db, runIds: readonly string[]): Promise<A
     [runIds],
   );
   return rows;
+}
+
+// ---- Re-evaluation jobs (the second table in this file's header) --------------------------------------
+
+/** The ownership condition of a re-evaluation job, over "Reevaluation" j; `$holder` is the holder token's parameter. */
+const jobHeld = (holder: number) => `j."status" = 'RUNNING' AND j."workerId" = $${holder}::uuid`;
+
+/**
+ * The re-evaluation heartbeat the heartbeat thread sends while a worker holds a job ($1 run id, $2
+ * holder token); no row back means the job is no longer this worker's.
+ */
+export const REEVALUATION_HEARTBEAT_SQL = `UPDATE "Reevaluation" j SET "heartbeatAt" = now() WHERE j."runId" = $1::uuid AND ${jobHeld(2)} RETURNING false AS "cancelRequested"`;
+
+export type ReevaluationRequest = 'queued' | 'already queued' | { refused: string };
+
+/**
+ * Asks for a re-evaluation of a finished run's saved model (API). Refused, saying why, unless the run
+ * SUCCEEDED with an evaluation and a saved model; a job already queued or running is left as it is.
+ */
+export async function requestReevaluation(db: Db, runId: string, requestedById: string | null): Promise<ReevaluationRequest> {
+  const sql = toSql(db);
+  const { rows } = await sql.query(
+    `INSERT INTO "Reevaluation" ("runId", "status", "requestedById", "requestedAt", "attempts")
+     SELECT r."id", 'QUEUED', $2, now(), 0 FROM "Run" r
+     WHERE r."id" = $1::uuid AND r."status" = 'SUCCEEDED' AND r."modelPath" IS NOT NULL AND EXISTS (SELECT 1 FROM "Evaluation" e WHERE e."runId" = r."id")
+     ON CONFLICT ("runId") DO UPDATE SET "status" = 'QUEUED', "requestedById" = EXCLUDED."requestedById", "requestedAt" = now(), "attempts" = 0,
+       "startedAt" = NULL, "finishedAt" = NULL, "heartbeatAt" = NULL, "progress" = NULL, "error" = NULL, "workerHost" = NULL, "workerPid" = NULL
+       WHERE "Reevaluation"."status" IN ('SUCCEEDED', 'FAILED')
+     RETURNING "runId"`,
+    [runId, requestedById],
+  );
+  if (rows.length) return 'queued';
+  const { rows: why } = await sql.query<{ status: string; modelPath: string | null; evaluated: boolean; job: string | null }>(
+    `SELECT r."status"::text AS "status", r."modelPath", EXISTS (SELECT 1 FROM "Evaluation" e WHERE e."runId" = r."id") AS "evaluated",
+       (SELECT j."status"::text FROM "Reevaluation" j WHERE j."runId" = r."id") AS "job"
+     FROM "Run" r WHERE r."id" = $1::uuid`,
+    [runId],
+  );
+  const r = why[0];
+  if (!r) return { refused: `no run with id ${runId}` };
+  if (r.job === 'QUEUED' || r.job === 'RUNNING') return 'already queued';
+  if (r.status !== 'SUCCEEDED') return { refused: `run ${runId} is ${r.status}; only a finished (SUCCEEDED) run has a model to re-evaluate` };
+  if (!r.evaluated) return { refused: `run ${runId} has no evaluation to re-evaluate` };
+  return { refused: `run ${runId} has no saved model (its model could not be saved when it finished); re-evaluation needs one. Clone the run to train it again` };
+}
+
+export interface ClaimedReevaluation {
+  runId: string;
+  name: string;
+  dataset: string;
+  config: unknown;
+  modelPath: string;
+  attempt: number;
+  /** The run's stored test confusion matrix and its count, which the re-evaluation should reproduce. */
+  confusion: number[][];
+  count: number;
+}
+
+/** Takes the oldest queued re-evaluation of a still-SUCCEEDED run (SKIP LOCKED: one worker per job). */
+export async function claimReevaluation(db: Db, holder: Holder): Promise<ClaimedReevaluation | null> {
+  const { rows } = await toSql(db).query<ClaimedReevaluation>(
+    `WITH pick AS (
+       SELECT j."runId" FROM "Reevaluation" j JOIN "Run" r ON r."id" = j."runId"
+       WHERE j."status" = 'QUEUED' AND r."status" = 'SUCCEEDED' AND r."modelPath" IS NOT NULL
+       ORDER BY j."requestedAt", j."runId" FOR UPDATE OF j SKIP LOCKED LIMIT 1
+     ), claimed AS (
+       UPDATE "Reevaluation" j SET "status" = 'RUNNING', "workerId" = $1::uuid, "workerHost" = $2, "workerPid" = $3, "startedAt" = now(),
+         "heartbeatAt" = now(), "attempts" = j."attempts" + 1, "error" = NULL,
+         "progress" = jsonb_build_object('phase', 'loading', 'label', 'loading the dataset and the model')
+       FROM pick p WHERE j."runId" = p."runId"
+       RETURNING j."runId", j."attempts"
+     )
+     SELECT c."runId", r."name", r."dataset", r."config", r."modelPath", c."attempts" AS "attempt", e."confusion", e."count"
+     FROM claimed c JOIN "Run" r ON r."id" = c."runId" JOIN "Evaluation" e ON e."runId" = c."runId"`,
+    [holder.id, holder.host, holder.pid],
+  );
+  return rows[0] ?? null;
+}
+
+/** Live progress of a held re-evaluation (doubles as its heartbeat). False when it is no longer the holder's. */
+export async function reportReevaluationProgress(db: Db, holder: Holder, runId: string, progress: Record<string, unknown>): Promise<boolean> {
+  const { rows } = await toSql(db).query(
+    `UPDATE "Reevaluation" j SET "progress" = $3::jsonb, "heartbeatAt" = now() WHERE j."runId" = $1::uuid AND ${jobHeld(2)} RETURNING j."runId"`,
+    [runId, holder.id, JSON.stringify(progress)],
+  );
+  return rows.length > 0;
+}
+
+/**
+ * The held re-evaluation's result: the run's per-image test predictions (replacing any), and the job
+ * SUCCEEDED, in one statement. `confusionDelta` says how far their confusion matrix is from the stored
+ * evaluation's (0: it reproduces it exactly). False when the job is no longer the holder's.
+ */
+export async function storeReevaluation(db: Db, holder: Holder, runId: string, predictions: StoredPredictions, confusionDelta: number): Promise<boolean> {
+  const { rows } = await toSql(db).query(
+    `WITH j AS (
+       UPDATE "Reevaluation" j SET "status" = 'SUCCEEDED', "finishedAt" = now(), "workerId" = NULL, "progress" = NULL, "error" = NULL
+       WHERE j."runId" = $1::uuid AND ${jobHeld(2)} RETURNING j."runId"
+     ), p AS (
+       INSERT INTO "TestPredictions" ("runId", "count", "classes", "sources", "data", "origin", "confusionDelta")
+       SELECT j."runId", $3::int, $4::int, $5::jsonb, $6::bytea, 're-evaluation', $7::int FROM j
+       ON CONFLICT ("runId") DO UPDATE SET "count" = EXCLUDED."count", "classes" = EXCLUDED."classes", "sources" = EXCLUDED."sources",
+         "data" = EXCLUDED."data", "origin" = EXCLUDED."origin", "confusionDelta" = EXCLUDED."confusionDelta", "createdAt" = now()
+     )
+     SELECT "runId" FROM j`,
+    [runId, holder.id, predictions.count, predictions.classes, JSON.stringify(predictions.sources), Buffer.from(predictions.data.buffer, predictions.data.byteOffset, predictions.data.byteLength), confusionDelta],
+  );
+  return rows.length > 0;
+}
+
+/** The held re-evaluation failed (no model file, dataset gone, …): FAILED with `reason`. */
+export async function failReevaluation(db: Db, holder: Holder, runId: string, reason: string): Promise<boolean> {
+  const { rows } = await toSql(db).query(
+    `UPDATE "Reevaluation" j SET "status" = 'FAILED', "finishedAt" = now(), "workerId" = NULL, "progress" = NULL, "error" = $3
+     WHERE j."runId" = $1::uuid AND ${jobHeld(2)} RETURNING j."runId"`,
+    [runId, holder.id, reason],
+  );
+  return rows.length > 0;
+}
+
+/** The holder shuts down: its re-evaluation goes back to the queue, not counted as an attempt. */
+export async function handBackReevaluation(db: Db, holder: Holder, runId: string): Promise<boolean> {
+  const { rows } = await toSql(db).query(
+    `UPDATE "Reevaluation" j SET "status" = 'QUEUED', "workerId" = NULL, "workerHost" = NULL, "workerPid" = NULL, "heartbeatAt" = NULL,
+       "progress" = NULL, "attempts" = greatest(0, j."attempts" - 1)
+     WHERE j."runId" = $1::uuid AND ${jobHeld(2)} RETURNING j."runId"`,
+    [runId, holder.id],
+  );
+  return rows.length > 0;
+}
+
+/** Re-evaluations whose worker died or went silent: back to the queue, or FAILED after `maxAttempts`. */
+export async function reapReevaluations(db: Db, target: ReapTarget, maxAttempts = MAX_ATTEMPTS): Promise<string[]> {
+  const [where, why, params]: [string, string, unknown[]] = 'holder' in target
+    ? [`j."workerId" = $2::uuid`, `format('its worker %s (pid %s) died: %s', j."workerHost", j."workerPid", $3::text)`, [target.holder, target.how]]
+    : [`greatest(j."heartbeatAt", pg_postmaster_start_time()) < now() - make_interval(secs => $2::int)`, `format('its worker %s (pid %s) stopped responding', j."workerHost", j."workerPid")`, [target.staleSeconds]];
+  const { rows } = await toSql(db).query<{ runId: string }>(
+    `UPDATE "Reevaluation" j SET
+       "status" = (CASE WHEN j."attempts" >= $1 THEN 'FAILED' ELSE 'QUEUED' END)::"ReevaluationStatus",
+       "finishedAt" = CASE WHEN j."attempts" >= $1 THEN now() END,
+       "error" = CASE WHEN j."attempts" >= $1 THEN format('Failed %s times (RUN_MAX_ATTEMPTS=%s); the last time %s', j."attempts", $1::int, ${why}) END,
+       "workerId" = NULL, "heartbeatAt" = NULL, "progress" = NULL
+     WHERE j."status" = 'RUNNING' AND (${where})
+     RETURNING j."runId"`,
+    [maxAttempts, ...params],
+  );
+  return rows.map((r) => r.runId);
 }

@@ -1,12 +1,12 @@
 /**
  * The main thread's handle on the heartbeat thread (heartbeatThread.mjs says why it is a thread): tell
- * it which run the worker holds, and hear back after every beat whether the run is still the worker's
+ * it which run (or run's re-evaluation job) the worker holds, and hear back after every beat whether the run is still the worker's
  * (`onRun`) and whether the database answered (`onDatabase`). Each hold gets a generation number, so
  * the answer to a beat sent for an earlier hold (even of the same run, claimed again) is never taken
  * for news about the current one.
  */
 import { Worker } from 'node:worker_threads';
-import { HEARTBEAT_SQL, type Holder } from '../runs/lifecycle';
+import { HEARTBEAT_SQL, REEVALUATION_HEARTBEAT_SQL, type Holder } from '../runs/lifecycle';
 import { ANNOUNCE_SQL } from './registry';
 
 export interface RunBeat {
@@ -34,7 +34,7 @@ export class Heartbeat {
   start(modelsProblem: string | null): void {
     const { url, holder, intervalMs } = this.opts;
     this.thread = new Worker(new URL('./heartbeatThread.mjs', import.meta.url), {
-      workerData: { url, intervalMs, host: holder.host, pid: holder.pid, holderId: holder.id, announceSql: ANNOUNCE_SQL, heartbeatSql: HEARTBEAT_SQL },
+      workerData: { url, intervalMs, host: holder.host, pid: holder.pid, holderId: holder.id, announceSql: ANNOUNCE_SQL, heartbeatSql: HEARTBEAT_SQL, reevaluationHeartbeatSql: REEVALUATION_HEARTBEAT_SQL },
     });
     this.thread.postMessage({ type: 'models', problem: modelsProblem });
     this.thread.on('message', (m: { type: string } & Partial<RunBeat> & { ok?: boolean; error?: string }) => {
@@ -45,10 +45,10 @@ export class Heartbeat {
     this.thread.unref();
   }
 
-  /** Starts beating for `runId`; returns the generation its answers carry. */
-  hold(runId: string): number {
+  /** Starts beating for `runId` (its training, or its re-evaluation job); returns the generation its answers carry. */
+  hold(runId: string, job: 'run' | 'reevaluation' = 'run'): number {
     this.generation += 1;
-    this.thread?.postMessage({ type: 'hold', runId, generation: this.generation });
+    this.thread?.postMessage({ type: 'hold', runId, generation: this.generation, job });
     return this.generation;
   }
 

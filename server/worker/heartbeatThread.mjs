@@ -3,16 +3,17 @@
  * starts it). Training steps run synchronously on the main thread, sometimes for longer than the stale
  * window; beating from here means a long step never looks like death, while a process that is stopped
  * (SIGSTOP), killed or cut off from the database stops beating and is reaped. Every `intervalMs` it
- * refreshes the worker's registry row and, while the worker holds a run, the run's heartbeat, and tells
- * the main thread whether the run is still its own and whether its cancel was asked for. The SQL text
+ * refreshes the worker's registry row and, while the worker holds a run (or a re-evaluation job), its
+ * heartbeat, and tells the main thread whether it is still its own and whether its cancel was asked
+ * for. The SQL text
  * comes from the main thread (server/runs/lifecycle.ts owns the ownership condition). Plain JavaScript so
  * it loads without a TypeScript loader (under tsx, vitest and plain node alike).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
 
-const { url, intervalMs, host, pid, holderId, announceSql, heartbeatSql } = workerData;
-/** @type {{ runId: string, generation: number } | null} */
+const { url, intervalMs, host, pid, holderId, announceSql, heartbeatSql, reevaluationHeartbeatSql } = workerData;
+/** @type {{ runId: string, generation: number, job: 'run' | 'reevaluation' } | null} */
 let holding = null;
 let modelsProblem = null;
 /** @type {pg.Client | null} */
@@ -39,7 +40,7 @@ async function beat() {
     const c = await connection();
     await c.query(announceSql, [host, pid, modelsProblem]);
     if (run) {
-      const { rows } = await c.query(heartbeatSql, [run.runId, holderId]);
+      const { rows } = await c.query(run.job === 'reevaluation' ? reevaluationHeartbeatSql : heartbeatSql, [run.runId, holderId]);
       parentPort.postMessage({ type: 'run', runId: run.runId, generation: run.generation, held: rows.length > 0, cancelRequested: rows[0]?.cancelRequested === true });
     }
     parentPort.postMessage({ type: 'database', ok: true });
@@ -56,7 +57,7 @@ async function beat() {
 const timer = setInterval(beat, intervalMs);
 parentPort.on('message', (message) => {
   if (message.type === 'hold') {
-    holding = { runId: message.runId, generation: message.generation };
+    holding = { runId: message.runId, generation: message.generation, job: message.job ?? 'run' };
     void beat();
   } else if (message.type === 'release') {
     holding = null;

@@ -2,7 +2,9 @@
  * The run state machine (server/runs/lifecycle.ts) against a real PostgreSQL: every transition from
  * every state, by the holder and by a stranger. Legal ones land in the state the table in
  * lifecycle.ts names; every illegal one is refused — its return value says so and the run is exactly
- * as it was. Also: the retry limit and its reasons, hand-backs that do not count, the stale reaper.
+ * as it was. Also: the retry limit and its reasons, hand-backs that do not count, the stale reaper. The
+ * same for re-evaluation jobs, and what training writes for error analysis (per-epoch confusion, test
+ * predictions).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -31,6 +33,8 @@ beforeAll(async () => {
   await migrate(url);
   prisma = createPrisma(url);
   pool = new pg.Pool({ connectionString: url, max: 4 });
+  // An idle connection the database closes as it stops at the end must not fail the run.
+  pool.on('error', () => {});
 });
 afterAll(async () => {
   await prisma?.$disconnect();
@@ -252,5 +256,127 @@ describe('what the transitions write', () => {
   it('the database refuses a holder on a run that is not RUNNING', async () => {
     const id = await makeRun('FAILED');
     await expect(prisma.run.update({ where: { id }, data: { workerId: A.id } })).rejects.toThrow(/Run_holder_only_while_running/);
+  });
+});
+
+// ---- the re-evaluation job (the second table of lifecycle.ts) ----------------------------------------
+
+type JobState = 'none' | 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+
+const predictions = (n: number): lifecycle.StoredPredictions => ({ data: Uint8Array.from({ length: 16 + 25 * n }, (_, i) => i % 251), count: n, classes: 2, sources: [{ file: 'f.gz', role: 'test', start: 0, count: n }] });
+
+/** A SUCCEEDED run with an evaluation and a saved model, and its re-evaluation job in the named state (RUNNING: held by A). */
+async function makeJob(state: JobState): Promise<string> {
+  const id = await makeRun('HELD+results');
+  expect(await lifecycle.succeed(pool, A, id, { modelPath: '/models/x' })).toBe(true);
+  if (state === 'none') return id;
+  expect(await lifecycle.requestReevaluation(pool, id, null)).toBe('queued');
+  if (state === 'QUEUED') return id;
+  expect((await lifecycle.claimReevaluation(pool, A))?.runId).toBe(id);
+  if (state === 'SUCCEEDED') expect(await lifecycle.storeReevaluation(pool, A, id, predictions(2), 0)).toBe(true);
+  if (state === 'FAILED') expect(await lifecycle.failReevaluation(pool, A, id, 'no model file')).toBe(true);
+  return id;
+}
+
+async function jobSnapshot(id: string) {
+  const [job, stored, run] = await Promise.all([
+    prisma.reevaluation.findUnique({ where: { runId: id } }),
+    prisma.testPredictions.findUnique({ where: { runId: id }, select: { origin: true, count: true, confusionDelta: true, createdAt: true } }),
+    prisma.run.findUnique({ where: { id }, select: { status: true, testAccuracy: true } }),
+  ]);
+  return { job, stored, run };
+}
+
+async function jobStateOf(id: string): Promise<string> {
+  const j = await prisma.reevaluation.findUnique({ where: { runId: id } });
+  if (!j) return 'none';
+  return j.status === 'RUNNING' ? `RUNNING(${j.workerId === A.id ? 'A' : j.workerId === B.id ? 'B' : '?'})` : j.status;
+}
+
+const jobTransitions: Record<string, Transition> = {
+  requestReevaluation: async (id) => (await lifecycle.requestReevaluation(pool, id, null)) === 'queued',
+  claimReevaluation: async (id, by) => (await lifecycle.claimReevaluation(pool, by))?.runId === id,
+  reportReevaluationProgress: (id, by) => lifecycle.reportReevaluationProgress(pool, by, id, { phase: 'evaluating', label: 'evaluating test set', done: 1, total: 2 }),
+  storeReevaluation: (id, by) => lifecycle.storeReevaluation(pool, by, id, predictions(2), 0),
+  failReevaluation: (id, by) => lifecycle.failReevaluation(pool, by, id, 'dataset gone'),
+  handBackReevaluation: (id, by) => lifecycle.handBackReevaluation(pool, by, id),
+  reap: async (id, by) => (await lifecycle.reapReevaluations(pool, { holder: by.id, how: 'killed by SIGKILL' })).includes(id),
+};
+const JOB_LEGAL: Record<JobState, Record<string, string>> = {
+  none: { requestReevaluation: 'QUEUED' },
+  QUEUED: { claimReevaluation: 'RUNNING(B)' },
+  RUNNING: { reportReevaluationProgress: 'RUNNING(A)', storeReevaluation: 'SUCCEEDED', failReevaluation: 'FAILED', handBackReevaluation: 'QUEUED', reap: 'QUEUED' },
+  SUCCEEDED: { requestReevaluation: 'QUEUED' },
+  FAILED: { requestReevaluation: 'QUEUED' },
+};
+const JOB_STATES = Object.keys(JOB_LEGAL) as JobState[];
+
+describe('the re-evaluation job machine', () => {
+  const illegal = JOB_STATES.flatMap((state) => Object.keys(jobTransitions).filter((t) => !JOB_LEGAL[state][t]).map((t) => [state, t] as const));
+
+  it.each(illegal)('refuses %s → %s, changing nothing', async (state, name) => {
+    const id = await makeJob(state);
+    const before = await jobSnapshot(id);
+    expect(await jobTransitions[name](id, name === 'claimReevaluation' ? B : A)).toBe(false);
+    expect(await jobSnapshot(id)).toEqual(before);
+  });
+
+  it.each(Object.keys(JOB_LEGAL.RUNNING))('refuses RUNNING → %s by a worker that does not hold the job', async (name) => {
+    const id = await makeJob('RUNNING');
+    const before = await jobSnapshot(id);
+    expect(await jobTransitions[name](id, B)).toBe(false);
+    expect(await jobSnapshot(id)).toEqual(before);
+  });
+
+  it.each(JOB_STATES.flatMap((s) => Object.entries(JOB_LEGAL[s]).map(([t, to]) => [s, t, to] as const)))('allows %s → %s, which leads to %s', async (state, name, to) => {
+    const id = await makeJob(state);
+    expect(await jobTransitions[name](id, name === 'claimReevaluation' ? B : A)).toBe(true);
+    expect(await jobStateOf(id)).toBe(to);
+    expect((await prisma.run.findUniqueOrThrow({ where: { id } })).status).toBe('SUCCEEDED'); // the run itself never changes
+  });
+
+  it('stores the predictions with the job\'s success; a run without a model, or unfinished, is refused saying why', async () => {
+    const id = await makeJob('RUNNING');
+    expect(await lifecycle.storeReevaluation(pool, A, id, predictions(3), 4)).toBe(true);
+    expect((await jobSnapshot(id)).stored).toMatchObject({ origin: 're-evaluation', count: 3, confusionDelta: 4 });
+    const noModel = await makeRun('HELD+results');
+    await lifecycle.succeed(pool, A, noModel, { modelPath: null, warning: 'The model was not saved (EACCES)' });
+    expect(await lifecycle.requestReevaluation(pool, noModel, null)).toEqual({ refused: expect.stringMatching(/has no saved model/) });
+    expect(await lifecycle.requestReevaluation(pool, await makeRun('FAILED'), null)).toEqual({ refused: expect.stringMatching(/is FAILED; only a finished \(SUCCEEDED\) run has a model to re-evaluate/) });
+    const queued = await makeJob('QUEUED');
+    expect(await lifecycle.requestReevaluation(pool, queued, null)).toBe('already queued');
+  });
+
+  it('puts a silent worker\'s job back in the queue, and fails it after RUN_MAX_ATTEMPTS', async () => {
+    await databaseOlderThan(url, 2);
+    const id = await makeJob('RUNNING');
+    await prisma.reevaluation.update({ where: { runId: id }, data: { heartbeatAt: new Date(Date.now() - 60_000) } });
+    expect(await lifecycle.reapReevaluations(pool, { staleSeconds: 2 }, 2)).toEqual([id]);
+    expect(await jobStateOf(id)).toBe('QUEUED');
+    expect((await lifecycle.claimReevaluation(pool, B))?.attempt).toBe(2);
+    expect(await lifecycle.reapReevaluations(pool, { holder: B.id, how: 'killed' }, 2)).toEqual([id]);
+    const job = await prisma.reevaluation.findUniqueOrThrow({ where: { runId: id } });
+    expect(job).toMatchObject({ status: 'FAILED', workerId: null, error: 'Failed 2 times (RUN_MAX_ATTEMPTS=2); the last time its worker test-host (pid 1002) died: killed' });
+  });
+});
+
+describe('what a run\'s training writes for error analysis', () => {
+  it('records an epoch with its validation confusion matrix, which goes with the epoch', async () => {
+    const id = await makeRun('HELD');
+    expect(await lifecycle.recordEpoch(pool, A, id, epoch(2), [[3, 1], [0, 4]])).toBe(true);
+    expect(await prisma.epochConfusion.findUnique({ where: { runId_epoch: { runId: id, epoch: 2 } } })).toEqual({ runId: id, epoch: 2, classes: 2, counts: [3, 1, 0, 4] });
+    expect(await lifecycle.restartFromScratch(pool, A, id)).toBe(true);
+    expect(await prisma.epochConfusion.count({ where: { runId: id } })).toBe(0);
+  });
+
+  it('stores the test predictions with the results; a new claim drops those of an attempt that died while saving', async () => {
+    const id = await makeRun('HELD');
+    expect(await lifecycle.storeResults(pool, A, id, result, predictions(5))).toBe(true);
+    const stored = await prisma.testPredictions.findUniqueOrThrow({ where: { runId: id } });
+    expect(stored).toMatchObject({ count: 5, classes: 2, origin: 'training', confusionDelta: 0, sources: [{ file: 'f.gz', role: 'test', start: 0, count: 5 }] });
+    expect(Buffer.compare(Buffer.from(stored.data), Buffer.from(predictions(5).data))).toBe(0);
+    await lifecycle.reap(pool, { holder: A.id, how: 'died while saving' });
+    expect((await lifecycle.claim(pool, B))?.id).toBe(id);
+    expect(await prisma.testPredictions.count({ where: { runId: id } })).toBe(0);
   });
 });
