@@ -4,9 +4,11 @@
  * holder token (a fresh UUID per process, or WORKER_ID from a supervising server):
  *  1. claim a run (a WAITING one first, else the oldest QUEUED), unless its models folder is unwritable;
  *  2. load its dataset (cached per process) and train it with the trainer library, from its checkpoint
- *     when it has one, recording each epoch and then the checkpoint, and live progress (throttled);
- *  3. store the evaluation, robustness curve and summary, then save the model, then succeed — a failing
- *     save leaves a SUCCEEDED run with a warning, never a lost one.
+ *     when it has one, recording each epoch (with its validation confusion matrix) and then the
+ *     checkpoint, and live progress (throttled; evaluation steps with their own progress);
+ *  3. store the evaluation (with every test image's prediction), robustness curve and summary, then save
+ *     the model, then succeed — a failing save leaves a SUCCEEDED run with a warning, never a lost one;
+ *  4. with no run waiting, re-evaluate a finished run's saved model when one was asked for (reevaluation.ts).
  * A heartbeat thread (heartbeat.ts) beats for the run whatever the training thread is doing, and says
  * when the run is no longer ours (reaped after this process was stopped, starved or cut off): training
  * then stops and nothing more is written. Cancel: the API sets cancelRequested; the worker hears it
@@ -21,6 +23,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { validateConfig } from '../../trainer/config/schema';
 import { runExperiment } from '../../trainer/run';
+import { encodeTestPredictions } from '../../trainer/eval/testPredictions';
 import type { RunResult } from '../../trainer/result';
 import { CheckpointError, type TrainingCheckpoint } from '../../trainer/train/checkpoint';
 import { writableFolderProblem } from '../../trainer/util/writableFolder';
@@ -28,10 +31,11 @@ import { describeConnectionError, isConnectionError } from '../db/connectionErro
 import { loadNamedDataset } from '../datasets/catalog';
 import { loadCheckpoint } from '../runs/checkpoints';
 import * as lifecycle from '../runs/lifecycle';
-import type { ClaimedRun, Holder } from '../runs/lifecycle';
+import type { ClaimedRun, Holder, StoredPredictions } from '../runs/lifecycle';
 import { DEFAULT_STALE_SECONDS, reapStaleRuns } from '../runs/reaper';
 import { DeterministicFailure, isDeterministic } from './failures';
 import { Heartbeat, type RunBeat } from './heartbeat';
+import { runReevaluation } from './reevaluation';
 import { announceWorker, forgetWorker } from './registry';
 
 export interface WorkerOptions {
@@ -56,6 +60,8 @@ export interface WorkerOptions {
 /** The run in hand, and what the heartbeat thread, notifications and refused writes have said about it. */
 interface CurrentRun {
   id: string;
+  /** Training the run, or re-evaluating its saved model (reevaluation.ts). */
+  job: 'run' | 'reevaluation';
   generation: number;
   cancel: boolean;
   /** No longer ours: reaped (and maybe resumed elsewhere) while this worker was silent. */
@@ -167,7 +173,7 @@ export class TrainerWorker {
 
   private onNotification(payload: string | undefined) {
     if (!payload) return;
-    let event: { type: string; kind?: string; runId: string; status?: string };
+    let event: { type: string; kind?: string; runId: string; status?: string; reevaluation?: string };
     try {
       event = JSON.parse(payload);
     } catch {
@@ -177,8 +183,9 @@ export class TrainerWorker {
     // A handed-back run is found by the next poll (pollMs): waking on every RUNNING update would mean a
     // claim query per progress write.
     if (event.status === 'QUEUED' && (event.kind === 'created' || event.kind === 'status')) this.wake?.();
+    if (event.reevaluation === 'QUEUED') this.wake?.();
     const current = this.current;
-    if (current && event.runId === current.id && !current.cancel && !current.lost) {
+    if (current && current.job === 'run' && event.runId === current.id && !current.cancel && !current.lost) {
       void lifecycle.holdState(this.pool, this.holder, current.id).then(
         (s) => this.heard(current, s.held, s.cancelRequested),
         () => {},
@@ -215,9 +222,12 @@ export class TrainerWorker {
       try {
         await reapStaleRuns(this.pool, this.opts.staleSeconds);
         const run = (await this.checkModels()) ? null : await this.claim();
+        // Training first; a re-evaluation (no training, no model to save) when no run waits.
+        const job = run ? null : await lifecycle.claimReevaluation(this.pool, this.holder);
         if (failures > 0) this.opts.log(`database reachable again after ${failures} failed tr${failures === 1 ? 'y' : 'ies'}`);
         failures = 0;
         if (run) await this.execute(run);
+        else if (job) await this.reevaluate(job);
         else await this.idle(this.opts.pollMs);
       } catch (err) {
         failures += 1;
@@ -282,10 +292,32 @@ export class TrainerWorker {
     }
   }
 
+  // ---- one re-evaluation ----------------------------------------------------------------------------
+
+  private async reevaluate(job: lifecycle.ClaimedReevaluation): Promise<void> {
+    const current: CurrentRun = { id: job.runId, job: 'reevaluation', generation: this.heartbeat.hold(job.runId, 'reevaluation'), cancel: false, lost: false, ending: false };
+    this.current = current;
+    try {
+      await runReevaluation(job, {
+        pool: this.pool,
+        holder: this.holder,
+        log: this.opts.log,
+        persist: (what, write) => this.persist(what, write),
+        lost: () => current.lost,
+        stopping: () => this.stopping,
+        progressMs: this.opts.progressMs,
+      });
+    } finally {
+      current.ending = true;
+      this.heartbeat.release();
+      this.current = null;
+    }
+  }
+
   // ---- one run --------------------------------------------------------------------------------------
 
   private async execute(run: ClaimedRun): Promise<void> {
-    const current: CurrentRun = { id: run.id, generation: this.heartbeat.hold(run.id), cancel: false, lost: false, ending: false };
+    const current: CurrentRun = { id: run.id, job: 'run', generation: this.heartbeat.hold(run.id), cancel: false, lost: false, ending: false };
     this.current = current;
     this.opts.log(`training ${run.id} (${run.name}) on ${run.dataset}, attempt ${run.attempt}`);
     /** A refused write means the run is no longer ours: stop everything about it. */
@@ -294,19 +326,39 @@ export class TrainerWorker {
       if (current.lost) throw new LostRun();
     };
     const modelDir = this.opts.modelsDir ? path.join(this.opts.modelsDir, run.id) : null;
-    const state = { resultsStored: false };
+    const state: { resultsStored: boolean; predictions: StoredPredictions | null } = { resultsStored: false, predictions: null };
     let phase = 'loading';
+    let label: string | null = null;
     let lastProgress = 0;
     let progressInFlight = false;
-    const writeProgress = (progress: Record<string, unknown>) => {
-      const now = Date.now();
-      if (progressInFlight || now - lastProgress < this.opts.progressMs) return;
-      lastProgress = now;
+    /** A forced write (a new phase or step) that arrived while another was in flight: sent right after it. */
+    let pending: Record<string, unknown> | null = null;
+    let writing: Promise<void> = Promise.resolve();
+    const send = (progress: Record<string, unknown>) => {
+      lastProgress = Date.now();
       progressInFlight = true;
-      void lifecycle
-        .reportProgress(this.pool, this.holder, run.id, { ...progress, phase })
-        .then((applied) => applied || this.markLost(current), () => {})
-        .finally(() => (progressInFlight = false));
+      writing = lifecycle
+        .reportProgress(this.pool, this.holder, run.id, progress)
+        .then((applied) => void (applied || this.markLost(current)), () => {})
+        .finally(() => {
+          progressInFlight = false;
+          const next = pending;
+          pending = null;
+          if (next) send(next);
+        });
+    };
+    /** Waits for progress writes in flight, so none lands after the results (which set their own progress). */
+    const progressSettled = async () => {
+      while (progressInFlight) await writing;
+    };
+    /** At most one write per progressMs, except that a new phase or step is always written. */
+    const writeProgress = (progress: Record<string, unknown>, force = false) => {
+      const withPhase = { ...progress, phase };
+      if (progressInFlight) {
+        if (force) pending = withPhase;
+        return;
+      }
+      if (force || Date.now() - lastProgress >= this.opts.progressMs) send(withPhase);
     };
     try {
       const { config, dataset } = await TrainerWorker.prepare(run);
@@ -319,17 +371,26 @@ export class TrainerWorker {
           saveModelDir: modelDir ?? undefined,
           resumeFrom: from,
           onEvaluated: async (result) => {
-            mine(await this.persist('storing the results', () => lifecycle.storeResults(this.pool, this.holder, run.id, result)));
+            await progressSettled();
+            mine(await this.persist('storing the results', () => lifecycle.storeResults(this.pool, this.holder, run.id, result, state.predictions)));
             state.resultsStored = true;
           },
           callbacks: {
             onPhase: (p) => {
               phase = p;
-              lastProgress = 0;
-              writeProgress({ epoch: epochsDone, epochs: config.epochs, batch: 0, batches: 0 });
+              writeProgress({ epoch: epochsDone, epochs: config.epochs, batch: 0, batches: 0 }, true);
             },
             onBatch: (p) => writeProgress({ epoch: p.epoch, epochs: p.epochs, batch: p.batch, batches: p.batches, samplesPerSecond: p.samplesPerSecond }),
-            onEpoch: async (m) => mine(await this.persist(`storing epoch ${m.epoch}`, () => lifecycle.recordEpoch(this.pool, this.holder, run.id, m))),
+            onPhaseProgress: (p) => {
+              const step = p.label !== label;
+              label = p.label;
+              writeProgress({ epoch: epochsDone, epochs: config.epochs, batch: 0, batches: 0, label: p.label, done: p.done, total: p.total }, step);
+            },
+            onTestSamples: (samples) => {
+              const classes = dataset.classNames.length;
+              state.predictions = { data: encodeTestPredictions(samples, classes), count: samples.indices.length, classes, sources: dataset.sources };
+            },
+            onEpoch: async (m, details) => mine(await this.persist(`storing epoch ${m.epoch}`, () => lifecycle.recordEpoch(this.pool, this.holder, run.id, m, details.valConfusion))),
             onCheckpoint: async (c) => {
               epochsDone = c.history.length;
               mine((await this.persist('storing the checkpoint', () => lifecycle.storeCheckpoint(this.pool, this.holder, run.id, c))) !== null);
@@ -348,7 +409,7 @@ export class TrainerWorker {
         epochsDone = 0;
         result = await train(null);
       }
-      await this.finish(run, current, result, modelDir, state.resultsStored, mine);
+      await this.finish(run, current, result, modelDir, state.resultsStored, state.predictions, mine);
     } catch (err) {
       await this.failed(run, current, err, state.resultsStored).catch((e: Error) => this.opts.log(`run ${run.id}: could not record how attempt ${run.attempt} ended (${e.message}); the reaper will put it back in the queue`));
     } finally {
@@ -382,7 +443,7 @@ export class TrainerWorker {
     return null;
   }
 
-  private async finish(run: ClaimedRun, current: CurrentRun, result: RunResult, modelDir: string | null, resultsStored: boolean, mine: (applied: boolean) => void) {
+  private async finish(run: ClaimedRun, current: CurrentRun, result: RunResult, modelDir: string | null, resultsStored: boolean, predictions: StoredPredictions | null, mine: (applied: boolean) => void) {
     if (current.lost) return this.logLost(run);
     if (result.cancelled) {
       current.ending = true;
@@ -398,7 +459,7 @@ export class TrainerWorker {
       else this.logLost(run);
       return;
     }
-    if (!resultsStored) mine(await this.persist('storing the results', () => lifecycle.storeResults(this.pool, this.holder, run.id, result)));
+    if (!resultsStored) mine(await this.persist('storing the results', () => lifecycle.storeResults(this.pool, this.holder, run.id, result, predictions)));
     current.ending = true;
     if (await this.persist('finishing the run', () => lifecycle.succeed(this.pool, this.holder, run.id, { modelPath: modelDir }))) {
       this.opts.log(`finished ${run.id}: test accuracy ${((result.test?.accuracy ?? 0) * 100).toFixed(2)}%`);
