@@ -34,4 +34,6 @@ export const CLIENT_CODES = new Set([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'TOO_MANY_SUBSCRIPTIONS',
+  // The dataset files a run was evaluated on cannot be read here now (server/examples/datasetImages.ts).
+  'DATASET_UNAVAILABLE',
 ]);

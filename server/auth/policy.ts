@@ -10,8 +10,9 @@
  * at startup, so nothing new can slip through unguarded.
  *
  * Who may do what:
- *   viewer  read everything (runs, datasets, presets, live updates); own API tokens
- *   member  + launch, clone and study; cancel, rename and delete their own runs; tag and annotate any run
+ *   viewer  read everything (runs, datasets, presets, live updates, examples, predictions); own API tokens
+ *   member  + launch, clone and study; cancel, rename and delete their own runs; tag, annotate and
+ *           re-evaluate any run
  *   admin   + the same on anyone's runs; users and roles; the audit trail
  */
 import { BREAK, defaultFieldResolver, GraphQLObjectType, visit, type DocumentNode, type GraphQLError, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql/index.js';
@@ -82,6 +83,7 @@ export const POLICY: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     apiTokens: { role: 'viewer' },
     users: { role: 'admin' },
     auditLog: { role: 'admin' },
+    predict: { role: 'viewer' },
   },
   Mutation: {
     launchRun: { role: 'member', audit: (args, run) => ({ action: 'launchRun', runId: run.id, detail: { name: run.name, preset: run.preset, dataset: run.dataset } }) },
@@ -122,6 +124,8 @@ export const POLICY: Record<'Query' | 'Mutation' | 'Subscription', Record<string
         return revoked && token ? { action: 'revokeApiToken', targetUserId: token.referenceId, detail: { tokenId: args.id, label: token.name } } : null;
       },
     },
+    // Any member, like annotating: it adds the run's per-image predictions and changes none of its results.
+    reevaluateRun: { role: 'member', audit: runAudit('reevaluateRun') },
     // Open to anyone by role; the resolver lets it through only while no user exists, and only locally or with the setup code.
     setupFirstAdmin: {
       role: 'anyone',

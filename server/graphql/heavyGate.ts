@@ -11,8 +11,9 @@ import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { Kind, validate, visit, type DocumentNode, type GraphQLSchema } from 'graphql/index.js';
 
 export const HEAVY_COST = 10_000;
-/** Matrices (confusion, perClass) for more runs than this in one document make it heavy. */
+/** Matrices (confusion, perClass, per-epoch valConfusion) for more runs than this in one document make it heavy. */
 const HEAVY_MATRICES = 5;
+const MATRIX_FIELDS = new Set(['confusion', 'perClass', 'valConfusion']);
 
 export class HeavyGate {
   private active = 0;
@@ -62,7 +63,7 @@ export function isHeavy(schema: GraphQLSchema, document: DocumentNode, variables
       enter(node) {
         const m = multiplier(node.arguments ?? [], variables);
         scale.push(m ?? 1);
-        if (node.name.value === 'confusion' || node.name.value === 'perClass') matrices += scale.reduce((a, b) => a * b, 1);
+        if (MATRIX_FIELDS.has(node.name.value)) matrices += scale.reduce((a, b) => a * b, 1);
         if (m === null || !node.arguments?.some((a) => a.name.value === 'ids' || a.value.kind === Kind.VARIABLE)) return undefined;
         return { ...node, arguments: [{ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'first' }, value: { kind: Kind.INT, value: String(m) } }] };
       },

@@ -22,6 +22,7 @@ import { accessMutations, accessQueries } from './resolvers/access';
 import { catalogQueries, Dataset, Preset } from './resolvers/catalog';
 import { mutations, StudyGroup } from './resolvers/mutations';
 import { Evaluation, Run, runQueries } from './resolvers/runs';
+import { Epoch, exampleMutations, exampleQueries, exampleRunFields } from './resolvers/examples';
 import { subscriptions } from './resolvers/subscriptions';
 
 export const SCHEMA_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../schema.graphql');
@@ -54,10 +55,11 @@ const JSONScalar = new GraphQLScalarType({
 
 export const resolvers: Resolvers = {
   JSON: JSONScalar,
-  Query: { ...runQueries, ...catalogQueries, ...accessQueries },
-  Mutation: { ...mutations, ...accessMutations },
+  Query: { ...runQueries, ...catalogQueries, ...accessQueries, ...exampleQueries },
+  Mutation: { ...mutations, ...accessMutations, ...exampleMutations },
   Subscription: subscriptions,
-  Run,
+  Run: { ...Run, ...exampleRunFields },
+  Epoch,
   Evaluation,
   StudyGroup,
   Preset,

@@ -60,6 +60,9 @@ export const Run: RunResolvers = {
       batches: Number(p.batches ?? 0),
       samplesPerSecond: p.samplesPerSecond == null ? null : Number(p.samplesPerSecond),
       phase: p.phase == null ? null : String(p.phase),
+      label: p.label == null ? null : String(p.label),
+      done: p.done == null ? null : Number(p.done),
+      total: p.total == null ? null : Number(p.total),
     };
   },
   waitingForWorker: (r) => r.status === 'RUNNING' && r.workerPid == null,

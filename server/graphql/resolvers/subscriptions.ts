@@ -2,7 +2,8 @@
  * Subscriptions over the database's run_events channel. runUpdated reloads the run once per event and
  * shares it, with one set of DataLoaders, among all subscribers of that run: 100 watchers selecting
  * the run, its epochs and its owner cost one query each per event, not 100. epochAdded is served from
- * the notification's payload without touching the database.
+ * the notification's payload without touching the database (its validation confusion matrix, when
+ * selected, is one shared read per event).
  */
 import type { Run } from '../../db/client';
 import type { BusEvent, EpochEvent, RunEvent } from '../../events';
@@ -17,6 +18,7 @@ interface SharedRead {
 
 /** One read (and one set of loaders) per event, for every subscriber of the run. */
 const shared = new WeakMap<BusEvent, Promise<SharedRead | null>>();
+const epochLoaders = new WeakMap<EpochModel, Loaders>();
 
 export const subscriptions: SubscriptionResolvers = {
   runUpdated: {
@@ -45,7 +47,17 @@ export const subscriptions: SubscriptionResolvers = {
         (e) => e.type === 'epoch' && e.runId === runId,
         (e) => (e as EpochEvent).epoch as EpochModel,
       ),
-    resolve: (epoch: EpochModel) => epoch,
+    // The payload object is the same for every subscriber of the event: one set of loaders per event,
+    // so its valConfusion (when selected) is one query however many watch.
+    resolve: (epoch: EpochModel, _args: unknown, ctx: GraphQLContext) => {
+      let loaders = epochLoaders.get(epoch);
+      if (!loaders) {
+        loaders = createLoaders(ctx.prisma, ctx.pool);
+        epochLoaders.set(epoch, loaders);
+      }
+      ctx.loaders = loaders;
+      return epoch;
+    },
   },
   runsChanged: {
     subscribe: (_root, _args, { events }) =>
