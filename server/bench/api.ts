@@ -8,7 +8,11 @@
  *     client get every epoch, and how long after the database's NOTIFY (trigger clock) does it arrive?
  *  3. Per-epoch checkpoints (what lets a run survive a server restart): size, and the time the worker
  *     spends storing one (encode + write) and a resuming worker spends loading one, for M1g and M3b.
- * Goals (issue 4): list p95 < 50 ms; every client gets every epoch within 250 ms of the NOTIFY.
+ *  4. Error analysis (server/bench/errorAnalysis.ts; alone: `npx tsx server/bench/errorAnalysis.ts`): the
+ *     cost of per-image test predictions and of per-epoch confusion matrices against an M1g evaluation
+ *     and epoch, and the gallery's and predict's latency on a warm server.
+ * Goals (issue 4): list p95 < 50 ms; every client gets every epoch within 250 ms of the NOTIFY. Issue 11:
+ * predictions < 5 % of an evaluation, confusion < 1 % of an epoch, gallery p95 < 150 ms, predict p95 < 100 ms.
  * Options: BENCH_CLIENTS (100), BENCH_RUNS (1000), BENCH_EPOCHS (8), BENCH_REQUESTS (200 per variant).
  */
 import { spawn } from 'node:child_process';
@@ -30,6 +34,7 @@ import { createToken, createUser } from '../auth/users';
 import { createPrisma } from '../db/client';
 import { freePort, startEmbeddedPostgres } from '../db/embedded';
 import { migrate } from '../db/migrate';
+import { errorAnalysisBench } from './errorAnalysis';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 100);
@@ -315,3 +320,5 @@ await prisma.$disconnect();
 await authPool.end();
 await db.stop();
 fs.rmSync(tmp, { recursive: true, force: true });
+
+await errorAnalysisBench();
