@@ -33,7 +33,7 @@ function positiveInteger(name: string, value: string | undefined, max: number): 
 }
 
 /** The policy from WORKER_THREADS and WORKERS_ON_HOST; a value that is not a positive integer stops the worker with one line. */
-export function threadPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): ThreadPolicy {
+export function threadPolicyFromEnv(env: Record<string, string | undefined> = process.env): ThreadPolicy {
   return { fixed: positiveInteger('WORKER_THREADS', env.WORKER_THREADS, MAX_THREADS), workersOnHost: positiveInteger('WORKERS_ON_HOST', env.WORKERS_ON_HOST, 1024) ?? 1 };
 }
 
