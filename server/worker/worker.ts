@@ -28,6 +28,7 @@ import { runExperiment } from '../../trainer/run';
 import type { RunResult } from '../../trainer/result';
 import { CheckpointError, type TrainingCheckpoint } from '../../trainer/train/checkpoint';
 import { writableFolderProblem } from '../../trainer/util/writableFolder';
+import { newPool } from '../db/pool';
 import { describeConnectionError, isConnectionError } from '../db/connectionErrors';
 import { loadNamedDataset } from '../datasets/catalog';
 import { loadCheckpoint } from '../runs/checkpoints';
@@ -113,9 +114,8 @@ export class TrainerWorker {
       threadPolicy: options.threadPolicy ?? threadPolicyFromEnv(),
     };
     this.holder = { id: options.id ?? crypto.randomUUID(), host: os.hostname(), pid: process.pid };
-    this.pool = new pg.Pool({ connectionString: options.url, max: 4 });
     // A connection the server drops (database restart) must not crash the worker; the pool replaces it.
-    this.pool.on('error', () => {});
+    this.pool = newPool({ connectionString: options.url, max: 4 });
     this.heartbeat = new Heartbeat({
       url: options.url,
       holder: this.holder,
