@@ -216,7 +216,7 @@ export async function errorAnalysisBench(): Promise<void> {
 /** A run held by `holder` (claimed as a worker claims one). */
 async function heldRun(pool: pg.Pool, holder: lifecycle.Holder, dataset: string): Promise<string> {
   await pool.query(`INSERT INTO "Run" ("name", "engine", "dataset", "seed", "config") VALUES ('bench', 'scratch', $1, 1, $2::jsonb)`, [dataset, JSON.stringify(DEFAULT_CONFIG)]);
-  const claimed = await lifecycle.claim(pool, holder);
+  const claimed = await lifecycle.claim(pool, holder, ['tensorflow', 'wasm', 'cpu']);
   if (!claimed) throw new Error('could not claim the bench run');
   return claimed.id;
 }

@@ -24,6 +24,7 @@ import { mutations, StudyGroup } from './resolvers/mutations';
 import { Evaluation, Run, runQueries } from './resolvers/runs';
 import { Epoch, exampleMutations, exampleQueries, exampleRunFields } from './resolvers/examples';
 import { subscriptions } from './resolvers/subscriptions';
+import { WorkerInfo } from './resolvers/workers';
 
 export const SCHEMA_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../schema.graphql');
 
@@ -64,6 +65,7 @@ export const resolvers: Resolvers = {
   StudyGroup,
   Preset,
   Dataset,
+  WorkerInfo,
 };
 
 /**

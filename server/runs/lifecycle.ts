@@ -18,7 +18,9 @@
  * | transition            | from                     | to                                        | by            |
  * |-----------------------|--------------------------|-------------------------------------------|---------------|
  * | claim(w)              | WAITING, else QUEUED     | HELD(w), new attempt                      | worker        |
- * |                       | (not cancelRequested)    |                                           |               |
+ * |                       | (not cancelRequested;    |                                           |               |
+ * |                       | backend auto or one w    |                                           |               |
+ * |                       | offers)                  |                                           |               |
  * | recordEpoch(w)        | HELD(w)                  | HELD(w) + Epoch row                       | worker        |
  * | storeCheckpoint(w)    | HELD(w)                  | HELD(w) + checkpoint                      | worker        |
  * | reportProgress(w)     | HELD(w)                  | HELD(w)                                   | worker        |
@@ -102,15 +104,19 @@ export interface ClaimedRun {
 /**
  * Takes a run no worker holds, atomically (FOR UPDATE SKIP LOCKED: two workers never take the same
  * one): a WAITING run first (it was started earlier and people are watching it), else the oldest QUEUED
- * one. Opens its next attempt. Epochs after its checkpoint (its last worker stopped between the epoch
- * and the checkpoint write) and results (evaluation, robustness, test predictions) of an attempt that
- * died while saving are dropped: they are produced again. A resumed run keeps its original start time.
+ * one, among the runs whose config asks for `auto` or for one of the backends the worker `offers`
+ * (server/worker/routing.ts: a `tensorflow` run waits for a worker with tensorflow; runs it cannot
+ * take are skipped, not blocking the ones behind them). Opens its next attempt. Epochs after its
+ * checkpoint (its last worker stopped between the epoch and the checkpoint write) and results
+ * (evaluation, robustness, test predictions) of an attempt that died while saving are dropped: they
+ * are produced again. A resumed run keeps its original start time.
  */
-export async function claim(db: Db, holder: Holder): Promise<ClaimedRun | null> {
+export async function claim(db: Db, holder: Holder, offers: readonly string[]): Promise<ClaimedRun | null> {
   const { rows } = await toSql(db).query<ClaimedRun>(
     `WITH pick AS (
        SELECT "id" FROM "Run"
        WHERE ("status" = 'QUEUED' OR ("status" = 'RUNNING' AND "workerId" IS NULL)) AND NOT "cancelRequested"
+         AND (coalesce("config"->>'backend', 'auto') = 'auto' OR "config"->>'backend' = ANY($4::text[]))
        ORDER BY "status" = 'RUNNING' DESC, "createdAt", "id" FOR UPDATE SKIP LOCKED LIMIT 1
      ), resume AS (
        SELECT p."id", coalesce((SELECT c."epoch" FROM "RunCheckpoint" c WHERE c."runId" = p."id"), 0) AS "epoch" FROM pick p
@@ -135,7 +141,7 @@ export async function claim(db: Db, holder: Holder): Promise<ClaimedRun | null> 
        DELETE FROM "TestPredictions" p USING claimed c WHERE p."runId" = c."id"
      )
      SELECT c.*, a."number" AS "attempt" FROM claimed c, attempt a`,
-    [holder.id, holder.host, holder.pid],
+    [holder.id, holder.host, holder.pid, offers],
   );
   return rows[0] ?? null;
 }
@@ -216,6 +222,8 @@ function summaryValues(result: RunResult) {
 const summarySet = (from: number) =>
   `"backend" = $${from}, "codeVersion" = $${from + 1}, "parameters" = $${from + 2}, "bestEpoch" = $${from + 3}, "stoppedEarly" = $${from + 4},
    "durationSeconds" = $${from + 5}, "valAccuracy" = $${from + 6}, "summary" = $${from + 7}::jsonb`;
+/** The compute threads the run trained with (absent in results from before the trainer recorded them). */
+const threadsUsed = (result: RunResult) => result.threads ?? null;
 
 /** Per-image test predictions as stored: encodeTestPredictions() bytes and the pooled files they index. */
 export interface StoredPredictions {
@@ -235,7 +243,7 @@ export async function storeResults(db: Db, holder: Holder, runId: string, result
   if (!test) throw new Error('storeResults: the result has no test evaluation (a cancelled run ends with endCancelled)');
   const { rows } = await toSql(db).query(
     `WITH r AS (
-       UPDATE "Run" r SET ${summarySet(3)}, "testAccuracy" = $11, "macroF1" = $12,
+       UPDATE "Run" r SET ${summarySet(3)}, "testAccuracy" = $11, "macroF1" = $12, "threads" = $25::int,
          "progress" = jsonb_build_object('phase', 'saving', 'epoch', $21::int, 'epochs', (r."config"->>'epochs')::int, 'batch', 0, 'batches', 0)
        WHERE r."id" = $1::uuid AND ${held(2)} RETURNING r."id"
      ), evaluation AS (
@@ -250,7 +258,7 @@ export async function storeResults(db: Db, holder: Holder, runId: string, result
        ON CONFLICT ("runId", "sigma") DO UPDATE SET "accuracy" = EXCLUDED."accuracy"
      ), predictions AS (
        INSERT INTO "TestPredictions" ("runId", "count", "classes", "sources", "data", "origin")
-       SELECT r."id", $25::int, $26::int, $27::jsonb, $28::bytea, 'training' FROM r WHERE $28::bytea IS NOT NULL
+       SELECT r."id", $26::int, $27::int, $28::jsonb, $29::bytea, 'training' FROM r WHERE $29::bytea IS NOT NULL
        ON CONFLICT ("runId") DO UPDATE SET "count" = EXCLUDED."count", "classes" = EXCLUDED."classes", "sources" = EXCLUDED."sources",
          "data" = EXCLUDED."data", "origin" = EXCLUDED."origin", "confusionDelta" = 0, "createdAt" = now()
      )
@@ -273,6 +281,7 @@ export async function storeResults(db: Db, holder: Holder, runId: string, result
       result.dataset.classNames,
       result.robustness.points.map((p) => p.sigma),
       result.robustness.points.map((p) => p.accuracy),
+      threadsUsed(result),
       predictions?.count ?? 0,
       predictions?.classes ?? 0,
       JSON.stringify(predictions?.sources ?? []),
@@ -307,12 +316,12 @@ export async function succeed(db: Db, holder: Holder, runId: string, outcome: { 
 export async function endCancelled(db: Db, holder: Holder, runId: string, result: RunResult): Promise<boolean> {
   const { rows } = await toSql(db).query(
     `WITH r AS (
-       UPDATE "Run" r SET "status" = 'CANCELLED', "finishedAt" = now(), "progress" = NULL, "workerId" = NULL, ${summarySet(3)}
+       UPDATE "Run" r SET "status" = 'CANCELLED', "finishedAt" = now(), "progress" = NULL, "workerId" = NULL, ${summarySet(3)}, "threads" = $11::int
        WHERE r."id" = $1::uuid AND ${held(2)} AND r."cancelRequested"
        RETURNING r."id"
      ), attempt AS (${endAttempt(`'cancelled'`, 'NULL')})
      SELECT "id" FROM r`,
-    [runId, holder.id, ...summaryValues(result)],
+    [runId, holder.id, ...summaryValues(result), threadsUsed(result)],
   );
   return rows.length > 0;
 }
@@ -552,12 +561,16 @@ export interface ClaimedReevaluation {
   count: number;
 }
 
-/** Takes the oldest queued re-evaluation of a still-SUCCEEDED run (SKIP LOCKED: one worker per job). */
-export async function claimReevaluation(db: Db, holder: Holder): Promise<ClaimedReevaluation | null> {
+/**
+ * Takes the oldest queued re-evaluation of a still-SUCCEEDED run whose backend the worker `offers` (or
+ * `auto`), as claim routes runs (SKIP LOCKED: one worker per job).
+ */
+export async function claimReevaluation(db: Db, holder: Holder, offers: readonly string[]): Promise<ClaimedReevaluation | null> {
   const { rows } = await toSql(db).query<ClaimedReevaluation>(
     `WITH pick AS (
        SELECT j."runId" FROM "Reevaluation" j JOIN "Run" r ON r."id" = j."runId"
        WHERE j."status" = 'QUEUED' AND r."status" = 'SUCCEEDED' AND r."modelPath" IS NOT NULL
+         AND (coalesce(r."config"->>'backend', 'auto') = 'auto' OR r."config"->>'backend' = ANY($4::text[]))
        ORDER BY j."requestedAt", j."runId" FOR UPDATE OF j SKIP LOCKED LIMIT 1
      ), claimed AS (
        UPDATE "Reevaluation" j SET "status" = 'RUNNING', "workerId" = $1::uuid, "workerHost" = $2, "workerPid" = $3, "startedAt" = now(),
@@ -568,7 +581,7 @@ export async function claimReevaluation(db: Db, holder: Holder): Promise<Claimed
      )
      SELECT c."runId", r."name", r."dataset", r."config", r."modelPath", c."attempts" AS "attempt", e."confusion", e."count"
      FROM claimed c JOIN "Run" r ON r."id" = c."runId" JOIN "Evaluation" e ON e."runId" = c."runId"`,
-    [holder.id, holder.host, holder.pid],
+    [holder.id, holder.host, holder.pid, offers],
   );
   return rows[0] ?? null;
 }
