@@ -4,12 +4,11 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { ACTIONS, changeSummary, verb } from '../../../_lib/audit';
 import { dateTime } from '../../../_lib/format';
-import { AuditLogDocument, type AuditLogQuery } from '../../../_graphql/generated';
+import { AuditLogDocument } from '../../../_graphql/generated';
 import { request } from '../../../_lib/graphql';
 import { useQuery } from '../../../_lib/hooks';
 import { Card, Empty, ErrorBox, Skeleton, buttonClass } from '../../../_components/ui';
 
-type Page = AuditLogQuery;
 
 const selectClass = 'mt-1 w-full rounded-md border border-slate-300 px-2 py-1 text-sm';
 
