@@ -42,10 +42,13 @@ export function Skeleton({ className = '' }: { className?: string }) {
   return <div className={`animate-pulse rounded bg-slate-200/70 ${className}`} aria-hidden />;
 }
 
-/** An error, said in words. Not a live region by itself: forms announce through their one LiveRegion. */
-export function ErrorBox({ title = 'Something went wrong', error, onRetry, testId }: { title?: string; error: Error | string; onRetry?: () => void; testId?: string }) {
+/**
+ * An error, said in words. Not a live region unless `alert` is set: a form with many fields announces
+ * through its one live region; a small form whose only message is this box (sign-in) sets `alert`.
+ */
+export function ErrorBox({ title = 'Something went wrong', error, onRetry, testId, alert = false }: { title?: string; error: Error | string; onRetry?: () => void; testId?: string; alert?: boolean }) {
   return (
-    <div className="min-w-0 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800" data-testid={testId}>
+    <div role={alert ? 'alert' : undefined} className="min-w-0 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800" data-testid={testId}>
       <div className="font-medium">{title}</div>
       <div className="mt-1 break-words">{typeof error === 'string' ? error : error.message}</div>
       {onRetry && (

@@ -43,6 +43,8 @@ describe('format', () => {
     expect(duration(5.25)).toBe('5.3 s');
     expect(duration(185)).toBe('3 min 05 s');
     expect(duration(7440)).toBe('2 h 04 min');
+    expect(duration(299.6)).toBe('5 min 00 s');
+    expect(duration(7199.9)).toBe('2 h 00 min');
     expect(ago('2026-01-01T00:00:00Z', Date.parse('2026-01-01T00:10:00Z'))).toBe('10 min ago');
     expect(toCsv([{ a: 1, b: 'x,y' }, { a: 2, b: 'q"z' }])).toBe('a,b\n1,"x,y"\n2,"q""z"\n');
   });

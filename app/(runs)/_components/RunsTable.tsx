@@ -11,6 +11,7 @@ import type { RunSort, RunSortField, RunSummaryFragment } from '../../_graphql/g
 import { ago, duration, elapsed, num, pct } from '../../_lib/format';
 import { statusDetail } from '../../_lib/runStatus';
 import { Empty, Skeleton, StatusBadge } from '../../_components/ui';
+import { ScrollArea } from '../../_components/ScrollArea';
 
 const COLUMNS: { label: string; field?: RunSortField; right?: boolean; width: string }[] = [
   { label: 'Run', field: 'NAME', width: 'w-[250px]' },
@@ -45,7 +46,7 @@ export function RunsTable({ rows, loading, sort, onSort, selected, onToggle, onO
     onSort(sort.field === field ? { field, direction: sort.direction === 'ASC' ? 'DESC' : 'ASC' } : { field, direction: field === 'NAME' ? 'ASC' : 'DESC' });
   const metric = 'px-0 text-sm tabular-nums md:px-2 md:text-right';
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+    <ScrollArea label="Runs" className="rounded-lg border border-slate-200 bg-white">
       <table className="block w-full text-sm md:table md:min-w-[1100px] md:table-fixed" data-testid="runs-table">
         <colgroup className="hidden md:table-column-group">
           <col className="w-9" />
@@ -102,6 +103,6 @@ export function RunsTable({ rows, loading, sort, onSort, selected, onToggle, onO
           <Empty>{empty ?? <>No runs yet. <Link className="text-sky-800 underline" href="/launch">Launch one</Link> or reproduce the study.</>}</Empty>
         </div>
       )}
-    </div>
+    </ScrollArea>
   );
 }

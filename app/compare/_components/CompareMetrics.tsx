@@ -9,6 +9,7 @@ import { seriesColor } from '../../_charts/palette';
 import { bestIndex } from '../../_lib/analysis';
 import { duration, int, num, pct } from '../../_lib/format';
 import { Card, StatusBadge } from '../../_components/ui';
+import { ScrollArea } from '../../_components/ScrollArea';
 
 interface Metric { key: string; label: string; get: (r: RunDetailFragment) => number | null | undefined; better: 'max' | 'min' | null; show: (v: number | null | undefined) => string }
 
@@ -29,7 +30,7 @@ export function CompareMetrics({ runs }: { runs: RunDetailFragment[] }) {
   const best = METRICS.map((m) => (m.better ? bestIndex(runs.map((x) => (x.status === 'SUCCEEDED' ? m.get(x) : null)), m.better) : -1));
   return (
     <Card title="Metrics (best finished value of each column marked ★)">
-      <div className="overflow-x-auto">
+      <ScrollArea label="Metrics of the compared runs">
         <table className="w-full min-w-[900px] text-sm" data-testid="compare-metrics">
           <thead>
             <tr className="border-b border-slate-200 text-left text-xs uppercase tracking-wide text-slate-600">
@@ -55,7 +56,7 @@ export function CompareMetrics({ runs }: { runs: RunDetailFragment[] }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollArea>
     </Card>
   );
 }

@@ -3,6 +3,7 @@ import type { RunDetailFragment } from '../../_graphql/generated';
 import { seriesColor } from '../../_charts/palette';
 import { configDiff, showValue } from '../../_lib/analysis';
 import { Card } from '../../_components/ui';
+import { ScrollArea } from '../../_components/ScrollArea';
 
 export function ConfigDiff({ runs }: { runs: RunDetailFragment[] }) {
   const diff = configDiff(runs.map((r) => ({ preset: r.preset, dataset: r.dataset, ...(r.config as Record<string, unknown>) })));
@@ -11,7 +12,7 @@ export function ConfigDiff({ runs }: { runs: RunDetailFragment[] }) {
       {diff.length === 0 ? (
         <div className="text-sm text-slate-600">The configurations are identical.</div>
       ) : (
-        <div className="overflow-x-auto">
+        <ScrollArea label="Configuration differences">
           <table className="w-full text-sm">
             <thead>
               <tr className="border-b border-slate-200 text-left text-xs uppercase tracking-wide text-slate-600">
@@ -28,7 +29,7 @@ export function ConfigDiff({ runs }: { runs: RunDetailFragment[] }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollArea>
       )}
     </Card>
   );

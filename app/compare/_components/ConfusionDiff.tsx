@@ -2,7 +2,8 @@
 /**
  * The difference of two runs' confusion matrices (B − A, in percentage points of each true class, so
  * runs with test sets of different sizes compare fairly). A and B are chosen from the compared runs
- * and can never be the same run; an address that asked for one run twice is told which B it got.
+ * and are never the same run: choosing for A the run that is B swaps them; an address that asked for
+ * one run twice is told which B it got.
  */
 import { useMemo } from 'react';
 import { heatmap } from '../../_charts/heatmap';
@@ -32,11 +33,15 @@ export function ConfusionDiff({ runs, a, b, same, scale, onChange }: Props) {
     return { matrix: confusionDifference(ea.confusion, eb.confusion), rowLabels: eb.classNames, colLabels: eb.classNames };
   }, [runA, runB]);
   const options = useMemo(() => ({ diverging: true, scale, legendLabel: 'Δ pp', valueFormat: '+.2f' }), [scale]);
-  const picker = (label: 'A' | 'B', value: string | null, other: string | null) => (
+  const choose = (label: 'A' | 'B', id: string) => {
+    if (label === 'A') onChange(id === b ? { a: id, b: a ?? undefined } : { a: id });
+    else onChange(id === a ? { b: id, a: b ?? undefined } : { b: id });
+  };
+  const picker = (label: 'A' | 'B', value: string | null) => (
     <label className="inline-flex min-w-0 items-center gap-2">
       {label}
-      <select value={value ?? ''} onChange={(e) => onChange(label === 'A' ? { a: e.target.value } : { b: e.target.value })} className="min-w-0 max-w-[16rem] rounded border border-slate-400 bg-white px-2 py-1" data-testid={`pair-${label.toLowerCase()}`}>
-        {runs.map((r) => <option key={r.id} value={r.id} disabled={r.id === other}>{r.name}{r.id === other ? ` (already ${label === 'A' ? 'B' : 'A'})` : ''}</option>)}
+      <select value={value ?? ''} onChange={(e) => choose(label, e.target.value)} className="min-w-0 max-w-[16rem] rounded border border-slate-400 bg-white px-2 py-1" data-testid={`pair-${label.toLowerCase()}`}>
+        {runs.map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
       </select>
     </label>
   );
@@ -44,8 +49,8 @@ export function ConfusionDiff({ runs, a, b, same, scale, onChange }: Props) {
     <Card title="Confusion difference (B − A, percentage points of each true class)" actions={<ScaleToggle scale={scale} onChange={(s) => onChange({ scale: s })} />} testId="confusion-diff">
       {same && runB && <div className="mb-3"><Notice testId="same-run-notice">The address asked to difference a run with itself, which is zero everywhere; B is {runB.name} instead.</Notice></div>}
       <div className="mb-3 flex flex-wrap items-center gap-3 text-sm">
-        {picker('A', a, b)}
-        {picker('B', b, a)}
+        {picker('A', a)}
+        {picker('B', b)}
         <span className="text-xs text-slate-600">Orange: B sends more of the true class there than A; purple: fewer. On the diagonal, orange means B is more often right.</span>
       </div>
       {data ? (

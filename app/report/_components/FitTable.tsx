@@ -2,10 +2,11 @@
 import type { FitRow } from '../../_lib/report';
 import { int, num } from '../../_lib/format';
 import { ModelCell, Pair, headRow, pc, th } from './Pair';
+import { ScrollArea } from '../../_components/ScrollArea';
 
 export function FitTable({ rows, showEngine = false }: { rows: (FitRow & { engine?: string })[]; showEngine?: boolean }) {
   return (
-    <div className="overflow-x-auto">
+    <ScrollArea label="Train and validation figures">
       <table className="w-full min-w-[520px] text-sm">
         <thead>
           <tr className={headRow}>
@@ -30,6 +31,6 @@ export function FitTable({ rows, showEngine = false }: { rows: (FitRow & { engin
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollArea>
   );
 }

@@ -1,11 +1,12 @@
 /** Test accuracy under each noise level σ, ours over published, per model. */
 import type { RobustnessRow } from '../../_lib/report';
 import { ModelCell, Pair, headRow, pc, th } from './Pair';
+import { ScrollArea } from '../../_components/ScrollArea';
 
 export function RobustnessTable({ rows }: { rows: RobustnessRow[] }) {
   const sigmas = rows[0]?.sigmas ?? [];
   return (
-    <div className="overflow-x-auto">
+    <ScrollArea label="Accuracy under noise">
       <table className="w-full min-w-[560px] text-sm">
         <thead>
           <tr className={headRow}>
@@ -22,6 +23,6 @@ export function RobustnessTable({ rows }: { rows: RobustnessRow[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollArea>
   );
 }

@@ -2,12 +2,13 @@
 import type { TestRow } from '../../_lib/report';
 import { num } from '../../_lib/format';
 import { ModelCell, Pair, headRow, pc, th } from './Pair';
+import { ScrollArea } from '../../_components/ScrollArea';
 
 const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`;
 
 export function TestTable({ rows }: { rows: TestRow[] }) {
   return (
-    <div className="overflow-x-auto">
+    <ScrollArea label="Final test comparison">
       <table className="w-full min-w-[500px] text-sm">
         <thead>
           <tr className={headRow}>
@@ -26,6 +27,6 @@ export function TestTable({ rows }: { rows: TestRow[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollArea>
   );
 }

@@ -60,7 +60,7 @@ export function SetupForm() {
             <input name="setupCode" required value={form.setupCode} onChange={set('setupCode')} className={fieldClass()} />
           </label>
         )}
-        {error && <ErrorBox title="Not created" error={error} />}
+        {error && <ErrorBox alert title="Not created" error={error} />}
         <button type="submit" disabled={busy} className={`${buttonClass.primary} w-full`} data-testid="setup-submit">{busy ? 'Creating…' : 'Create admin and sign in'}</button>
       </form>
     </Card>

@@ -34,7 +34,7 @@ export function SignInForm({ next, oidcName }: { next: string; oidcName: string 
           Password
           <input name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} className={fieldClass()} />
         </label>
-        {error && <ErrorBox title="Not signed in" error={error} />}
+        {error && <ErrorBox alert title="Not signed in" error={error} />}
         <button type="submit" disabled={busy || !email || !password} className={`${buttonClass.primary} w-full`} data-testid="sign-in-submit">
           {busy ? 'Signing in…' : 'Sign in'}
         </button>

@@ -8,6 +8,7 @@ import { AuditLogDocument } from '../../../_graphql/generated';
 import { request } from '../../../_lib/graphql';
 import { useQuery } from '../../../_lib/hooks';
 import { Card, Empty, ErrorBox, Skeleton, buttonClass } from '../../../_components/ui';
+import { ScrollArea } from '../../../_components/ScrollArea';
 
 
 const selectClass = 'mt-1 w-full rounded-md border border-slate-300 px-2 py-1 text-sm';
@@ -65,7 +66,7 @@ export function AuditLogView() {
       {error && <ErrorBox error={error} />}
       <Card testId="audit-log">
         {!data ? <Skeleton className="h-32" /> : data.auditLog.entries.length === 0 ? <Empty>No entries match.</Empty> : (
-          <div className="overflow-x-auto">
+          <ScrollArea label="Audit entries">
             <table className="w-full min-w-[640px] text-left text-sm">
               <thead className="text-xs uppercase text-slate-600">
                 <tr><th className="py-1 pr-2">When</th><th className="py-1 pr-2">Who</th><th className="py-1 pr-2">What</th><th className="py-1 pr-2">Run</th><th className="py-1 pr-2">From</th></tr>
@@ -82,7 +83,7 @@ export function AuditLogView() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollArea>
         )}
         {more && <ErrorBox error={more} />}
         {data?.auditLog.hasMore && <button type="button" onClick={() => void older()} className={`${buttonClass.secondary} mt-3`}>Older entries</button>}

@@ -10,6 +10,7 @@ import { CreateUserDocument, UpdateUserDocument, UsersDocument, type Role, type 
 import { errorTitle, request } from '../../../_lib/graphql';
 import { useQuery } from '../../../_lib/hooks';
 import { Card, ErrorBox, Skeleton, buttonClass, fieldClass } from '../../../_components/ui';
+import { ScrollArea } from '../../../_components/ScrollArea';
 
 const ROLES: Role[] = ['VIEWER', 'MEMBER', 'ADMIN'];
 const ROLE_HELP: Record<Role, string> = {
@@ -41,7 +42,7 @@ export function UsersAdmin() {
       <NewUser onCreated={() => void refetch()} />
       <Card title={`Accounts${data ? ` (${data.users.length})` : ''}`} testId="users">
         {!data ? <Skeleton className="h-24" /> : (
-          <div className="overflow-x-auto">
+          <ScrollArea label="Accounts">
             <table className="w-full min-w-[720px] text-left text-sm">
               <thead className="text-xs uppercase text-slate-600">
                 <tr><th className="py-1 pr-2">Name</th><th className="py-1 pr-2">Email</th><th className="py-1 pr-2">Role</th><th className="py-1 pr-2" title="Queued runs at once; empty = server default">Queue cap</th><th className="py-1 pr-2" title="Studies per hour; empty = server default">Studies/h</th><th className="py-1 pr-2">Since</th><th /></tr>
@@ -73,7 +74,7 @@ export function UsersAdmin() {
                 })}
               </tbody>
             </table>
-          </div>
+          </ScrollArea>
         )}
         <p className="mt-2 text-xs text-slate-600">Roles: {ROLES.map((r) => `${r.toLowerCase()}: ${ROLE_HELP[r]}`).join(' · ')}. Disabling signs the account out everywhere and stops its API tokens.</p>
       </Card>

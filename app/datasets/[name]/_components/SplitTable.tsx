@@ -2,13 +2,14 @@
 import type { DatasetQuery } from '../../../_graphql/generated';
 import { int } from '../../../_lib/format';
 import { Card } from '../../../_components/ui';
+import { ScrollArea } from '../../../_components/ScrollArea';
 
 type Split = NonNullable<DatasetQuery['dataset']>['splits'][number];
 
 export function SplitTable({ splits }: { splits: Split[] }) {
   return (
     <Card title="Splits (the default stratified split)" testId="splits">
-      <div className="overflow-x-auto">
+      <ScrollArea label="Splits">
         <table className="w-full min-w-[420px] text-sm">
           <thead>
             <tr className="border-b border-slate-200 text-left text-xs uppercase tracking-wide text-slate-600">
@@ -27,7 +28,7 @@ export function SplitTable({ splits }: { splits: Split[] }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollArea>
     </Card>
   );
 }

@@ -46,8 +46,8 @@ export async function runPreviewImage(id: string): Promise<ImageResponse> {
   const spark = sparklinePath(points, 1040, 150);
   const stat = (label: string, value: string) => (
     <div style={{ display: 'flex', flexDirection: 'column', marginRight: 64 }}>
-      <div style={{ fontSize: 26, color: '#475569' }}>{label}</div>
-      <div style={{ fontSize: 64, fontWeight: 700, color: '#0f172a' }}>{value}</div>
+      <div style={{ display: 'flex', fontSize: 26, color: '#475569' }}>{label}</div>
+      <div style={{ display: 'flex', fontSize: 64, fontWeight: 700, color: '#0f172a' }}>{value}</div>
     </div>
   );
   return new ImageResponse(
@@ -63,7 +63,7 @@ export async function runPreviewImage(id: string): Promise<ImageResponse> {
           {stat('Macro F1', pct(run?.evaluation?.macroF1))}
         </div>
         <div style={{ display: 'flex', flexDirection: 'column', marginTop: 'auto' }}>
-          <div style={{ fontSize: 22, color: '#475569' }}>Validation accuracy per epoch{points.length ? ` (${points.length} epochs)` : ': no epochs yet'}</div>
+          <div style={{ display: 'flex', fontSize: 22, color: '#475569' }}>{`Validation accuracy per epoch${points.length ? ` (${points.length} epochs)` : ': no epochs yet'}`}</div>
           <svg width="1040" height="150" viewBox="0 0 1040 150" style={{ marginTop: 8 }}>
             <path d={spark} fill="none" stroke="#0072B2" strokeWidth="5" strokeLinejoin="round" strokeLinecap="round" />
           </svg>
