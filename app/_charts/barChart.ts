@@ -6,6 +6,7 @@
  * Null values leave a gap. Pure function of (element, data, options).
  */
 import { axisBottom, axisLeft, format, max, min, scaleBand, scaleLinear } from 'd3';
+import { drawLegend, legendHeight, legendRows, type LegendItem } from './legend';
 import { seriesColor } from './palette';
 import { freshSvg, textWidth, type Margin } from './svg';
 import { tickFormatter, valueFormatter, type TickKind } from './ticks';
@@ -51,8 +52,6 @@ export const barChartDefaults: BarChartOptions = {
   legend: true,
 };
 
-interface LegendItem { name: string; color: string; kind: 'bar' | 'line' }
-
 export function barChart(el: Element, data: BarData, options: Partial<BarChartOptions> = {}): SVGSVGElement {
   const o: BarChartOptions = { ...barChartDefaults, ...options, margin: { ...barChartDefaults.margin, ...options.margin } };
   const { width, height } = o;
@@ -68,12 +67,12 @@ export function barChart(el: Element, data: BarData, options: Partial<BarChartOp
   // Legend: series with data (when there are several), the accent's meaning, the reference line and its value.
   const withData = data.series.map((s, i) => ({ s, i })).filter(({ s }) => s.values.some((v) => v != null && Number.isFinite(v)));
   const items: LegendItem[] = [];
-  if (o.legend && data.series.length > 1) for (const { s, i } of withData) items.push({ name: s.name, color: s.color ?? seriesColor(i), kind: 'bar' });
-  if (o.legend && o.accentLabel && o.accent.length && data.series.length === 1) items.push({ name: o.accentLabel, color: o.accentColor, kind: 'bar' });
-  if (o.reference) items.push({ name: `${o.reference.label} ${fv(o.reference.value)}`, color: '#0f172a', kind: 'line' });
+  if (o.legend && data.series.length > 1) for (const { s, i } of withData) items.push({ name: s.name, color: s.color ?? seriesColor(i), swatch: 'box' });
+  if (o.legend && o.accentLabel && o.accent.length && data.series.length === 1) items.push({ name: o.accentLabel, color: o.accentColor, swatch: 'box' });
+  if (o.reference) items.push({ name: `${o.reference.label} ${fv(o.reference.value)}`, color: '#0f172a', swatch: 'dashed' });
   const rows = legendRows(items, width - o.margin.left - o.margin.right);
   const legendTop = o.title ? 16 : 0;
-  const margin = { ...o.margin, top: Math.max(o.margin.top, legendTop + rows.length * 15 + 12) };
+  const margin = { ...o.margin, top: Math.max(o.margin.top, legendHeight(rows, legendTop)) };
   const innerW = Math.max(10, width - margin.left - margin.right);
   const innerH = Math.max(10, height - margin.top - margin.bottom);
   const y = y0.copy().range([innerH, 0]);
@@ -119,36 +118,6 @@ export function barChart(el: Element, data: BarData, options: Partial<BarChartOp
     g.append('line').attr('class', 'reference').attr('x1', 0).attr('x2', innerW).attr('y1', ry).attr('y2', ry).attr('stroke', '#0f172a').attr('stroke-dasharray', '4 3');
   }
 
-  if (rows.length) {
-    const leg = svg.append('g').attr('class', 'legend');
-    rows.forEach((row, r) => {
-      let cx = width - margin.right - row.reduce((a, it) => a + it.w, 0);
-      for (const { item, w } of row) {
-        const lg = leg.append('g').attr('transform', `translate(${cx},${legendTop + 6 + r * 15})`).attr('data-legend', item.name);
-        if (item.kind === 'bar') lg.append('rect').attr('width', 12).attr('height', 10).attr('fill', item.color);
-        else lg.append('line').attr('x1', 0).attr('x2', 14).attr('y1', 5).attr('y2', 5).attr('stroke', item.color).attr('stroke-width', 1.5).attr('stroke-dasharray', '4 3');
-        lg.append('text').attr('x', 18).attr('y', 9).text(item.name);
-        cx += w;
-      }
-    });
-  }
+  drawLegend(svg, rows, width - margin.right, legendTop);
   return svg.node()!;
-}
-
-function legendRows(items: LegendItem[], avail: number): { item: LegendItem; w: number }[][] {
-  const rows: { item: LegendItem; w: number }[][] = [];
-  let row: { item: LegendItem; w: number }[] = [];
-  let used = 0;
-  for (const item of items) {
-    const w = 18 + textWidth(item.name) + 12;
-    if (row.length && used + w > avail) {
-      rows.push(row);
-      row = [];
-      used = 0;
-    }
-    row.push({ item, w });
-    used += w;
-  }
-  if (row.length) rows.push(row);
-  return rows;
 }

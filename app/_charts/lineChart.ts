@@ -8,6 +8,7 @@
 import { axisBottom, axisLeft, extent, line, max, min, scaleLinear } from 'd3';
 import { drawCrosshair } from './crosshair';
 import { keepApart } from './labels';
+import { drawLegend, legendHeight, legendRows } from './legend';
 import { seriesColor } from './palette';
 import { freshSvg, textWidth, type Margin } from './svg';
 import { tickFormatter, valueFormatter, type TickKind } from './ticks';
@@ -65,25 +66,6 @@ export const lineChartDefaults: LineChartOptions = {
 
 type Drawn = LineSeries & { color: string };
 
-/** Legend items in rows right-aligned above the plot; the plot moves down by the rows it needs (never overlaps). */
-function legendRows(series: Drawn[], avail: number): { s: Drawn; w: number }[][] {
-  const rows: { s: Drawn; w: number }[][] = [];
-  let row: { s: Drawn; w: number }[] = [];
-  let used = 0;
-  for (const s of series) {
-    const w = 22 + textWidth(s.name) + 12;
-    if (row.length && used + w > avail) {
-      rows.push(row);
-      row = [];
-      used = 0;
-    }
-    row.push({ s, w });
-    used += w;
-  }
-  if (row.length) rows.push(row);
-  return rows;
-}
-
 /** x ticks whose labels fit: candidates thinned with both ends kept. */
 function xTicksThatFit(candidates: number[], x: (v: number) => number, show: (v: number) => string): number[] {
   const last = candidates.length - 1;
@@ -99,8 +81,9 @@ export function lineChart(el: Element, data: LineSeries[], options: Partial<Line
   const all = withData.flatMap((s) => s.points);
 
   const legendTop = o.title ? 16 : 0;
-  const rows = o.legend ? legendRows(withData, width - o.margin.left - o.margin.right) : [];
-  const margin = { ...o.margin, top: Math.max(o.margin.top, legendTop + rows.length * 15 + 12) };
+  const items = withData.map((s) => ({ name: s.name, color: s.color, swatch: s.dashed ? ('dashed' as const) : ('line' as const) }));
+  const rows = o.legend ? legendRows(items, width - o.margin.left - o.margin.right) : [];
+  const margin = { ...o.margin, top: Math.max(o.margin.top, legendHeight(rows, legendTop)) };
   const innerW = Math.max(10, width - margin.left - margin.right);
   const innerH = Math.max(10, height - margin.top - margin.bottom);
 
@@ -161,18 +144,7 @@ export function lineChart(el: Element, data: LineSeries[], options: Partial<Line
     }
   });
 
-  if (rows.length) {
-    const leg = svg.append('g').attr('class', 'legend');
-    rows.forEach((row, r) => {
-      let cx = width - margin.right - row.reduce((a, it) => a + it.w, 0);
-      for (const it of row) {
-        const lg = leg.append('g').attr('transform', `translate(${cx},${legendTop + 10 + r * 15})`).attr('data-legend', it.s.name);
-        lg.append('line').attr('x1', 0).attr('x2', 16).attr('y1', 0).attr('y2', 0).attr('stroke', it.s.color).attr('stroke-width', 2).attr('stroke-dasharray', it.s.dashed ? '4 3' : null);
-        lg.append('text').attr('x', 20).attr('y', 4).text(it.s.name);
-        cx += it.w;
-      }
-    });
-  }
+  drawLegend(svg, rows, width - margin.right, legendTop);
 
   if (o.crosshair && all.length) {
     drawCrosshair(g, { series: withData, x, y, innerW, innerH, xLabel: o.xLabel, showX: hoverX, showY: hoverY });

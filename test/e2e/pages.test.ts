@@ -101,6 +101,7 @@ describe.skipIf(!chromiumPath)('pages on a phone, in link previews and to assist
 
     // The launch form: the Launch button stays on screen while the form scrolls.
     await page.goto(`${server.url}/launch`);
+    await page.waitForSelector('[data-testid=launch-submit]');
     for (const y of [0, 900, 1800]) {
       await page.evaluate((to) => window.scrollTo(0, to), y);
       const button = (await page.locator('[data-testid=launch-submit]').boundingBox())!;
