@@ -8,7 +8,7 @@
 import { axisBottom, axisLeft, format, max, min, scaleBand, scaleLinear } from 'd3';
 import { drawLegend, legendHeight, legendRows, type LegendItem } from './legend';
 import { seriesColor } from './palette';
-import { freshSvg, textWidth, type Margin } from './svg';
+import { freshSvg, textWidth, yAxisRoom, type Margin } from './svg';
 import { tickFormatter, valueFormatter, type TickKind } from './ticks';
 
 export interface BarSeries { name: string; values: (number | null)[]; color?: string }
@@ -73,6 +73,7 @@ export function barChart(el: Element, data: BarData, options: Partial<BarChartOp
   const rows = legendRows(items, width - o.margin.left - o.margin.right);
   const legendTop = o.title ? 16 : 0;
   const margin = { ...o.margin, top: Math.max(o.margin.top, legendHeight(rows, legendTop)) };
+  margin.left = Math.max(margin.left, yAxisRoom(yTicks.map(fy)));
   const innerW = Math.max(10, width - margin.left - margin.right);
   const innerH = Math.max(10, height - margin.top - margin.bottom);
   const y = y0.copy().range([innerH, 0]);

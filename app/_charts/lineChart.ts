@@ -10,7 +10,7 @@ import { drawCrosshair } from './crosshair';
 import { keepApart } from './labels';
 import { drawLegend, legendHeight, legendRows } from './legend';
 import { seriesColor } from './palette';
-import { freshSvg, textWidth, type Margin } from './svg';
+import { freshSvg, textWidth, yAxisRoom, type Margin } from './svg';
 import { tickFormatter, valueFormatter, type TickKind } from './ticks';
 
 export interface LinePoint { x: number; y: number }
@@ -84,7 +84,6 @@ export function lineChart(el: Element, data: LineSeries[], options: Partial<Line
   const items = withData.map((s) => ({ name: s.name, color: s.color, swatch: s.dashed ? ('dashed' as const) : ('line' as const) }));
   const rows = o.legend ? legendRows(items, width - o.margin.left - o.margin.right) : [];
   const margin = { ...o.margin, top: Math.max(o.margin.top, legendHeight(rows, legendTop)) };
-  const innerW = Math.max(10, width - margin.left - margin.right);
   const innerH = Math.max(10, height - margin.top - margin.bottom);
 
   const xExt: [number, number] = o.xDomain ? [...o.xDomain] : all.length ? (extent(all, (p) => p.x) as [number, number]) : [0, 1];
@@ -98,10 +97,13 @@ export function lineChart(el: Element, data: LineSeries[], options: Partial<Line
     yExt = [lo - pad, hi + pad];
   } else yExt = [0, 1];
 
-  const x = scaleLinear().domain(xExt).range([0, innerW]);
   const y = scaleLinear().domain(yExt).range([innerH, 0]).nice();
   const yTicks = y.ticks(Math.max(2, Math.min(6, Math.floor(innerH / 40))));
   const fy = tickFormatter(yTicks, o.yKind);
+  // Wide tick labels ("2.4205") push the plot right, so they never touch the y axis title.
+  margin.left = Math.max(margin.left, yAxisRoom(yTicks.map(fy)));
+  const innerW = Math.max(10, width - margin.left - margin.right);
+  const x = scaleLinear().domain(xExt).range([0, innerW]);
 
   let xCandidates: number[];
   if (o.xTickValues) xCandidates = o.xTickValues.filter((v) => v >= xExt[0] && v <= xExt[1]);

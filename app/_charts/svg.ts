@@ -43,3 +43,11 @@ export function freshSvg(el: Element, width: number, height: number, label?: str
 export function textWidth(s: string, px = 11): number {
   return s.length * px * 0.58;
 }
+
+/**
+ * The left margin a y axis needs: its widest tick label, the tick (6 px) and gap (3 px) before it,
+ * and the rotated axis title (centred 14 px from the edge, 11 px tall) with a little air between.
+ */
+export function yAxisRoom(tickLabels: string[]): number {
+  return Math.ceil(Math.max(0, ...tickLabels.map((l) => textWidth(l))) + 9 + 22);
+}

@@ -137,3 +137,17 @@ describe('line chart text', () => {
     el.remove();
   });
 });
+
+describe('y axis room', () => {
+  it('moves the plot right far enough that wide tick labels never reach the axis title', () => {
+    for (const domain of [[2.42011, 2.42019], [0, 1], [10_000, 250_000]] as [number, number][]) {
+      const el = document.createElement('div');
+      lineChart(el, [{ name: 's', points: [{ x: 1, y: domain[0] }, { x: 2, y: domain[1] }] }], { yLabel: 'cross-entropy (nats)' });
+      const plot = el.querySelector('svg > g')!.getAttribute('transform')!;
+      const left = Number(/translate\(([\d.]+),/.exec(plot)![1]);
+      const widest = Math.max(...[...el.querySelectorAll('.axis-y .tick text')].map((t) => textWidth(t.textContent!)));
+      // Tick labels end 9 px left of the axis; the title's box spans 14 ± 5.5 px from the chart's edge.
+      expect(left - 9 - widest, `${domain}`).toBeGreaterThanOrEqual(14 + 5.5);
+    }
+  });
+});
