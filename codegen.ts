@@ -27,6 +27,7 @@ const config: Types.Config = {
           StudyGroup: './mappers#StudyGroupModel',
           Dataset: './mappers#DatasetModel',
           Preset: './mappers#PresetModel',
+          WorkerInfo: './mappers#WorkerInfoModel',
         },
         enumsAsTypes: true,
         avoidOptionals: false,

@@ -57,6 +57,8 @@ export interface RunResult {
   preset: string | null;
   engine: RunConfig['engine'];
   backend: string;
+  /** Compute threads (data-parallel replicas) training and evaluation ran on; 1 = the single-thread path (absent in results from before it was recorded). */
+  threads?: number;
   codeVersion: string;
   seed: number;
   dataset: DatasetSummary;

@@ -6,6 +6,12 @@
  * `onEvaluated` gets the complete result before the model is saved (the worker stores it there, so a
  * failing save cannot lose a finished run). Given a checkpoint (callbacks.onCheckpoint of an earlier,
  * interrupted attempt) it continues from there instead of from epoch 1.
+ *
+ * With more than one thread (config.threads, else the worker's share of the host's cores) training and
+ * evaluation run on data-parallel replicas (trainer/parallel/); the result records the count used.
+ * Evaluation computes each figure once: the validation figures of the kept weights are the ones the loop
+ * measured at that epoch, the clean test pass gives accuracy, confusion, per-image outputs and the
+ * robustness curve's σ = 0 point, and the noisy passes draw each block's noise once for every σ.
  */
 import path from 'node:path';
 import type { RunConfig } from './config/schema';
@@ -13,9 +19,13 @@ import type { Dataset } from './data/dataset';
 import { splitDataset } from './data/split';
 import { activeBackend, initBackend } from './engine/backend';
 import { createModel } from './engine/factory';
-import { evaluate, quickEvaluate } from './eval/evaluate';
-import { robustnessCurve } from './eval/robustness';
+import { CLEAN_PASS, metricsFrom, predictionsOf, quickMetricsOf } from './eval/evaluate';
+import { localEvaluator } from './eval/evaluator';
+import type { InferenceOutputs } from './eval/inference';
+import { noisePass, robustnessPoints } from './eval/robustness';
 import { saveModel } from './model/savedModel';
+import { ReplicaPool } from './parallel/replicaPool';
+import { resolveThreads } from './parallel/threads';
 import type { RunResult } from './result';
 import { trainModel, type TrainCallbacks } from './train/loop';
 import { checkpointFingerprint, type TrainingCheckpoint } from './train/checkpoint';
@@ -25,8 +35,23 @@ import { writableFolderProblem } from './util/writableFolder';
 
 export type RunPhase = 'loading' | 'training' | 'evaluating' | 'robustness' | 'saving';
 
+/** Per test image, from the clean test pass (split.test order). */
+export interface TestSamples {
+  /** Pool indices of the test images. */
+  indices: Uint32Array;
+  truth: Int32Array;
+  predicted: Int32Array;
+  /** p(true class). */
+  trueProbability: Float32Array;
+  /** [n·3] the three most probable classes, most probable first, and [n·3] their probabilities. */
+  top3: Int32Array;
+  top3Probability: Float32Array;
+}
+
 export interface RunCallbacks extends TrainCallbacks {
   onPhase?(phase: RunPhase): void;
+  /** The clean test pass's per-image outputs, once it has run. */
+  onTestSamples?(samples: TestSamples): void;
 }
 
 export interface RunOptions {
@@ -38,6 +63,12 @@ export interface RunOptions {
   resumeFrom?: TrainingCheckpoint | null;
   /** The finished run's result, before its model is saved (not called for a cancelled run). */
   onEvaluated?(result: RunResult): Promise<void>;
+  /** Cores this worker may use when config.threads is 0 (default: all; see threadsPerWorker). */
+  threadBudget?: number;
+}
+
+function testSamples(indices: Uint32Array, out: InferenceOutputs): TestSamples {
+  return { indices, truth: out.truth, predicted: out.predicted, trueProbability: out.trueProbability, top3: out.top3, top3Probability: out.top3Probability };
 }
 
 export async function runExperiment(config: RunConfig, options: RunOptions): Promise<RunResult> {
@@ -46,7 +77,7 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
   const { dataset: ds, callbacks = {} } = options;
   const modelFolderProblem = options.saveModelDir ? await writableFolderProblem(path.dirname(path.resolve(options.saveModelDir)), 'model folder') : null;
   if (modelFolderProblem) throw new Error(`${modelFolderProblem}; training was not started. Choose a writable folder for the model`);
-  await initBackend(config.backend);
+  const backend = await initBackend(config.backend);
   callbacks.onPhase?.('loading');
   const split = splitDataset(ds, config.split, config.seed);
   if (split.train.length === 0 || split.val.length === 0 || split.test.length === 0) {
@@ -55,10 +86,23 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
   const inputSize = ds.rows * ds.cols;
   const classes = ds.classNames.length;
   const model = createModel(config, inputSize, classes);
+  let threads = resolveThreads(config.threads, backend, options.threadBudget, config.batchSize);
+  let pool: ReplicaPool | null = null;
   try {
+    if (threads > 1) {
+      try {
+        pool = await ReplicaPool.start({ threads, backend, config, dataset: ds, inputSize, classes, trainRows: split.train.length, weights: model.snapshot() });
+      } catch (err) {
+        // The same run on one thread beats no run; the result records the count actually used.
+        process.emitWarning(`data-parallel training could not start ${threads} threads (${(err as Error).message}); training on one thread`);
+        threads = 1;
+      }
+    }
     callbacks.onPhase?.('training');
-    const outcome = await trainModel(model, ds, split, config, callbacks, { fingerprint: checkpointFingerprint(config, ds, split), resumeFrom: options.resumeFrom });
+    const outcome = await trainModel(model, ds, split, config, callbacks, { fingerprint: checkpointFingerprint(config, ds, split), resumeFrom: options.resumeFrom }, pool);
     const tEval = performance.now();
+    // The kept weights (best epoch's with early stopping) to every replica, once.
+    const evaluator = pool ? pool.evaluator(model.snapshot()) : localEvaluator(model, ds);
     let test: RunResult['test'] = null;
     let train: RunResult['train'] = null;
     let validation: RunResult['validation'] = null;
@@ -70,13 +114,19 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
     };
     if (!stopRequested()) {
       callbacks.onPhase?.('evaluating');
-      train = quickEvaluate(model, ds, split.train);
-      validation = quickEvaluate(model, ds, split.val);
-      test = evaluate(model, ds, split.test);
+      train = quickMetricsOf(predictionsOf(await evaluator.infer(split.train, CLEAN_PASS)));
+      // The loop validated these very weights after epoch bestEpoch (best-epoch snapshot or last epoch).
+      const kept = outcome.history[outcome.bestEpoch - 1];
+      validation = kept ? { accuracy: kept.valAccuracy, crossEntropy: kept.valLoss } : quickMetricsOf(predictionsOf(await evaluator.infer(split.val, CLEAN_PASS)));
+      const clean = await evaluator.infer(split.test, { clean: true, perSample: true, noise: null });
+      test = metricsFrom(predictionsOf(clean), ds.classNames);
+      callbacks.onTestSamples?.(testSamples(split.test, clean));
     }
-    if (!stopRequested()) {
+    if (!stopRequested() && test) {
       callbacks.onPhase?.('robustness');
-      points = robustnessCurve(model, ds, split.test, { sigmas: config.robustness.sigmas, clip: config.robustness.clip, seed: deriveSeed(config.seed, 'robustness') });
+      const robustness = { sigmas: config.robustness.sigmas, clip: config.robustness.clip, seed: deriveSeed(config.seed, 'robustness') };
+      const pass = noisePass(robustness);
+      points = robustnessPoints(robustness, test.accuracy, pass ? await evaluator.infer(split.test, pass) : null);
     }
     const evalSeconds = (performance.now() - tEval) / 1000;
     const samplesTrained = outcome.history.length * split.train.length;
@@ -85,6 +135,7 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
       preset: options.preset ?? null,
       engine: config.engine,
       backend: activeBackend(),
+      threads,
       codeVersion: codeVersion(),
       seed: config.seed,
       dataset: {
@@ -128,6 +179,7 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
     }
     return result;
   } finally {
+    await pool?.close();
     model.dispose();
   }
 }

@@ -23,6 +23,7 @@ import { catalogQueries, Dataset, Preset } from './resolvers/catalog';
 import { mutations, StudyGroup } from './resolvers/mutations';
 import { Evaluation, Run, runQueries } from './resolvers/runs';
 import { subscriptions } from './resolvers/subscriptions';
+import { WorkerInfo } from './resolvers/workers';
 
 export const SCHEMA_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../schema.graphql');
 
@@ -62,6 +63,7 @@ export const resolvers: Resolvers = {
   StudyGroup,
   Preset,
   Dataset,
+  WorkerInfo,
 };
 
 /**

@@ -98,8 +98,9 @@ describe.skipIf(!asRoot)('as root, from a checkout in a private (0700) folder (s
 
   it('the server starts and answers: binaries copied, the database moved where postgres can reach it (twice: restart too)', async () => {
     for (const round of [1, 2]) {
-      const server = await startUntil(...tsxCommand('server/main.ts'), { cwd: checkout, env: serverEnv({ EMBEDDED_PG_SHARED_DIR: shared }) }, /ready on (http:\/\/\S+)/);
+      const server = await startUntil(...tsxCommand('server/main.ts'), { cwd: checkout, env: serverEnv({ EMBEDDED_PG_SHARED_DIR: shared, ANONYMOUS_ROLE: 'viewer' }) }, /ready on (http:\/\/\S+)/);
       try {
+        // Read-only anonymous browsing, so the query proves the database answers without making an account.
         const res = await fetch(`${server.match[1]}/graphql`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },

@@ -12,7 +12,8 @@ import type { RunResult } from '../../trainer/result';
 import { EMNIST_DIR, hasEmnist, needsEmnist } from '../helpers/emnist';
 
 const run = promisify(execFile);
-const tsx = path.resolve('node_modules/.bin/tsx');
+// `node --import tsx` in one process rather than the tsx command's signal-relaying parent.
+const node = process.execPath;
 
 function fakeResult(engine: 'scratch' | 'layers', testAccuracy: number, epochSeconds: number): RunResult {
   return {
@@ -50,7 +51,7 @@ describe('compare table', () => {
   });
 
   it('refuses a config the scratch engine cannot run, naming why', async () => {
-    const err = await run(tsx, ['trainer/cli/compare.ts', '--preset', 'M3a', '--data', '/nonexistent']).catch((e: { stderr: string; code: number }) => e);
+    const err = await run(node, ['--import', 'tsx', 'trainer/cli/compare.ts', '--preset', 'M3a', '--data', '/nonexistent']).catch((e: { stderr: string; code: number }) => e);
     expect((err as { code: number }).code).toBe(2);
     expect((err as { stderr: string }).stderr).toMatch(/M3a cannot run on both engines: .*activation: the scratch engine supports only relu/);
   });
@@ -61,7 +62,7 @@ describe.skipIf(!hasEmnist)(`compare end to end${needsEmnist}`, () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'compare-'));
     try {
       const out = path.join(dir, 'both.json');
-      const { stdout } = await run(tsx, ['trainer/cli/compare.ts', '--preset', 'M1g', '--fixture', 'strat100', '--epochs', '2', '--hidden', '32', '--backend', 'wasm', '--out', out], { env: { ...process.env, EMNIST_DIR: EMNIST_DIR! } });
+      const { stdout } = await run(node, ['--import', 'tsx', 'trainer/cli/compare.ts', '--preset', 'M1g', '--fixture', 'strat100', '--epochs', '2', '--hidden', '32', '--backend', 'wasm', '--out', out], { env: { ...process.env, EMNIST_DIR: EMNIST_DIR! } });
       expect(stdout).toMatch(/M1g on both engines: emnist-bymerge-strat100/);
       expect(stdout).toMatch(/the engines agree/);
       const both = JSON.parse(await readFile(out, 'utf8')) as { scratch: RunResult; layers: RunResult };

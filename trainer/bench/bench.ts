@@ -1,28 +1,39 @@
 /**
- * `npm run bench` — prints the trainer's speed figures on this machine:
- *  1. training throughput (samples/s, batch 512) of 784-128-64-47 and 784-400-240-120-47 with Adam,
- *     on the active backend (override with BACKEND=cpu|wasm|tensorflow);
+ * `npm run bench` — prints the trainer's speed and memory figures on this machine, with the load average
+ * at the start and the end (on a shared machine only ratios measured in one run compare):
+ *  1. training throughput (samples/s, batch 512, Adam) of M0's 784-128-64-47 and M1g's 784-400-240-120-47
+ *     at 1, 2 and (where there are the cores) 4, 8, … data-parallel threads, each in a fresh process:
+ *     scaling against 1 thread, cores kept busy, and peak RSS over a 120k-image shared uint8 pool that the
+ *     replicas share, never copy (goals: 2 threads ≥ 1.6× 1 thread for M1g);
+ *  1b. PyTorch side by side: the same M1g work in PyTorch at 1 and 2 threads (goal: ours ≥ 1.5× PyTorch
+ *     on 2 threads), skipped with a message where PyTorch is absent;
  *  2. the cost of a transposed matrix product with and without our wasm kernel override;
  *  2b. the layers engine's time per step next to the scratch engine's (goal: within 1.5×), plus M3a/M3b;
- *  3. with EMNIST_DIR set: load time and one real epoch of M1g over the stratified training split,
- *     extrapolated to the study's 566,667-image training split, and the process memory while doing it;
+ *  3. with EMNIST_DIR set: load time and one real epoch of M1g on every core, extrapolated to the
+ *     study's 566,667-image training split, and the process memory while doing it;
+ *  3b. with EMNIST_DIR set: a whole 3-epoch M1b run on 1 thread and on every core, and the share of it
+ *     spent evaluating (train/test passes and the robustness curve; goal ≤ 15%);
  *  4. memory at full scale: a synthetic pool of all 814,255 ByMerge images (uint8), split and streamed
  *     for 200 batches, to show memory stays proportional to the uint8 data (≈ 640 MB).
- * Goals on a 2-core machine with wasm: ≥ 25,000 samples/s (small net), ≥ 7,000 (M1g's net).
- * Figures are ratios-in-one-run friendly: compare rows of the same run, not runs across machines.
  */
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_CONFIG, withOverrides } from '../config/schema';
+import { withOverrides } from '../config/schema';
 import { findPreset } from '../config/presets';
 import { activeBackend, initBackend, type BackendChoice } from '../engine/backend';
 import { loadDataset } from '../data/load';
+import type { Dataset } from '../data/dataset';
 import { splitDataset } from '../data/split';
 import { createModel } from '../engine/factory';
 import { trainModel } from '../train/loop';
 import { BatchStream } from '../data/batches';
-import { measureThroughput, type ThroughputFigure } from './throughput';
+import { ReplicaPool } from '../parallel/replicaPool';
+import { hostCores } from '../parallel/threads';
+import { runExperiment } from '../run';
+import type { ThroughputFigure } from './throughput';
 import { benchTransposedMatMul } from './matmul';
 import { benchLayersEngine, formatLayersBench, STUDY_LAYERS_EXTRAS } from './layers';
+import { loadAverage, ourThroughput } from './sideBySide';
+import { formatSideBySide, torchSideBySide } from './torchCompare';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
@@ -32,16 +43,35 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
 }
 
+/** 1, 2, then powers of two up to the cores this process may use. */
+function threadCounts(): number[] {
+  const counts = [1, 2];
+  for (let t = 4; t <= hostCores(); t *= 2) counts.push(t);
+  if (hostCores() > 2 && !counts.includes(hostCores())) counts.push(hostCores());
+  return counts;
+}
+
 async function main(): Promise<void> {
   const backend = await initBackend((process.env.BACKEND as BackendChoice | undefined) ?? 'auto');
   const seconds = Number(process.env.BENCH_SECONDS ?? 6);
-  console.log(`backend: ${backend}   node ${process.version}   ${new Date().toISOString()}`);
+  console.log(`backend: ${backend}   node ${process.version}   ${hostCores()} cores   ${new Date().toISOString()}`);
+  console.log(loadAverage());
 
-  console.log('\n1. training throughput, batch 512, Adam (synthetic uint8 data through the prefetching batch stream)');
-  const adam = withOverrides(DEFAULT_CONFIG, { optimizer: 'adam', backend });
-  const figures: ThroughputFigure[] = [await measureThroughput(adam, [128, 64], { seconds }), await measureThroughput(adam, [400, 240, 120], { seconds })];
-  const goals: Record<string, number> = { '784-128-64-47': 25_000, '784-400-240-120-47': 7_000 };
-  console.log(table([['network', 'engine', 'samples/s', 'ms/step', 'goal (wasm)'], ...figures.map((f) => [f.network, f.engine, fmt(f.samplesPerSecond), f.msPerStep.toFixed(1), fmt(goals[f.network])])]));
+  const pool = 120_000;
+  console.log(`\n1. training throughput, batch 512, Adam, by data-parallel threads (each figure a fresh process; ${fmt(pool)}-image shared uint8 pool of ${mb(pool * 785)})`);
+  const figures: ThroughputFigure[] = [];
+  for (const hidden of [[128, 64], [400, 240, 120]]) for (const threads of threadCounts()) figures.push(await ourThroughput(hidden, threads, { seconds, images: pool, backend }));
+  const base = (f: ThroughputFigure) => figures.find((g) => g.network === f.network && g.threads === 1)!;
+  console.log(table([
+    ['network', 'threads', 'samples/s', 'ms/step', '× 1 thread', 'cores busy', 'samples/core-s', 'peak RSS'],
+    ...figures.map((f) => [f.network, String(f.threads), fmt(f.samplesPerSecond), f.msPerStep.toFixed(1), (f.samplesPerSecond / base(f).samplesPerSecond).toFixed(2), f.coresBusy.toFixed(2), fmt(f.samplesPerSecond / f.coresBusy), mb(f.peakRss)]),
+  ]));
+  console.log('goals: M1g (784-400-240-120-47) 2 threads ≥ 1.6× 1 thread; each replica adds its model and wasm heap, never a copy of the pool');
+  console.log('on a busy machine "× 1 thread" shows the cores other processes left; samples per busy core-second shows the parallel efficiency');
+
+  console.log('\n1b. PyTorch side by side (same run)');
+  const sideBySide = await torchSideBySide(seconds, figures.filter((f) => f.network === '784-400-240-120-47'));
+  if (sideBySide) console.log(formatSideBySide(sideBySide));
 
   if (activeBackend() === 'wasm') {
     console.log('\n2. transposed matmul [512×784]ᵀ·[512×400] on wasm');
@@ -54,9 +84,25 @@ async function main(): Promise<void> {
   console.log(formatLayersBench(await benchLayersEngine({ backend, hidden: [400, 240, 120], extras: STUDY_LAYERS_EXTRAS })));
 
   const dir = process.env.EMNIST_DIR;
-  if (dir) await realEpoch(dir, backend);
-  else console.log('\n3. real epoch: skipped (set EMNIST_DIR to the EMNIST folder)');
+  if (dir) {
+    const ds = await realEpoch(dir, backend);
+    await evaluationShare(ds, backend);
+  } else console.log('\n3. real epoch and evaluation share: skipped (set EMNIST_DIR to the EMNIST folder)');
   fullScaleMemory();
+  console.log(`\n${loadAverage()}`);
+}
+
+/** Section 3b: a whole 3-epoch M1b run (training, evaluation, robustness) on 1 thread and on every core. */
+async function evaluationShare(ds: Dataset, backend: string): Promise<void> {
+  console.log('\n3b. a 3-epoch M1b run on EMNIST: where the time goes (goal: evaluation ≤ 15% of the run)');
+  const rows: string[][] = [['threads', 'total', 'training', 'evaluation', 'evaluation share', 'test accuracy']];
+  for (const threads of [1, Math.max(2, hostCores())]) {
+    const config = withOverrides(findPreset('M1b').config, { epochs: 3, backend: backend as BackendChoice, threads });
+    const r = await runExperiment(config, { dataset: ds });
+    rows.push([String(r.threads), `${r.timings.totalSeconds.toFixed(1)} s`, `${r.timings.trainSeconds.toFixed(1)} s`, `${r.timings.evalSeconds.toFixed(1)} s`, `${((100 * r.timings.evalSeconds) / r.timings.totalSeconds).toFixed(1)}%`, `${(100 * r.test!.accuracy).toFixed(2)}%`]);
+  }
+  console.log(table(rows));
+  console.log('evaluation = final train-split pass, clean test pass (accuracy, confusion, per-image outputs) and the noisy robustness passes; validation per epoch counts as training time');
 }
 
 /** Section 4: a full-size uint8 pool, the stratified split and 200 streamed batches; RSS along the way. */
@@ -90,8 +136,9 @@ function fullScaleMemory(): void {
   ]));
 }
 
-async function realEpoch(dir: string, backend: string): Promise<void> {
-  console.log('\n3. one real epoch of M1g on EMNIST (stratified 70/10/20 of the files present)');
+async function realEpoch(dir: string, backend: string): Promise<Dataset> {
+  const threads = Math.max(2, hostCores());
+  console.log(`\n3. one real epoch of M1g on EMNIST (stratified 70/10/20 of the files present), ${threads} threads`);
   const t0 = performance.now();
   const ds = await loadDataset({ kind: 'emnist', dir });
   const loadSeconds = (performance.now() - t0) / 1000;
@@ -100,7 +147,8 @@ async function realEpoch(dir: string, backend: string): Promise<void> {
   const model = createModel(config, 784, ds.classNames.length);
   const rssBefore = process.memoryUsage().rss;
   let peakRss = rssBefore;
-  const outcome = await trainModel(model, ds, split, config, { onBatch: () => void (peakRss = Math.max(peakRss, process.memoryUsage().rss)) });
+  const pool = await ReplicaPool.start({ threads, backend: activeBackend(), config, dataset: ds, inputSize: 784, classes: ds.classNames.length, trainRows: split.train.length, weights: model.snapshot() });
+  const outcome = await trainModel(model, ds, split, config, { onBatch: () => void (peakRss = Math.max(peakRss, process.memoryUsage().rss)) }, {}, pool).finally(() => pool.close());
   const epoch = outcome.history[0];
   model.dispose();
   const fullTrain = 566_667;
@@ -115,6 +163,7 @@ async function realEpoch(dir: string, backend: string): Promise<void> {
     ['process RSS before / peak during epoch', `${mb(rssBefore)} / ${mb(peakRss)}`],
     ['tfjs tensors / bytes after', `${tf.memory().numTensors} / ${mb(tf.memory().numBytes)}`],
   ]));
+  return ds;
 }
 
 main().catch((err) => {

@@ -47,7 +47,7 @@ export const TRAINING_FLAG_OPTIONS = {
   preset: { type: 'string' }, data: { type: 'string' }, fixture: { type: 'string' },
   images: { type: 'string', multiple: true }, labels: { type: 'string', multiple: true }, mapping: { type: 'string' },
   epochs: { type: 'string' }, seed: { type: 'string' }, lr: { type: 'string' }, 'batch-size': { type: 'string' },
-  hidden: { type: 'string' }, backend: { type: 'string' }, set: { type: 'string', multiple: true },
+  hidden: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' }, set: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -63,12 +63,12 @@ function parseValue(raw: string): unknown {
 }
 
 /**
- * Config overrides from the common flags (--epochs, --seed, --lr, --batch-size, --hidden, --engine,
- * --backend, --split) and from each --set field=value. Fields in `locked` cannot be set by this command.
+ * Config overrides from the common flags (--epochs, --seed, --lr, --batch-size, --threads, --hidden,
+ * --engine, --backend, --split) and from each --set field=value. Fields in `locked` cannot be set by this command.
  */
 export function overridesFromFlags(values: FlagValues, locked: string[] = []): Record<string, unknown> {
   const overrides: Record<string, unknown> = {};
-  for (const [flag, field] of [['epochs', 'epochs'], ['seed', 'seed'], ['lr', 'lr'], ['batch-size', 'batchSize']] as const) {
+  for (const [flag, field] of [['epochs', 'epochs'], ['seed', 'seed'], ['lr', 'lr'], ['batch-size', 'batchSize'], ['threads', 'threads']] as const) {
     if (values[flag] !== undefined) overrides[field] = Number(values[flag]);
   }
   if (values.hidden !== undefined) overrides.hidden = String(values.hidden).split(',').filter(Boolean).map(Number);

@@ -19,7 +19,7 @@ import { TrainingProgress } from './progress';
 const HELP = `Usage: npm run compare -- [options]
   --preset NAME        a preset the scratch engine can run (default M1g): ${PRESETS.filter((p) => p.config.engine === 'scratch' || p.name === 'M2').map((p) => p.name).join(', ')}
   --data DIR | --fixture NAME | --images F --labels F   data, as for npm run train (default $EMNIST_DIR)
-  --epochs N  --seed S  --lr X  --batch-size N  --hidden 128,64  --backend auto|tensorflow|wasm|cpu
+  --epochs N  --seed S  --lr X  --batch-size N  --hidden 128,64  --backend auto|tensorflow|wasm|cpu  --threads N
   --set field=value    any other config field (repeatable)
   --out FILE           write both RunResults as JSON {scratch, layers}
   --save-models DIR    save the two models to DIR/scratch and DIR/layers`;

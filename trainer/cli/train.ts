@@ -28,6 +28,8 @@ const HELP = `Usage: npm run train -- [options]
   --mapping FILE       class names for --images data (label ascii_code lines)
   --epochs N  --seed S  --lr X  --batch-size N  --hidden 128,64  --engine scratch|layers
   --backend auto|tensorflow|wasm|cpu
+  --threads N          compute threads: each batch is split across N data-parallel replicas (default 0 =
+                       every core this machine gives the worker; 1 = the single-thread path)
   --split stratified|official   --set field=value (any config field; repeatable)
   --out FILE           write the result JSON here
   --save-model DIR     save the trained model (for npm run evaluate)
@@ -69,7 +71,7 @@ function pct(x: number | undefined | null): string {
 
 function printSummary(r: RunResult): void {
   const rows: [string, string][] = [
-    ['preset / engine / backend', `${r.preset ?? 'custom'} / ${r.engine} / ${r.backend}`],
+    ['preset / engine / backend', `${r.preset ?? 'custom'} / ${r.engine} / ${r.backend} × ${r.threads ?? 1} thread${(r.threads ?? 1) === 1 ? '' : 's'}`],
     ['network', `${r.dataset.imageSize.rows * r.dataset.imageSize.cols}-${r.config.hidden.join('-')}-${r.dataset.classNames.length} (${r.parameters.toLocaleString('en-US')} parameters)`],
     ['data', `${r.dataset.name}: train ${r.dataset.splitSizes.train}, val ${r.dataset.splitSizes.val}, test ${r.dataset.splitSizes.test}`],
     ['epochs', `${r.history.length} run, best ${r.bestEpoch}${r.stoppedEarly ? ' (stopped early)' : ''}${r.cancelled ? ' (cancelled)' : ''}`],
@@ -80,7 +82,7 @@ function printSummary(r: RunResult): void {
     ['test cross-entropy', r.test?.crossEntropy.toFixed(4) ?? '–'],
     ['robustness (σ: acc)', r.robustness.points.map((p) => `${p.sigma}: ${pct(p.accuracy)}`).join('  ') || '–'],
     ['most confused (true→pred)', r.test ? topConfusedPairs(r.test.confusion, r.dataset.classNames, 5).map((c) => `${c.trueName}→${c.predName} ${c.count}`).join(', ') : '–'],
-    ['time', `${r.timings.totalSeconds.toFixed(1)}s total, ${r.timings.meanEpochSeconds.toFixed(1)}s/epoch, ${Math.round(r.timings.samplesPerSecond).toLocaleString('en-US')} samples/s`],
+    ['time', `${r.timings.totalSeconds.toFixed(1)}s total, ${r.timings.meanEpochSeconds.toFixed(1)}s/epoch, ${Math.round(r.timings.samplesPerSecond).toLocaleString('en-US')} samples/s, evaluation ${r.timings.evalSeconds.toFixed(1)}s`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   process.stdout.write('\n' + rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n');

@@ -11,6 +11,8 @@ export const OPTIMIZERS = ['sgd', 'adam'] as const;
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 
 const positiveInt = z.number().int().positive();
+/** Upper bound on the `threads` field: more replicas than this only adds synchronisation cost. */
+export const MAX_THREADS = 64;
 // Every object is strict: a misspelt field (`learningRate`, `schedule.kind`) is refused by name rather
 // than silently dropped, which would train with the default instead.
 
@@ -68,6 +70,12 @@ export const runConfigSchema = z
     /** Gaussian noise levels for the robustness curve; clip keeps noisy pixels in [0,1]. */
     robustness: z.strictObject({ sigmas: z.array(z.number().min(0).max(5)).max(32), clip: z.boolean() }),
     backend: z.enum(BACKENDS),
+    /**
+     * Compute threads for data-parallel training and evaluation (each mini-batch split across them,
+     * gradients summed; see trainer/parallel/). 0 = the cores this worker may use. Optional so configs
+     * stored before the field existed still validate.
+     */
+    threads: z.number().int().min(0).max(MAX_THREADS).default(0),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -116,6 +124,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   seed: 42,
   robustness: { sigmas: [0, 0.1, 0.2, 0.3, 0.4, 0.5], clip: false },
   backend: 'auto',
+  threads: 0,
 };
 
 /** One problem with a config: the dotted field path and the rule it broke. */

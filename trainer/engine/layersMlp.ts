@@ -28,9 +28,10 @@ import type { RunConfig } from '../config/schema';
 import { deriveSeed } from '../util/rng';
 import { activationLayer, TFJS_ACTIVATION, type ActivationName } from './layersActivations';
 import { SeededDropout } from './layersDropout';
-import type { StepResult, TrainableModel, TrainingState, WeightSnapshot } from './model';
-import { Adam, Sgd, type Optimizer } from './optimizers';
+import type { Collective, Shard, ShardGradients, StepResult, TrainableModel, TrainingState, WeightSnapshot } from './model';
+import { makeOptimizer, type Optimizer } from './optimizers';
 import { heInitialWeights } from './scratchMlp';
+import { synchronizeBatchNorm, type SynchronizedBatchNorm } from './syncBatchNorm';
 
 export interface LayersMlpOptions {
   /** [input, ...hidden, classes] */
@@ -108,6 +109,8 @@ export class LayersMlp implements TrainableModel {
   private readonly kernels: tf.Variable[] = [];
   private readonly optimizer: Optimizer;
   private readonly classes: number;
+  /** Set on data-parallel replicas (joinCollective), in layer order. */
+  private synchronized: SynchronizedBatchNorm[] = [];
 
   constructor(
     readonly options: LayersMlpOptions,
@@ -159,11 +162,7 @@ export class LayersMlp implements TrainableModel {
     this.parameterCount = this.trainables.reduce((s, v) => s + v.size, 0);
     // Only the given names are set (He-initialised kernels and zero biases); BatchNorm starts at γ=1, β=0, μ=0, σ²=1.
     this.restore(initial, { partial: true });
-    const decay = options.optimizer === 'adam' && options.weightDecay > 0 ? { weightDecay: options.weightDecay, weightDecayMode: options.weightDecayMode } : {};
-    this.optimizer =
-      options.optimizer === 'adam'
-        ? new Adam({ beta1: options.beta1, beta2: options.beta2, epsilon: options.epsilon, ...decay })
-        : new Sgd(options.momentum);
+    this.optimizer = makeOptimizer(options);
   }
 
   static fromConfig(config: RunConfig, inputSize: number, classes: number): LayersMlp {
@@ -181,44 +180,82 @@ export class LayersMlp implements TrainableModel {
     return tf.tidy(() => this.forward(x, false));
   }
 
-  /** The objective autograd differentiates: mean CE (+ λ/2·Σ‖W‖² when l2 > 0). Returns the CE and logits too. */
-  private objective(x: tf.Tensor2D, targets: tf.Tensor2D): { objective: tf.Scalar; ce: tf.Scalar; logits: tf.Tensor2D } {
+  get trainableVariables(): tf.Variable[] {
+    return this.trainables;
+  }
+
+  /**
+   * The objective autograd differentiates: mean CE (+ λ/2·Σ‖W‖² when l2 > 0). Returns the CE and logits too.
+   * For a shard of a larger batch it is Σ_shard CE / batchRows (+ the penalty only where shard.withPenalty),
+   * so the shards' gradients add up to the whole batch's; `ce` is then the shard's CE sum.
+   */
+  private objective(x: tf.Tensor2D, targets: tf.Tensor2D, shard?: Shard): { objective: tf.Scalar; ce: tf.Scalar; logits: tf.Tensor2D } {
     const logits = this.forward(x, true); // [n, classes]
-    const ce = tf.losses.softmaxCrossEntropy(targets, logits) as tf.Scalar; // mean over the batch
-    let objective = ce;
-    if (this.options.l2 > 0) {
+    const ce = shard
+      ? (tf.losses.softmaxCrossEntropy(targets, logits, undefined, undefined, tf.Reduction.SUM) as tf.Scalar)
+      : (tf.losses.softmaxCrossEntropy(targets, logits) as tf.Scalar); // mean over the batch
+    let objective: tf.Scalar = shard ? tf.mul(ce, 1 / shard.batchRows) : ce;
+    if (this.options.l2 > 0 && (!shard || shard.withPenalty)) {
       for (const W of this.kernels) objective = tf.add(objective, tf.mul(tf.sum(tf.square(W)), this.options.l2 / 2));
     }
     return { objective, ce, logits };
   }
 
-  trainStep(x: tf.Tensor2D, labels: Int32Array, lr: number): StepResult {
+  /** Autograd over the trainables: gradients (trainable order), the CE (mean, or the shard's sum) and correct count. */
+  private differentiate(x: tf.Tensor2D, labels: Int32Array, shard?: Shard): { grads: tf.Tensor[]; ce: number; correct: number } {
     const labelTensor = tf.tensor1d(labels, 'int32'); // [n]
     const targets = tf.tidy(() => tf.oneHot(labelTensor, this.classes).toFloat()) as tf.Tensor2D; // [n, classes]
+    const dropouts = shard ? this.dropouts() : [];
+    dropouts.forEach((d) => (d.window = { rowStart: shard!.rowStart }));
     let kept: tf.Tensor[] = [];
-    const { value, grads } = tf.variableGrads(() => {
-      const { objective, ce, logits } = this.objective(x, targets);
-      kept = [tf.keep(ce), tf.keep(logits)];
-      return objective;
-    }, this.trainables);
-    const [ce, logits] = kept as [tf.Scalar, tf.Tensor2D];
-    const correct = tf.tidy(() => tf.sum(tf.equal(tf.argMax(logits, 1), labelTensor).toInt()));
-    let g = this.trainables.map((v) => grads[v.name]);
-    const { weightDecay: wd, weightDecayMode, optimizer } = this.options;
-    if (optimizer === 'sgd' && wd > 0) {
-      // Adam applies weight decay itself (optimizers.ts); SGD's is done here with the same two meanings.
-      if (weightDecayMode === 'coupled') {
-        const coupled = tf.tidy(() => g.map((gi, i) => tf.add(gi, tf.mul(this.trainables[i], wd))));
-        tf.dispose(g);
-        g = coupled;
-      } else {
-        tf.tidy(() => this.trainables.forEach((v) => v.assign(tf.mul(v, 1 - lr * wd))));
-      }
+    try {
+      const { value, grads } = tf.variableGrads(() => {
+        const { objective, ce, logits } = this.objective(x, targets, shard);
+        kept = [tf.keep(ce), tf.keep(logits)];
+        return objective;
+      }, this.trainables);
+      const [ce, logits] = kept as [tf.Scalar, tf.Tensor2D];
+      const correct = tf.tidy(() => tf.sum(tf.equal(tf.argMax(logits, 1), labelTensor).toInt()));
+      const result = { grads: this.trainables.map((v) => grads[v.name]), ce: ce.dataSync()[0], correct: correct.dataSync()[0] };
+      tf.dispose([value, correct]);
+      return result;
+    } finally {
+      dropouts.forEach((d) => (d.window = null));
+      tf.dispose([labelTensor, targets, ...kept]);
     }
-    this.optimizer.apply(this.trainables, g, lr);
-    const result = { loss: ce.dataSync()[0], correct: correct.dataSync()[0] };
-    tf.dispose([labelTensor, targets, value, ce, logits, correct, ...g]);
-    return result;
+  }
+
+  trainStep(x: tf.Tensor2D, labels: Int32Array, lr: number): StepResult {
+    const { grads, ce, correct } = this.differentiate(x, labels);
+    this.applyGradients(grads, lr);
+    tf.dispose(grads);
+    return { loss: ce, correct };
+  }
+
+  shardGradients(x: tf.Tensor2D, labels: Int32Array, shard: Shard): ShardGradients {
+    const { grads, ce, correct } = this.differentiate(x, labels, shard);
+    return { grads, lossSum: ce, correct };
+  }
+
+  /** The optimiser's update, weight decay included (optimizers.ts). */
+  applyGradients(grads: tf.Tensor[], lr: number): void {
+    this.optimizer.apply(this.trainables, grads, lr);
+  }
+
+  /** Makes this model a data-parallel replica: BatchNorm in training normalises with statistics over all shards. */
+  joinCollective(collective: Collective): void {
+    for (const layer of this.model.layers) if (layer.getClassName() === 'BatchNormalization') this.synchronized.push(synchronizeBatchNorm(layer, collective));
+  }
+
+  /**
+   * A replica without rows in this step (the batch has fewer rows than there are replicas) still does
+   * what a step does to the shared state: the BatchNorm collectives, in forward then backward order,
+   * with zero partials (and the running update they imply), and one draw of every dropout layer.
+   */
+  idleShard(): void {
+    this.dropouts().forEach((d) => d.draws++);
+    this.synchronized.forEach((bn) => bn.idleForward());
+    this.synchronized.slice().reverse().forEach((bn) => bn.idleBackward());
   }
 
   snapshot(): WeightSnapshot {

@@ -17,9 +17,12 @@ export function softmaxCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor2D): 
   });
 }
 
-/** ∂(mean CE)/∂logits = (softmax(logits) − targets) / n. */
-export function softmaxCrossEntropyGrad(logits: tf.Tensor2D, targets: tf.Tensor2D): tf.Tensor2D {
-  return tf.tidy(() => tf.div(tf.sub(tf.softmax(logits), targets), logits.shape[0]) as tf.Tensor2D);
+/**
+ * ∂(mean CE)/∂logits = (softmax(logits) − targets) / n. For a shard of a larger batch (data-parallel
+ * training) n is the whole batch's row count, so the shards' gradients add up to the batch's.
+ */
+export function softmaxCrossEntropyGrad(logits: tf.Tensor2D, targets: tf.Tensor2D, batchRows = logits.shape[0]): tf.Tensor2D {
+  return tf.tidy(() => tf.div(tf.sub(tf.softmax(logits), targets), batchRows) as tf.Tensor2D);
 }
 
 /** Number of rows whose arg-max logit is the label (given as [n] int32 labels, or [n, c] one-hot). */

@@ -30,6 +30,34 @@ export interface TrainingState {
   dropoutDraws: number[];
 }
 
+/**
+ * Sums across the replicas of data-parallel training (trainer/parallel/): each replica passes its
+ * partial and receives the total, added in replica order so every replica holds identical totals.
+ */
+export interface Collective {
+  /** Rows of the whole mini-batch being trained (all shards together). */
+  readonly batchRows: number;
+  sum(partial: Float32Array): Float64Array;
+}
+
+/** One replica's part of a mini-batch in data-parallel training. */
+export interface Shard {
+  /** Rows of the whole mini-batch: a shard's loss is Σ CE / batchRows, so shard gradients add up to the batch's. */
+  batchRows: number;
+  /** This shard's first row within the batch (dropout masks are drawn for the batch; a shard takes its rows). */
+  rowStart: number;
+  /** Adds the penalty term (L2); true in exactly one shard, so the summed gradient counts it once. */
+  withPenalty: boolean;
+}
+
+export interface ShardGradients {
+  /** Gradients in trainableVariables order; the caller disposes them. */
+  grads: tf.Tensor[];
+  /** Σ over the shard's rows of the cross-entropy (before the update). */
+  lossSum: number;
+  correct: number;
+}
+
 export interface TrainableModel {
   readonly engine: 'scratch' | 'layers';
   readonly parameterCount: number;
@@ -37,6 +65,16 @@ export interface TrainableModel {
   readonly usesTransposedInput?: boolean;
   /** One optimisation step on a batch ([n, features] in [0,1], labels [n]) at learning rate `lr`. */
   trainStep(x: tf.Tensor2D, labels: Int32Array, lr: number, xT?: tf.Tensor2D): StepResult;
+  /** The shard's share of one step: its loss sum and its gradient of the batch objective (no update). */
+  shardGradients(x: tf.Tensor2D, labels: Int32Array, shard: Shard, xT?: tf.Tensor2D): ShardGradients;
+  /** The update trainStep makes, from a given (summed) gradient. */
+  applyGradients(grads: tf.Tensor[], lr: number): void;
+  /** The variables the optimiser updates, in gradient order. */
+  readonly trainableVariables: tf.Variable[];
+  /** Data-parallel replicas only: BatchNorm in training then takes its batch statistics over every shard. */
+  joinCollective?(collective: Collective): void;
+  /** Data-parallel replicas only: a step in which this replica's shard is empty (keeps collectives and dropout draws in step). */
+  idleShard?(): void;
   /** Logits [n, classes] in inference mode (no dropout, BatchNorm running statistics). */
   logits(x: tf.Tensor2D): tf.Tensor2D;
   snapshot(): WeightSnapshot;

@@ -5,7 +5,10 @@
  *  - Adam:       m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;
  *                m̂ = m/(1−β1^t);  v̂ = v/(1−β2^t);  θ ← θ − η·m̂/(√v̂ + ε)
  * Adam optionally applies weight decay wd: 'coupled' adds wd·θ to g (PyTorch's Adam(weight_decay)),
- * 'decoupled' subtracts η·wd·θ from θ after the Adam step (AdamW).
+ * 'decoupled' subtracts η·wd·θ from θ after the Adam step (AdamW). SGD's weight decay: 'coupled' adds
+ * wd·θ to g (PyTorch's SGD(weight_decay)), 'decoupled' shrinks θ by (1 − η·wd) before the step.
+ * Every rule is elementwise, so applying it to slices of the variables gives the values it gives on
+ * the whole (data-parallel replicas each update one slice: trainer/parallel/partitionedOptimizer.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -60,21 +63,32 @@ function scalars<K extends string>(values: Record<K, number>): Record<K, tf.Scal
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, tf.scalar(v as number)])) as Record<K, tf.Scalar>;
 }
 
+export interface WeightDecay {
+  weightDecay?: number;
+  weightDecayMode?: 'coupled' | 'decoupled';
+}
+
 export class Sgd implements Optimizer {
   private velocity: tf.Variable[] | null = null;
-  constructor(private readonly momentum = 0) {}
+  constructor(
+    private readonly momentum = 0,
+    private readonly decay: WeightDecay = {},
+  ) {}
 
   apply(variables: tf.Variable[], grads: tf.Tensor[], lr: number): void {
+    const { weightDecay: wd = 0, weightDecayMode = 'coupled' } = this.decay;
+    if (wd > 0 && weightDecayMode === 'decoupled') tf.tidy(() => variables.forEach((v) => v.assign(tf.mul(v, 1 - lr * wd))));
     if (this.momentum > 0 && !this.velocity) this.velocity = zerosFor(variables);
     tf.tidy(() => {
       const k = scalars({ momentum: this.momentum, lr });
       variables.forEach((theta, i) => {
+        const g = wd > 0 && weightDecayMode === 'coupled' ? tf.add(grads[i], tf.mul(theta, wd)) : grads[i];
         if (this.velocity) {
           const v = this.velocity[i];
-          v.assign(tf.add(tf.mul(v, k.momentum), grads[i]));
+          v.assign(tf.add(tf.mul(v, k.momentum), g));
           theta.assign(tf.sub(theta, tf.mul(v, k.lr)));
         } else {
-          theta.assign(tf.sub(theta, tf.mul(grads[i], k.lr)));
+          theta.assign(tf.sub(theta, tf.mul(g, k.lr)));
         }
       });
     });
@@ -159,4 +173,23 @@ export class Adam implements Optimizer {
     this.m?.forEach((x) => x.dispose());
     this.v?.forEach((x) => x.dispose());
   }
+}
+
+/** The optimiser fields of a run config (both engines build their optimiser from these). */
+export interface OptimizerConfig {
+  optimizer: 'sgd' | 'adam';
+  momentum: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** Adam's weight decay (the layers engine's; the scratch engine's configs always have 0). */
+  weightDecay?: number;
+  weightDecayMode?: 'coupled' | 'decoupled';
+}
+
+/** The optimiser a config asks for (the whole update rule, weight decay included). */
+export function makeOptimizer(config: OptimizerConfig): Optimizer {
+  const decay = config.weightDecay ? { weightDecay: config.weightDecay, weightDecayMode: config.weightDecayMode ?? 'coupled' } : {};
+  if (config.optimizer === 'sgd') return new Sgd(config.momentum, decay);
+  return new Adam({ beta1: config.beta1, beta2: config.beta2, epsilon: config.epsilon, ...decay });
 }

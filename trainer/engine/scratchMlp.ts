@@ -12,8 +12,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../config/schema';
 import { deriveSeed, fillNormal, mulberry32 } from '../util/rng';
 import { countCorrect, oneHot, softmaxCrossEntropy, softmaxCrossEntropyGrad } from './loss';
-import type { StepResult, TrainableModel, TrainingState, WeightSnapshot } from './model';
-import { Adam, Sgd, type Optimizer } from './optimizers';
+import type { Shard, ShardGradients, StepResult, TrainableModel, TrainingState, WeightSnapshot } from './model';
+import { makeOptimizer, type Optimizer } from './optimizers';
 
 export interface Gradients {
   /** Mean cross-entropy (data term only). */
@@ -34,12 +34,6 @@ export function heInitialWeights(sizes: number[], seed: number): WeightSnapshot 
     snapshot.values.push(fillNormal(new Float32Array(fanIn * fanOut), rng, Math.sqrt(2 / fanIn)), new Float32Array(fanOut));
   }
   return snapshot;
-}
-
-export function makeOptimizer(config: RunConfig): Optimizer {
-  return config.optimizer === 'adam'
-    ? new Adam({ beta1: config.beta1, beta2: config.beta2, epsilon: config.epsilon })
-    : new Sgd(config.momentum);
 }
 
 export class ScratchMlp implements TrainableModel {
@@ -93,18 +87,27 @@ export class ScratchMlp implements TrainableModel {
     });
   }
 
-  /** Loss and hand-derived gradients of the objective for one batch (tensors owned by the caller). */
-  gradients(x: tf.Tensor2D, targets: tf.Tensor2D, xT?: tf.Tensor2D): Gradients {
+  get trainableVariables(): tf.Variable[] {
+    return this.variables;
+  }
+
+  /**
+   * Loss and hand-derived gradients of the objective for one batch (tensors owned by the caller). Given
+   * a shard of a larger batch, the CE gradient is scaled by the whole batch's size and the L2 term is
+   * added only where shard.withPenalty, so the shards' gradients sum to the batch's.
+   */
+  gradients(x: tf.Tensor2D, targets: tf.Tensor2D, xT?: tf.Tensor2D, shard?: Shard): Gradients {
     return tf.tidy(() => {
       const { inputs, preActivations } = this.forward(x);
       const logits = preActivations[this.layerCount - 1];
       const loss = softmaxCrossEntropy(logits, targets);
       const grads: tf.Tensor[] = new Array(2 * this.layerCount);
-      let dz = softmaxCrossEntropyGrad(logits, targets); // [n, classes]
+      const penalty = this.l2 > 0 && (!shard || shard.withPenalty);
+      let dz = softmaxCrossEntropyGrad(logits, targets, shard?.batchRows); // [n, classes]
       for (let l = this.layerCount - 1; l >= 0; l--) {
         const W = this.variables[2 * l];
         let dW = l === 0 && xT ? tf.matMul(xT, dz) : tf.matMul(inputs[l], dz, true, false); // aᵀ·dz: [d_l, d_{l+1}]
-        if (this.l2 > 0) dW = tf.add(dW, tf.mul(W, this.l2)); // ∂(λ/2‖W‖²)/∂W = λW
+        if (penalty) dW = tf.add(dW, tf.mul(W, this.l2)); // ∂(λ/2‖W‖²)/∂W = λW
         grads[2 * l] = dW;
         grads[2 * l + 1] = tf.sum(dz, 0); // [d_{l+1}]
         if (l > 0) {
@@ -137,10 +140,24 @@ export class ScratchMlp implements TrainableModel {
     const targets = oneHot(labelTensor, this.sizes[this.sizes.length - 1]);
     const { loss, grads, logits } = this.gradients(x, targets, xT);
     const correct = countCorrect(logits, labelTensor);
-    this.optimizer.apply(this.variables, grads, lr);
+    this.applyGradients(grads, lr);
     const result = { loss: loss.dataSync()[0], correct: correct.dataSync()[0] };
     tf.dispose([labelTensor, targets, loss, logits, correct, ...grads]);
     return result;
+  }
+
+  shardGradients(x: tf.Tensor2D, labels: Int32Array, shard: Shard, xT?: tf.Tensor2D): ShardGradients {
+    const labelTensor = tf.tensor1d(labels, 'int32');
+    const targets = oneHot(labelTensor, this.sizes[this.sizes.length - 1]);
+    const { loss, grads, logits } = this.gradients(x, targets, xT, shard);
+    const correct = countCorrect(logits, labelTensor);
+    const result = { grads, lossSum: loss.dataSync()[0] * labels.length, correct: correct.dataSync()[0] };
+    tf.dispose([labelTensor, targets, loss, logits, correct]);
+    return result;
+  }
+
+  applyGradients(grads: tf.Tensor[], lr: number): void {
+    this.optimizer.apply(this.variables, grads, lr);
   }
 
   snapshot(): WeightSnapshot {

@@ -1,16 +1,14 @@
 /**
- * Runs a model over a subset in inference mode and measures it: predictions, mean cross-entropy and
- * the full metric set. Inputs stream batch by batch from the uint8 pool like training does; an optional
- * transform (e.g. Gaussian noise) is applied to each scaled batch on the host before upload.
+ * Measures a model on a subset in inference mode: predictions, mean cross-entropy and the full metric
+ * set, computed from the block inference of inference.ts (on this thread here; the data-parallel pool
+ * runs the same blocks on its replicas, see evaluator.ts). Inputs stream block by block from the uint8
+ * pool like training does.
  */
-import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset';
-import { gatherScaled } from '../data/batches';
 import type { TrainableModel } from '../engine/model';
 import type { EvaluationMetrics } from '../result';
+import { crossEntropySum, inferAll, type InferenceOutputs, type InferenceRequest } from './inference';
 import { accuracyOf, confusionMatrix, macroF1, perClassScores } from './metrics';
-
-export type PixelTransform = (pixels: Float32Array, batchIndex: number) => void;
 
 export interface Predictions {
   truth: Int32Array;
@@ -19,28 +17,20 @@ export interface Predictions {
   crossEntropySum: number;
 }
 
-export function predict(model: TrainableModel, ds: Dataset, indices: ArrayLike<number>, batchSize = 2048, transform?: PixelTransform): Predictions {
-  const n = indices.length;
-  const truth = new Int32Array(n);
-  const predicted = new Int32Array(n);
-  let crossEntropySum = 0;
-  const features = ds.rows * ds.cols;
-  for (let from = 0, b = 0; from < n; from += batchSize, b++) {
-    const to = Math.min(from + batchSize, n);
-    const { pixels, labels } = gatherScaled(ds, indices, from, to);
-    transform?.(pixels, b);
-    const [pred, nll] = tf.tidy(() => {
-      const logits = model.logits(tf.tensor2d(pixels, [to - from, features]));
-      const logProbs = tf.sub(logits, tf.logSumExp(logits, 1, true));
-      const picked = tf.sum(tf.mul(logProbs, tf.oneHot(tf.tensor1d(labels, 'int32'), logits.shape[1])));
-      return [tf.argMax(logits, 1), tf.neg(picked)];
-    });
-    predicted.set(pred.dataSync() as Int32Array, from);
-    crossEntropySum += nll.dataSync()[0];
-    truth.set(labels, from);
-    tf.dispose([pred, nll]);
-  }
-  return { truth, predicted, crossEntropySum };
+export interface QuickMetrics {
+  accuracy: number;
+  crossEntropy: number;
+}
+
+/** Predicted class and cross-entropy only. */
+export const CLEAN_PASS: InferenceRequest = { clean: true, perSample: false, noise: null };
+
+export function predictionsOf(out: InferenceOutputs): Predictions {
+  return { truth: out.truth, predicted: out.predicted, crossEntropySum: crossEntropySum(out) };
+}
+
+export function predict(model: TrainableModel, ds: Dataset, indices: ArrayLike<number>): Predictions {
+  return predictionsOf(inferAll(model, ds, indices, CLEAN_PASS));
 }
 
 export function metricsFrom(p: Predictions, classNames: string[]): EvaluationMetrics {
@@ -56,8 +46,8 @@ export function metricsFrom(p: Predictions, classNames: string[]): EvaluationMet
   };
 }
 
-export function evaluate(model: TrainableModel, ds: Dataset, indices: ArrayLike<number>, batchSize?: number): EvaluationMetrics {
-  return metricsFrom(predict(model, ds, indices, batchSize), ds.classNames);
+export function evaluate(model: TrainableModel, ds: Dataset, indices: ArrayLike<number>): EvaluationMetrics {
+  return metricsFrom(predict(model, ds, indices), ds.classNames);
 }
 
 /** Fraction of predictions that match the truth (0 for no examples). */
@@ -67,8 +57,11 @@ export function predictionAccuracy(p: Predictions): number {
   return p.truth.length ? correct / p.truth.length : 0;
 }
 
-/** Accuracy and mean cross-entropy only (validation each epoch). */
-export function quickEvaluate(model: TrainableModel, ds: Dataset, indices: ArrayLike<number>, batchSize?: number): { accuracy: number; crossEntropy: number } {
-  const p = predict(model, ds, indices, batchSize);
+export function quickMetricsOf(p: Predictions): QuickMetrics {
   return { accuracy: predictionAccuracy(p), crossEntropy: p.truth.length ? p.crossEntropySum / p.truth.length : 0 };
+}
+
+/** Accuracy and mean cross-entropy only (validation each epoch). */
+export function quickEvaluate(model: TrainableModel, ds: Dataset, indices: ArrayLike<number>): QuickMetrics {
+  return quickMetricsOf(predict(model, ds, indices));
 }

@@ -39,10 +39,17 @@ export interface TrainingCheckpoint {
 
 export class CheckpointError extends Error {}
 
-/** A hash of what decides the training trajectory: the config, the dataset's identity and the split. */
+/**
+ * A hash of what decides the training trajectory: the config, the dataset's identity and the split. The
+ * thread count is left out: N data-parallel threads train the same trajectory up to float summation
+ * order, so a run may resume on a host with other cores (bit for bit when the count is the same), and
+ * checkpoints written before `threads` existed still resume.
+ */
 export function checkpointFingerprint(config: RunConfig, ds: Dataset, split: Split): string {
   const hash = crypto.createHash('sha256');
-  hash.update(JSON.stringify({ config, dataset: { name: ds.name, count: ds.count, classes: ds.classNames, rows: ds.rows, cols: ds.cols } }));
+  const trajectory: Partial<RunConfig> = { ...config };
+  delete trajectory.threads;
+  hash.update(JSON.stringify({ config: trajectory, dataset: { name: ds.name, count: ds.count, classes: ds.classNames, rows: ds.rows, cols: ds.cols } }));
   for (const part of [split.train, split.val, split.test]) hash.update(new Uint8Array(part.buffer, part.byteOffset, part.byteLength));
   return hash.digest('hex');
 }

@@ -5,17 +5,23 @@
  * after each batch so a worker's heartbeats and notifications keep flowing during long epochs.
  * After each epoch it can hand out a checkpoint, and it can start from one: a resumed run takes the
  * same steps, on the same batches, as one that was never interrupted.
+ *
+ * Given a ReplicaPool, the steps are taken by data-parallel replicas (epochRunner.ts): the host `model`
+ * then receives the trained weights and training state after every epoch, and validation runs on the
+ * replicas, so everything else here (early stopping, best weights, checkpoints) is the same code.
  */
 import type { RunConfig } from '../config/schema';
 import type { Dataset } from '../data/dataset';
 import type { Split } from '../data/split';
-import { PrefetchingBatchStream } from '../data/prefetchStream';
 import type { TrainableModel, WeightSnapshot } from '../engine/model';
 import { learningRateAt } from '../engine/schedules';
 import { EarlyStopping } from '../engine/earlyStopping';
-import { quickEvaluate } from '../eval/evaluate';
+import { CLEAN_PASS, predictionsOf, quickMetricsOf } from '../eval/evaluate';
+import { localEvaluator, type Evaluator } from '../eval/evaluator';
+import type { ReplicaPool } from '../parallel/replicaPool';
 import type { EpochMetrics } from '../result';
 import { CheckpointError, type TrainingCheckpoint } from './checkpoint';
+import { ReplicaRunner, StreamRunner, type EpochRunner } from './epochRunner';
 
 export interface BatchProgress {
   epoch: number;
@@ -50,18 +56,21 @@ export interface TrainOutcome {
   trainSeconds: number;
 }
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-export async function trainModel(model: TrainableModel, ds: Dataset, split: Split, config: RunConfig, callbacks: TrainCallbacks = {}, resume: ResumeOptions = {}): Promise<TrainOutcome> {
-  const stream = new PrefetchingBatchStream(ds, split.train, config.batchSize, { shuffleSeed: config.seed, withTransposed: model.usesTransposedInput });
+/**
+ * Trains `model` (on this thread, or through `pool`'s replicas when given; the pool must have been
+ * started for this model, config and dataset).
+ */
+export async function trainModel(model: TrainableModel, ds: Dataset, split: Split, config: RunConfig, callbacks: TrainCallbacks = {}, resume: ResumeOptions = {}, pool: ReplicaPool | null = null): Promise<TrainOutcome> {
+  const runner = pool ? new ReplicaRunner(pool, model, split.train, config) : new StreamRunner(model, ds, split.train, config);
+  const evaluator = pool ? pool.evaluator(null) : localEvaluator(model, ds);
   try {
-    return await trainEpochs(model, ds, split, config, callbacks, stream, resume);
+    return await trainEpochs(model, split, config, callbacks, runner, evaluator, resume);
   } finally {
-    await stream.close();
+    await runner.close();
   }
 }
 
-async function trainEpochs(model: TrainableModel, ds: Dataset, split: Split, config: RunConfig, callbacks: TrainCallbacks, stream: PrefetchingBatchStream, resume: ResumeOptions): Promise<TrainOutcome> {
+async function trainEpochs(model: TrainableModel, split: Split, config: RunConfig, callbacks: TrainCallbacks, runner: EpochRunner, evaluator: Evaluator, resume: ResumeOptions): Promise<TrainOutcome> {
   const stopper = config.earlyStopping ? new EarlyStopping(config.earlyStopping.patience, config.earlyStopping.minDelta) : null;
   const history: EpochMetrics[] = [];
   let best: WeightSnapshot | null = null;
@@ -83,7 +92,8 @@ async function trainEpochs(model: TrainableModel, ds: Dataset, split: Split, con
     history.push(...from.history);
     stoppedEarly = from.stoppedEarly;
     trainSeconds = from.trainSeconds;
-    stream.skipEpochs(from.history.length);
+    runner.skipEpochs(from.history.length);
+    await runner.syncReplicas();
   }
   const checkpoint = async () => {
     if (!callbacks.onCheckpoint) return;
@@ -106,26 +116,21 @@ async function trainEpochs(model: TrainableModel, ds: Dataset, split: Split, con
     let correct = 0;
     let seen = 0;
     let batch = 0;
-    for await (const { x, xT, labels, size } of stream.epoch()) {
-      const step = model.trainStep(x, labels, lr, xT);
-      x.dispose();
-      xT?.dispose();
+    await runner.run(lr, (step, size) => {
       lossSum += step.loss * size;
       correct += step.correct;
       seen += size;
       batch += 1;
-      callbacks.onBatch?.({ epoch: e + 1, epochs: config.epochs, batch, batches: stream.batchCount, samplesPerSecond: seen / ((performance.now() - started) / 1000), loss: lossSum / seen });
+      callbacks.onBatch?.({ epoch: e + 1, epochs: config.epochs, batch, batches: runner.batchCount, samplesPerSecond: seen / ((performance.now() - started) / 1000), loss: lossSum / seen });
       if (!Number.isFinite(step.loss)) throw new Error(`training diverged: loss is ${step.loss} at epoch ${e + 1}, batch ${batch}; lower the learning rate`);
-      if (callbacks.shouldStop?.()) {
-        cancelled = true;
-        break;
-      }
-      await yieldToEventLoop();
-    }
+      if (callbacks.shouldStop?.()) cancelled = true;
+      return !cancelled;
+    });
     if (cancelled) break;
     const trainTime = (performance.now() - started) / 1000;
     trainSeconds += trainTime;
-    const val = quickEvaluate(model, ds, split.val);
+    await runner.syncHost();
+    const val = quickMetricsOf(predictionsOf(await evaluator.infer(split.val, CLEAN_PASS)));
     const metrics: EpochMetrics = {
       epoch: e + 1,
       lr,
