@@ -17,6 +17,7 @@ const SECTIONS = [
   { href: '/launch', label: 'Launch', match: (p: string) => p.startsWith('/launch') },
   { href: '/datasets', label: 'Datasets', match: (p: string) => p.startsWith('/datasets') },
   { href: '/report', label: 'Study report', match: (p: string) => p.startsWith('/report') },
+  { href: '/workers', label: 'Workers', match: (p: string) => p.startsWith('/workers') },
 ];
 
 const linkClass = (active: boolean) => `block rounded px-3 py-2 text-sm md:py-1.5 ${active ? 'bg-sky-50 font-medium text-sky-800' : 'text-slate-700 hover:bg-slate-100'}`;

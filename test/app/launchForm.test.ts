@@ -164,3 +164,19 @@ describe('run-time estimate', () => {
 });
 
 export type { RunConfig };
+
+describe('backends', () => {
+  it('offers auto and the backends live workers have; a missing one (from a clone) is marked and refused', async () => {
+    const { backendChoices, requireLiveBackend } = await import('../../app/launch/_lib/backends');
+    expect(backendChoices(['wasm', 'cpu'], 'auto')).toMatchObject({ options: ['auto', 'wasm', 'cpu'], note: expect.stringMatching(/no worker has tensorflow now/) });
+    expect(backendChoices(['tensorflow', 'wasm', 'cpu'], 'auto').note).toBeNull();
+    expect(backendChoices([], 'auto').note).toMatch(/No trainer worker is running/);
+    const clone = backendChoices(['wasm'], 'tensorflow');
+    expect(clone.options).toEqual(['auto', 'wasm', 'tensorflow']);
+    expect(clone.labels.tensorflow).toBe('tensorflow (no live worker has it)');
+    const ok = { ok: true as const, config: {} };
+    expect(requireLiveBackend(ok, 'tensorflow', ['wasm'])).toEqual({ ok: false, issues: [{ field: 'backend', message: 'No live worker has the tensorflow backend now, so the run would only wait for one. Choose auto or wasm.' }] });
+    expect(requireLiveBackend(ok, 'wasm', ['wasm'])).toBe(ok);
+    expect(requireLiveBackend(ok, 'auto', [])).toBe(ok);
+  });
+});

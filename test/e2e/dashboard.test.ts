@@ -142,6 +142,18 @@ describe.skipIf(!chromiumPath)('dashboard in a browser', () => {
     await expect(page.locator('[data-testid=engine-note]').textContent()).resolves.toMatch(/Set back for this engine: Activation/);
   });
 
+  it('offers only the backends some live worker has, and says which are missing', async () => {
+    const { system } = await gqlAt<{ system: { backends: string[] } }>(server.url, '{ system { backends } }');
+    expect(system.backends.length).toBeGreaterThan(0);
+    await page.goto(`${server.url}/launch?preset=M0`);
+    await page.waitForSelector('[data-testid=launch-form]');
+    const offered = await page.locator('#f-backend option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(offered).toEqual(['auto', ...['tensorflow', 'wasm', 'cpu'].filter((b) => system.backends.includes(b))]);
+    if (!system.backends.includes('tensorflow')) {
+      await expect(page.locator('[data-testid=backend-note]').textContent()).resolves.toMatch(/no worker has tensorflow/);
+    }
+  });
+
   it('counts parameters for the chosen dataset\'s classes', async () => {
     await page.goto(`${server.url}/launch?preset=M0`);
     await page.waitForSelector('#f-dataset option[value="mnist"]', { state: 'attached' });

@@ -6,9 +6,9 @@
  * bar sticks to the bottom of the screen. State and behaviour live in useLaunchForm.
  */
 import { countParameters } from '../../../trainer/config/presets';
-import { BACKENDS } from '../../../trainer/config/schema';
 import type { LaunchOptionsQuery } from '../../_graphql/generated';
 import { Notice } from '../../_components/ui';
+import { backendChoices } from '../_lib/backends';
 import type { MeasuredRun } from '../_lib/runTime';
 import { ModelSection } from './ModelSection';
 import { OptimisationSection } from './OptimisationSection';
@@ -30,7 +30,8 @@ interface Props {
 
 export function LaunchForm({ options, recentRuns, source, initialPreset, notice }: Props) {
   const defaultDataset = options.system.defaultDataset || options.datasets.find((d) => d.isDefault)?.name || options.datasets[0]?.name || '';
-  const form = useLaunchForm({ source, initialPreset, defaultDataset });
+  const form = useLaunchForm({ source, initialPreset, defaultDataset, liveBackends: options.system.backends });
+  const backends = backendChoices(options.system.backends, String(form.values.backend));
   const dataset = options.datasets.find((d) => d.name === form.meta.dataset);
   const parameters = form.result.ok && dataset
     ? `${countParameters(784, form.result.config.hidden, dataset.classCount, form.result.config.batchNorm).toLocaleString('en-US')} parameters (${dataset.classCount} classes)`
@@ -40,7 +41,7 @@ export function LaunchForm({ options, recentRuns, source, initialPreset, notice 
       <div className="min-w-0 space-y-4">
         {notice && <Notice testId="launch-notice">{notice}</Notice>}
         <StartFrom form={form} datasets={options.datasets} source={source} />
-        <ModelSection form={form} backends={BACKENDS} backendNote={null} parameters={parameters} />
+        <ModelSection form={form} backends={backends} parameters={parameters} />
         <OptimisationSection form={form} />
         <TrainingSection form={form} />
       </div>

@@ -11,7 +11,8 @@ import { Card } from '../../_components/ui';
 import { CheckField, SelectField, TextField } from './Field';
 import type { LaunchFormApi } from './useLaunchForm';
 
-export function ModelSection({ form, backends, backendNote, parameters }: { form: LaunchFormApi; backends: readonly string[]; backendNote: string | null; parameters: string | null }) {
+export function ModelSection({ form, backends, parameters }: { form: LaunchFormApi; backends: { options: string[]; labels: Record<string, string>; note: string | null }; parameters: string | null }) {
+  const backendNote = backends.note;
   const layers = form.values.engine === 'layers';
   const note = hiddenOptionsNote(form.values.engine);
   return (
@@ -20,10 +21,11 @@ export function ModelSection({ form, backends, backendNote, parameters }: { form
         <SelectField form={form} k="engine" label="Engine" options={ENGINES} />
         <TextField form={form} k="hidden" label="Hidden layers" hint="widths, e.g. 128, 64" inputMode="text" />
         <SelectField form={form} k="activation" label="Activation" options={activationsFor(form.values.engine)} />
-        <SelectField form={form} k="backend" label="Backend" options={backends} />
+        <SelectField form={form} k="backend" label="Backend" options={backends.options} labels={backends.labels} />
         {layers && <CheckField form={form} k="batchNorm" label="BatchNorm" />}
         {layers && <TextField form={form} k="dropout" label="Dropout" hint="0 ≤ p < 1" />}
         <TextField form={form} k="seed" label="Seed" inputMode="numeric" />
+        <TextField form={form} k="threads" label="Threads" hint="0: the worker’s share of its cores" inputMode="numeric" />
         <div className="col-span-2 self-center pb-4 text-xs text-slate-700 md:col-span-1" data-testid="parameter-count">{parameters ?? ''}</div>
       </div>
       {(note || backendNote || form.engineReset.length > 0) && (

@@ -13,6 +13,7 @@ import type { RunConfig } from '../../../trainer/config/schema';
 import { LaunchRunDocument, type CloneSourceQuery } from '../../_graphql/generated';
 import { GqlError, errorTitle, request } from '../../_lib/graphql';
 import { configToForm, fieldKey, validateForm, type FieldIssue, type FormValues } from '../_lib/configForm';
+import { requireLiveBackend } from '../_lib/backends';
 import { fitToEngine } from '../_lib/engine';
 import { labelOf } from '../_lib/fields';
 import { switchPreset, type PresetSwitch } from '../_lib/presetSwitch';
@@ -22,7 +23,7 @@ export type Source = NonNullable<CloneSourceQuery['run']>;
 
 const presetConfig = (name: string) => (PRESETS.find((p) => p.name === name) ?? PRESETS[0]).config;
 
-export function useLaunchForm({ source, initialPreset, defaultDataset }: { source: Source | null; initialPreset: string; defaultDataset: string }) {
+export function useLaunchForm({ source, initialPreset, defaultDataset, liveBackends }: { source: Source | null; initialPreset: string; defaultDataset: string; liveBackends: readonly string[] }) {
   const router = useRouter();
   const formRef = useRef<HTMLFormElement>(null);
   const [presetName, setPresetName] = useState(source ? source.preset ?? '' : initialPreset);
@@ -38,7 +39,7 @@ export function useLaunchForm({ source, initialPreset, defaultDataset }: { sourc
   const [presetNote, setPresetNote] = useState<(PresetSwitch & { preset: string; presetValues: FormValues }) | null>(null);
   const [engineReset, setEngineReset] = useState<string[]>([]);
 
-  const result = useMemo(() => validateForm(values), [values]);
+  const result = useMemo(() => requireLiveBackend(validateForm(values), String(values.backend), liveBackends), [values, liveBackends]);
   const issues = useMemo(() => [...(result.ok ? [] : result.issues), ...serverIssues], [result, serverIssues]);
   /** The messages to show under a field: once it was left, or after a launch attempt. */
   const left = (k: string) => touched.has(k) || (k === 'split' && [...touched].some((t) => t.startsWith('split.')));

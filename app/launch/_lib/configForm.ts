@@ -50,6 +50,7 @@ export function configToForm(c: RunConfig): FormValues {
     'robustness.sigmas': c.robustness.sigmas.join(', '),
     'robustness.clip': c.robustness.clip,
     backend: c.backend,
+    threads: String(c.threads ?? 0),
   };
 }
 
@@ -151,6 +152,7 @@ export function formToConfig(v: FormValues): { config: Record<string, unknown>; 
     seed: n.seed,
     robustness: { sigmas: lists['robustness.sigmas'], clip: Boolean(v['robustness.clip']) },
     backend: v.backend,
+    threads: n.threads,
   };
   return { config, issues };
 }

@@ -40,6 +40,7 @@ export const NUMBER_FIELDS: Record<string, NumberField> = {
   'split.val': { label: 'Validation share', integer: false, min: 0, minOpen: true, max: 1, maxOpen: true },
   'split.test': { label: 'Test share', integer: false, min: 0, minOpen: true, max: 1, maxOpen: true },
   'split.valFraction': { label: 'Validation share of train', integer: false, min: 0, minOpen: true, max: 1, maxOpen: true },
+  threads: { label: 'Threads', integer: true, min: 0, max: 64 },
   'robustness.sigmas': { label: 'Noise levels σ', integer: false, min: 0, max: 5, list: { example: '0, 0.1, 0.2', maxItems: 32, minItems: 0 } },
 };
 

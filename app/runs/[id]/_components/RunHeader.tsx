@@ -43,7 +43,7 @@ export function RunHeader() {
             </div>
           )}
           <p className="mt-0.5 text-sm text-slate-600">
-            {[run.preset && `preset ${run.preset}`, run.engine, run.backend && `on ${run.backend}`, run.dataset, `seed ${run.seed}`, run.owner && `by ${run.owner}`].filter(Boolean).join(' · ')}
+            {[run.preset && `preset ${run.preset}`, run.engine, run.backend && `on ${run.backend}`, run.threads && `${run.threads} thread${run.threads === 1 ? '' : 's'}`, run.dataset, `seed ${run.seed}`, run.owner && `by ${run.owner}`].filter(Boolean).join(' · ')}
           </p>
         </div>
         <div className="flex flex-wrap gap-2">

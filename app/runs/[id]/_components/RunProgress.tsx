@@ -25,8 +25,8 @@ export function RunProgress() {
   const waiting = run.status === 'RUNNING' && run.waitingForWorker;
   const done = fractionDone({ status: run.status, waitingForWorker: run.waitingForWorker, progress: p, epochsDone: run.epochs.length, epochsPlanned: planned });
   const text =
-    run.status === 'QUEUED' ? (run.queuePosition ? `Queued: ${run.queuePosition} run${run.queuePosition === 1 ? '' : 's'} ahead` : 'Queued: next to start') :
-    waiting ? `Waiting for a worker: its worker shut down; it resumes after epoch ${p?.epoch ?? 0} of ${p?.epochs ?? planned ?? '?'} when a worker is free` :
+    run.status === 'QUEUED' ? (run.waitingReason ? `Queued, ${run.waitingReason}` : run.queuePosition ? `Queued: ${run.queuePosition} run${run.queuePosition === 1 ? '' : 's'} ahead` : 'Queued: next to start') :
+    waiting ? `${run.waitingReason ? `Waiting: ${run.waitingReason.replace(/^waiting /, '')}` : 'Waiting for a worker: its worker shut down'}; it resumes after epoch ${p?.epoch ?? 0} of ${p?.epochs ?? planned ?? '?'}` :
     run.status === 'RUNNING' && p ? `Epoch ${p.epoch} of ${p.epochs}${p.batches ? ` · batch ${p.batch}/${p.batches}` : ''}${p.phase ? ` · ${p.phase}` : ''}${p.samplesPerSecond ? ` · ${int(p.samplesPerSecond)} samples/s` : ''}` :
     run.status === 'RUNNING' ? 'Starting…' :
     `${run.status.toLowerCase()}${run.finishedAt ? ` ${dateTime(run.finishedAt)}` : ''}${run.stoppedEarly ? ` · stopped early, best epoch ${run.bestEpoch}` : ''}${(run.status === 'CANCELLED' || run.status === 'FAILED') && planned ? ` · after ${run.epochs.length} of ${planned} epochs` : ''}`;

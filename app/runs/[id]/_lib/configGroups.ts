@@ -20,7 +20,7 @@ const GROUPS: { title: string; fields: [key: string, label: string][] }[] = [
   },
   { title: 'Data', fields: [['split.mode', 'split'], ['split.train', 'train share'], ['split.val', 'validation share'], ['split.test', 'test share'], ['split.valFraction', 'validation share of train'], ['seed', 'seed']] },
   { title: 'Robustness', fields: [['robustness.sigmas', 'noise levels σ'], ['robustness.clip', 'clip to [0,1]']] },
-  { title: 'Hardware', fields: [['backend', 'backend']] },
+  { title: 'Hardware', fields: [['backend', 'backend'], ['threads', 'threads (0: the worker’s share)']] },
 ];
 
 export function configGroups(config: unknown): ConfigGroup[] {

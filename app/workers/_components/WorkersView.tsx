@@ -6,38 +6,14 @@
  * and refreshed every few seconds: workers come and go on other hosts without telling the browser.
  */
 import Link from 'next/link';
-import { ago, DASH, int } from '../_lib/format';
-import { useQuery } from '../_lib/hooks';
-import { Card, Empty, ErrorBox, Skeleton } from '../_components/ui';
+import { WorkersDocument, type WorkersQuery } from '../../_graphql/generated';
+import { ago, DASH, int } from '../../_lib/format';
+import { useQuery } from '../../_lib/hooks';
+import { ScrollArea } from '../../_components/ScrollArea';
+import { Card, Empty, ErrorBox, PageTitle } from '../../_components/ui';
 
-export const WORKERS_QUERY = `query Workers { system { workers backends queued workerList {
-  host pid backends { backend device detail } gpu cores memoryBytes threads problem startedAt heartbeatAt
-  run { id name progress { epoch epochs phase } }
-} } }`;
-
-interface WorkerBackend {
-  backend: string;
-  device: string;
-  detail: string;
-}
-
-export interface WorkerRow {
-  host: string;
-  pid: number;
-  backends: WorkerBackend[];
-  gpu: string | null;
-  cores: number | null;
-  memoryBytes: number | null;
-  threads: number | null;
-  problem: string | null;
-  startedAt: string;
-  heartbeatAt: string;
-  run: { id: string; name: string; progress: { epoch: number; epochs: number; phase: string | null } | null } | null;
-}
-
-interface WorkersData {
-  system: { workers: number; backends: string[]; queued: number; workerList: WorkerRow[] };
-}
+type WorkerRow = WorkersQuery['system']['workerList'][number];
+type WorkerBackend = WorkerRow['backends'][number];
 
 const REFRESH_MS = 5000;
 
@@ -47,7 +23,7 @@ export function gibibytes(bytes: number | null): string {
 }
 
 function BackendChips({ backends }: { backends: WorkerBackend[] }) {
-  if (!backends.length) return <span className="text-slate-400">not reported</span>;
+  if (!backends.length) return <span className="text-slate-600">not reported</span>;
   return (
     <ul className="flex flex-wrap gap-1">
       {backends.map((b) => (
@@ -62,36 +38,32 @@ function BackendChips({ backends }: { backends: WorkerBackend[] }) {
 
 function RunCell({ run, problem }: Pick<WorkerRow, 'run' | 'problem'>) {
   if (problem) return <span className="text-amber-800">takes no runs: {problem}</span>;
-  if (!run) return <span className="text-slate-500">idle</span>;
+  if (!run) return <span className="text-slate-600">idle</span>;
   const p = run.progress;
   return (
     <span>
       <Link href={`/runs/${run.id}`} className="text-sky-800 hover:underline">{run.name}</Link>
-      {p && <span className="ml-1 text-xs text-slate-500">{p.phase ?? 'training'} · epoch {p.epoch}/{p.epochs}</span>}
+      {p && <span className="ml-1 text-xs text-slate-600">{p.phase ?? 'training'} · epoch {p.epoch}/{p.epochs}</span>}
     </span>
   );
 }
 
-export function WorkersView() {
-  const { data, error, loading, refetch } = useQuery<WorkersData>(WORKERS_QUERY, {}, { pollMs: REFRESH_MS });
+export function WorkersView({ initial }: { initial: WorkersQuery }) {
+  const { data, error, refetch } = useQuery(WorkersDocument, {}, { initial, pollMs: REFRESH_MS });
   const system = data?.system;
   return (
     <div className="space-y-4" data-testid="workers-page">
-      <div>
-        <h1 className="text-xl font-semibold tracking-tight">Workers</h1>
-        <p className="text-sm text-slate-500">
-          Trainer processes on every host sharing this database. A run that asks for a backend is trained only by a worker that has it; <code>auto</code> runs go to any
-          worker, which uses its best backend.
-        </p>
-      </div>
+      <PageTitle
+        title="Workers"
+        lead={<>Trainer processes on every host sharing this database. A run that asks for a backend is trained only by a worker that has it; <code>auto</code> runs go to any worker, which uses its best backend.</>}
+      />
       {error && <ErrorBox title="Could not load the workers" error={error} onRetry={() => void refetch()} />}
-      {loading && !data && <Skeleton className="h-40" />}
       {system && (
         <>
           <p className="text-sm text-slate-700" data-testid="available-backends">
             Backends available now:{' '}
             {system.backends.length ? <strong>{system.backends.join(', ')}</strong> : <span className="text-amber-800">none — runs wait until a worker joins</span>}
-            <span className="text-slate-500"> · {system.workers} worker{system.workers === 1 ? '' : 's'} · {system.queued} queued</span>
+            <span className="text-slate-600"> · {system.workers} worker{system.workers === 1 ? '' : 's'} · {system.queued} queued</span>
           </p>
           {system.workerList.length === 0 ? (
             <Empty>
@@ -100,9 +72,9 @@ export function WorkersView() {
             </Empty>
           ) : (
             <Card>
-              <div className="overflow-x-auto">
-                <table className="w-full text-left text-sm">
-                  <thead className="text-xs uppercase tracking-wide text-slate-500">
+              <ScrollArea label="Workers">
+                <table className="w-full min-w-[760px] text-left text-sm">
+                  <thead className="text-xs uppercase tracking-wide text-slate-600">
                     <tr>
                       <th scope="col" className="py-1 pr-3">Host</th>
                       <th scope="col" className="py-1 pr-3">PID</th>
@@ -124,12 +96,12 @@ export function WorkersView() {
                         <td className="py-1.5 pr-3 text-right tabular-nums">{gibibytes(w.memoryBytes)}</td>
                         <td className="py-1.5 pr-3 text-right tabular-nums">{int(w.threads)}</td>
                         <td className="py-1.5 pr-3"><RunCell run={w.run} problem={w.problem} /></td>
-                        <td className="py-1.5 text-slate-500" title={w.heartbeatAt}>{ago(w.heartbeatAt)}</td>
+                        <td className="py-1.5 text-slate-600" title={w.heartbeatAt} suppressHydrationWarning>{ago(w.heartbeatAt)}</td>
                       </tr>
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </ScrollArea>
             </Card>
           )}
         </>
