@@ -166,12 +166,29 @@ describe('document limits', () => {
   });
 
   it('counts a page size passed as a variable like one written in the document', async () => {
-    const heavy = (first: string) => `query($n: Int) { ${Array.from({ length: MAX_ALIASES }, (_, i) => `a${i}: runs(first: ${first}) { edges { node { id name epochs { epoch trainLoss valLoss } evaluation { accuracy macroF1 } robustness { sigma accuracy } } } }`).join(' ')} }`;
+    const heavy = (first: string) => `query${first === "$n" ? "($n: Int)" : ""} { ${Array.from({ length: MAX_ALIASES }, (_, i) => `a${i}: runs(first: ${first}) { edges { node { id name epochs { epoch trainLoss valLoss } evaluation { accuracy macroF1 } robustness { sigma accuracy } } } }`).join(' ')} }`;
     const literal = await svc.gql(heavy('200'));
     const variable = await svc.gql(heavy('$n'), { n: 200 });
     expect(literal.errors![0].message).toMatch(/Query Cost limit of 40000 exceeded/);
     expect(variable.errors![0].message).toBe(literal.errors![0].message);
     expect((await svc.gql(heavy('$n'), { n: 20 })).errors).toBeUndefined();
+  });
+
+  it('costs the same fields the same, written in place or through fragments (the dashboard uses fragments)', async () => {
+    const fields = 'id name epochs { epoch trainLoss valLoss } evaluation { accuracy macroF1 } robustness { sigma accuracy }';
+    const aliases = (node: string, n: number) => Array.from({ length: MAX_ALIASES }, (_, i) => `a${i}: runs(first: ${n}) { edges { node { ${node} } } }`).join(' ');
+    const inline = (n: number) => `query { ${aliases(fields, n)} }`;
+    const viaFragment = (n: number) => `query { ${aliases('...F', n)} } fragment F on Run { ${fields} }`;
+    const schema = buildSchema();
+    for (const n of [20, 200]) {
+      expect((await svc.gql(viaFragment(n))).errors?.[0]?.message, `first: ${n}`).toBe((await svc.gql(inline(n))).errors?.[0]?.message);
+      expect(isHeavy(schema, parse(viaFragment(n)), {})).toBe(isHeavy(schema, parse(inline(n)), {}));
+    }
+    expect((await svc.gql(inline(200))).errors?.[0]?.message).toMatch(/Query Cost limit of 40000 exceeded/);
+    // Fragments that spread each other twice per level would expand to 2^30 fields: refused, not expanded.
+    const bomb = `query { runs(first: 1) { edges { node { ...F30 } } } } fragment F0 on Run { id } ${Array.from({ length: 30 }, (_, i) => `fragment F${i + 1} on Run { ...F${i} ...F${i} }`).join(' ')}`;
+    expect((await svc.gql(bomb)).errors?.[0]?.message).toMatch(/fragments expand to more than 50,000 fields/);
+    expect(isHeavy(schema, parse(bomb), {})).toBe(true);
   });
 
   it('makes the heaviest documents take turns, and lets the ordinary ones through at once', async () => {
