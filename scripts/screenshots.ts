@@ -61,6 +61,7 @@ async function main() {
     await shoot(page, `${server.url}/report`, 'report', '[data-testid=report-test]');
     await shoot(page, `${server.url}/datasets`, 'datasets', '[data-testid=dataset-list]');
     await shoot(page, `${server.url}/compare?ids=${byPreset('M1g')}`, 'compare-one-run', '[data-testid=compare-too-few]');
+    await shoot(page, `${server.url}/workers`, 'workers', '[data-testid=workers-page]');
     await shoot(page, `${server.url}/settings`, 'settings', '[data-testid=account]');
     await shoot(page, `${server.url}/admin/users`, 'admin-users', '[data-testid=users]');
     await shoot(page, `${server.url}/admin/audit`, 'admin-audit', '[data-testid=audit-log]');

@@ -4,7 +4,7 @@
  * from the spacing of the ticks (d3's precisionFixed / precisionPrefix) and grows until no two
  * neighbouring labels are equal. All labels of an axis share one precision, so they line up. Pure.
  */
-import { format, precisionFixed, precisionPrefix } from 'd3';
+import { format, formatPrefix, precisionFixed, precisionPrefix } from 'd3';
 
 /** number: plain decimals (thousands grouped); percent: fractions shown as %; si: 1.2k, 3.4M. */
 export type TickKind = 'number' | 'percent' | 'si';
@@ -20,29 +20,35 @@ function smallestStep(ticks: readonly number[]): number {
   return Number.isFinite(step) ? Number(step.toPrecision(12)) : 0;
 }
 
-function specifier(kind: TickKind, digits: number): string {
-  if (kind === 'percent') return `.${digits}%`;
-  if (kind === 'si') return `.${digits}s`;
-  return `,.${digits}f`;
+/** A formatter with `digits` decimals; SI labels share the prefix of the largest tick (0.5M, 1.0M, 1.5M). */
+function formatterFor(kind: TickKind, digits: number, largest: number): (v: number) => string {
+  if (kind === 'percent') return format(`.${digits}%`);
+  if (kind === 'si') {
+    const f = formatPrefix(`,.${digits}`, largest || 1);
+    return (v) => (v === 0 ? '0' : f(v));
+  }
+  return format(`,.${digits}f`);
 }
 
 /** Labels are compared as shown, so "−0.00" and "0.00" count as different only if both appear. */
 export function tickFormatter(ticks: readonly number[], kind: TickKind = 'number'): (v: number) => string {
   const step = smallestStep(ticks);
   const largest = Math.max(0, ...ticks.map((t) => Math.abs(t)));
+  // One tick alone has no neighbour to set a precision: say it as it is (up to six significant digits).
+  if (step === 0) return format(kind === 'percent' ? '~%' : kind === 'si' ? '~s' : ',~g');
   let digits: number;
-  if (kind === 'si') digits = step > 0 ? Math.max(1, precisionPrefix(step, largest || step)) : 1;
+  if (kind === 'si') digits = step > 0 ? Math.max(0, precisionPrefix(step, largest || step)) : 0;
   else if (kind === 'percent') digits = step > 0 ? Math.max(0, precisionFixed(step * 100)) : 0;
   else digits = step > 0 ? Math.max(0, precisionFixed(step)) : 0;
   // Values closer to 0 than a millionth of the step print as 0, never "−0.0".
   const snap = (v: number) => (step > 0 && Math.abs(v) < step * 1e-6 ? 0 : v);
   for (let extra = 0; extra <= MAX_EXTRA_DIGITS; extra++) {
-    const f = format(specifier(kind, digits + extra));
+    const f = formatterFor(kind, digits + extra, largest);
     const show = (v: number) => f(snap(v));
     const labels = ticks.map(show);
     if (labels.every((l, i) => i === 0 || l !== labels[i - 1])) return show;
   }
-  const f = format(specifier(kind, digits + MAX_EXTRA_DIGITS));
+  const f = formatterFor(kind, digits + MAX_EXTRA_DIGITS, largest);
   return (v) => f(snap(v));
 }
 

@@ -15,6 +15,14 @@ import { tickFormatter } from '../../app/_charts/ticks';
 
 const labels = (ticks: number[], kind: 'number' | 'percent' | 'si') => ticks.map(tickFormatter(ticks, kind));
 const distinctNeighbours = (xs: string[]) => xs.every((x, i) => i === 0 || x !== xs[i - 1]);
+const SI: Record<string, number> = { y: 1e-24, z: 1e-21, a: 1e-18, f: 1e-15, p: 1e-12, n: 1e-9, µ: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15 };
+/** A label's number again ("−1.5k" → -1500, "12.5%" → 0.125). */
+function readBack(label: string, kind: 'number' | 'percent' | 'si'): number {
+  const t = label.replace(/−/g, '-').replace(/,/g, '');
+  if (kind === 'percent') return Number(t.replace('%', '')) / 100;
+  const m = /^(-?[\d.]+)(\D?)$/.exec(t)!;
+  return Number(m[1]) * (m[2] ? SI[m[2]] : 1);
+}
 
 describe('tick formatter', () => {
   it('never gives two equal neighbouring labels on narrow ranges (the issue\'s own cases)', () => {
@@ -28,6 +36,8 @@ describe('tick formatter', () => {
     expect(labels([0.094, 0.096, 0.098, 0.1], 'percent')).toEqual(['9.4%', '9.6%', '9.8%', '10.0%']);
     expect(labels([0, 0.2, 0.4, 0.6, 0.8, 1], 'percent')).toEqual(['0%', '20%', '40%', '60%', '80%', '100%']);
     expect(labels([1000, 1200, 1400], 'si')).toEqual(['1.0k', '1.2k', '1.4k']);
+    expect(labels([0, 5000, 10000, 15000], 'si')).toEqual(['0', '5k', '10k', '15k']); // never 15,000 as "20k"
+    expect(labels([0, 500_000, 1_000_000], 'si')).toEqual(['0', '0.5M', '1.0M']);
   });
 
   it('holds across many random narrow ranges, in every kind', () => {
@@ -37,7 +47,13 @@ describe('tick formatter', () => {
       const centre = 10 ** (6 * rnd() - 3) * (rnd() < 0.2 ? -1 : 1);
       const width = Math.abs(centre) * 10 ** (-1 - 5 * rnd());
       const ticks = scaleLinear().domain([centre, centre + width]).nice().ticks(2 + Math.floor(6 * rnd()));
-      for (const kind of ['number', 'percent', 'si'] as const) expect(distinctNeighbours(labels(ticks, kind)), `${kind} ${ticks.join(',')}`).toBe(true);
+      const step = ticks.length > 1 ? ticks[1] - ticks[0] : Math.abs(ticks[0]) * 1e-5;
+      for (const kind of ['number', 'percent', 'si'] as const) {
+        const shown = labels(ticks, kind);
+        expect(distinctNeighbours(shown), `${kind} ${ticks.join(',')}`).toBe(true);
+        // And every label says its tick's value, to within half a step.
+        shown.forEach((l, i) => expect(Math.abs(readBack(l, kind) - ticks[i]), `${kind} ${l} for ${ticks[i]}`).toBeLessThanOrEqual(step / 2 + 1e-9 * Math.abs(ticks[i])));
+      }
     }
   });
 
