@@ -13,10 +13,16 @@ export function applyRunUpdate<R extends RunDetailFragment>(run: R, patch: RunPa
   return { ...run, ...patch };
 }
 
-export function applyEpoch<R extends Pick<RunDetailFragment, 'epochs'>>(run: R, row: EpochRow): R {
+/**
+ * A finished epoch also moves the progress on to the next one: progress reports are throttled and
+ * may arrive after the epoch, and "epoch 7 of 40" beside 8 recorded epochs would contradict itself.
+ */
+export function applyEpoch<R extends Pick<RunDetailFragment, 'epochs' | 'progress'>>(run: R, row: EpochRow): R {
   const { runId: _runId, ...epoch } = row;
   const others = run.epochs.filter((e) => e.epoch !== epoch.epoch);
-  return { ...run, epochs: [...others, epoch].sort((a, b) => a.epoch - b.epoch) };
+  const p = run.progress;
+  const progress = p && p.epoch <= epoch.epoch && epoch.epoch < p.epochs ? { ...p, epoch: epoch.epoch + 1, batch: 0 } : p;
+  return { ...run, progress, epochs: [...others, epoch].sort((a, b) => a.epoch - b.epoch) };
 }
 
 /** The update ended the run: its evaluation, robustness and final fields are ready to be fetched. */

@@ -58,6 +58,11 @@ describe('live updates', () => {
     const e = (epoch: number) => ({ runId: 'r', epoch, lr: 1, trainLoss: 1, trainAccuracy: 0.5, valLoss: 1, valAccuracy: 0.5, seconds: 1, samplesPerSecond: 10 });
     const after = applyEpoch(applyEpoch(applyEpoch(run, e(3)), e(2)), e(3));
     expect((after as { epochs: { epoch: number }[] }).epochs.map((x) => x.epoch)).toEqual([1, 2, 3]);
+    // The progress follows the epochs: after epoch 3 of 5 the run is in epoch 4, at its first batch.
+    const running = { ...(run as object), progress: { epoch: 3, epochs: 5, batch: 7, batches: 9, samplesPerSecond: 1, phase: 'training' } } as never;
+    expect((applyEpoch(running, e(3)) as { progress: { epoch: number; batch: number } }).progress).toMatchObject({ epoch: 4, batch: 0 });
+    expect((applyEpoch(running, e(2)) as { progress: { epoch: number } }).progress.epoch).toBe(3); // an older epoch changes nothing
+    expect((applyEpoch({ ...(running as object), progress: { epoch: 5, epochs: 5, batch: 9, batches: 9 } } as never, e(5)) as { progress: { epoch: number } }).progress.epoch).toBe(5);
     const patch = { id: 'r', status: 'SUCCEEDED' } as never;
     expect(justFinished(run, patch)).toBe(true);
     expect((applyRunUpdate(run, patch) as { status: string }).status).toBe('SUCCEEDED');
