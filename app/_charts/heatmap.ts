@@ -3,8 +3,10 @@
  * Sequential Blues for counts with a linear or log (symlog) colour scale; diverging PuOr centred on 0
  * for differences. Row and column labels, axis titles, a colour legend with units (beside the matrix,
  * or under it when the chart is narrower than `stackBelow`, so on a phone the matrix takes the whole
- * width), a hover callback (and native <title> tooltips) with the cell's details, and an optional set
- * of highlighted cells. Pure function of (element, data, options).
+ * width), a hover callback (and native <title> tooltips) with the cell's details, an optional set
+ * of highlighted cells, and cell selection by click, tap or keyboard (the matrix is one focusable
+ * control: arrow keys move a cursor, Enter or Space selects; the selected cell is outlined). Pure
+ * function of (element, data, options).
  */
 import { format, max, range, scaleBand, scaleLinear, scaleSymlog } from 'd3';
 import { keepApart } from './labels';
@@ -35,6 +37,10 @@ export interface HeatmapOptions {
   /** Cells to outline, as [row, col]. */
   highlight: [number, number][];
   onHover: ((cell: HeatmapCell | null) => void) | null;
+  /** Called with the cell clicked, tapped, or chosen with Enter/Space; enables the keyboard cursor. */
+  onSelect: ((cell: HeatmapCell) => void) | null;
+  /** The selected cell, [row, col], outlined. */
+  selected: [number, number] | null;
   /** Below this width the colour legend goes under the matrix instead of beside it. */
   stackBelow: number;
 }
@@ -51,6 +57,8 @@ export const heatmapDefaults: HeatmapOptions = {
   valueFormat: ',d',
   highlight: [],
   onHover: null,
+  onSelect: null,
+  selected: null,
   stackBelow: 480,
 };
 
@@ -110,26 +118,70 @@ export function heatmap(el: Element, data: HeatmapData, options: Partial<Heatmap
     g.append('rect').attr('class', 'highlight').attr('x', x(c)!).attr('y', y(r)!).attr('width', x.bandwidth()).attr('height', y.bandwidth()).attr('fill', 'none').attr('stroke', '#D55E00').attr('stroke-width', 1.5).attr('pointer-events', 'none');
   }
 
-  // Hover: one transparent overlay finds the cell from the pointer, so 2,209 cells need no listeners.
-  if (hover) {
+  if (o.selected) {
+    const [r, c] = o.selected;
+    g.append('rect').attr('class', 'selected').attr('x', x(c)!).attr('y', y(r)!).attr('width', x.bandwidth()).attr('height', y.bandwidth()).attr('fill', 'none').attr('stroke', '#0f172a').attr('stroke-width', 2.5).attr('pointer-events', 'none');
+  }
+
+  // Hover and selection: one transparent overlay finds the cell from the pointer, so 2,209 cells need no listeners.
+  const select = o.onSelect;
+  if (hover || select) {
     const cross = g.append('rect').attr('class', 'hover').attr('fill', 'none').attr('stroke', '#0f172a').attr('stroke-width', 1.5).attr('visibility', 'hidden').attr('pointer-events', 'none');
-    g.append('rect')
+    const show = (r: number, c: number) => {
+      cross.attr('x', x(c)!).attr('y', y(r)!).attr('width', x.bandwidth()).attr('height', y.bandwidth()).attr('visibility', 'visible');
+      hover?.(cells[r * m + c]);
+    };
+    const at = (event: PointerEvent | MouseEvent): [number, number] | null => {
+      const rect = (event.currentTarget as SVGRectElement).getBoundingClientRect();
+      const scaleX = rect.width ? side / rect.width : 1;
+      const c = Math.floor(((event.clientX - rect.left) * scaleX) / x.bandwidth());
+      const r = Math.floor(((event.clientY - rect.top) * scaleX) / y.bandwidth());
+      return r < 0 || r >= n || c < 0 || c >= m ? null : [r, c];
+    };
+    let cursor: [number, number] = o.selected ?? [0, 0];
+    const overlay = g.append('rect')
+      .attr('class', 'overlay')
       .attr('width', side)
       .attr('height', cellH * n)
       .attr('fill', 'transparent')
       .on('pointermove', (event: PointerEvent) => {
-        const rect = (event.currentTarget as SVGRectElement).getBoundingClientRect();
-        const scaleX = rect.width ? side / rect.width : 1;
-        const c = Math.floor(((event.clientX - rect.left) * scaleX) / x.bandwidth());
-        const r = Math.floor(((event.clientY - rect.top) * scaleX) / y.bandwidth());
-        if (r < 0 || r >= n || c < 0 || c >= m) return;
-        cross.attr('x', x(c)!).attr('y', y(r)!).attr('width', x.bandwidth()).attr('height', y.bandwidth()).attr('visibility', 'visible');
-        hover(cells[r * m + c]);
+        const rc = at(event);
+        if (rc) show(...rc);
       })
       .on('pointerleave', () => {
         cross.attr('visibility', 'hidden');
-        hover(null);
+        hover?.(null);
       });
+    if (select) {
+      overlay
+        .style('cursor', 'pointer')
+        .attr('tabindex', 0)
+        .attr('role', 'button')
+        .attr('aria-label', `${o.rowTitle} by ${o.colTitle}: arrow keys move between cells, Enter or Space shows a cell's images`)
+        .on('click', (event: MouseEvent) => {
+          const rc = at(event);
+          if (!rc) return;
+          cursor = rc;
+          select(cells[rc[0] * m + rc[1]]);
+        })
+        .on('focus', () => show(...cursor))
+        .on('blur', () => {
+          cross.attr('visibility', 'hidden');
+          hover?.(null);
+        })
+        .on('keydown', (event: KeyboardEvent) => {
+          const moves: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+          const move = moves[event.key];
+          if (move) {
+            event.preventDefault();
+            cursor = [Math.min(n - 1, Math.max(0, cursor[0] + move[0])), Math.min(m - 1, Math.max(0, cursor[1] + move[1]))];
+            show(...cursor);
+          } else if (event.key === 'Enter' || event.key === ' ') {
+            event.preventDefault();
+            select(cells[cursor[0] * m + cursor[1]]);
+          }
+        });
+    }
   }
 
   // Labels: every class when they fit, else every k-th, k as small as keeps neighbours apart.

@@ -17,6 +17,7 @@ const SECTIONS = [
   { href: '/launch', label: 'Launch', match: (p: string) => p.startsWith('/launch') },
   { href: '/datasets', label: 'Datasets', match: (p: string) => p.startsWith('/datasets') },
   { href: '/report', label: 'Study report', match: (p: string) => p.startsWith('/report') },
+  { href: '/playground', label: 'Playground', match: (p: string) => p.startsWith('/playground') },
   { href: '/workers', label: 'Workers', match: (p: string) => p.startsWith('/workers') },
 ];
 

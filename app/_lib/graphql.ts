@@ -18,7 +18,7 @@ export interface GqlErrorDetail {
 /** network: the request never got an answer; server: the server failed (5xx, masked errors); refused: the API said no (bad input, not allowed, quota). */
 export type GqlErrorKind = 'network' | 'server' | 'refused';
 
-const REFUSAL_CODES = new Set(['BAD_USER_INPUT', 'FORBIDDEN', 'NOT_FOUND', 'UNAUTHENTICATED', 'QUOTA_EXCEEDED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'TOO_MANY_SUBSCRIPTIONS']);
+const REFUSAL_CODES = new Set(['BAD_USER_INPUT', 'FORBIDDEN', 'NOT_FOUND', 'UNAUTHENTICATED', 'QUOTA_EXCEEDED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'TOO_MANY_SUBSCRIPTIONS', 'DATASET_UNAVAILABLE']);
 
 export class GqlError extends Error {
   constructor(

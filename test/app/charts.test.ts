@@ -122,6 +122,24 @@ describe('heatmap', () => {
     heatmap(el, { matrix: confusion(5), rowLabels: ['a', 'b', 'c', 'd', 'e'], colLabels: ['a', 'b', 'c', 'd', 'e'] }, { onHover: () => {} });
     expect(el.querySelector('rect.hover')).not.toBeNull();
   });
+
+  it('selects the cell clicked, or the one the arrow keys reach and Enter picks, and outlines the selected cell', () => {
+    const el = document.createElement('div');
+    const names = ['a', 'b', 'c', 'd', 'e'];
+    const chosen: [number, number][] = [];
+    // margin 0, width 100: the matrix is 100×100 at the origin, 20 px a cell (jsdom's client rect is empty: scale 1).
+    heatmap(el, { matrix: confusion(5), rowLabels: names, colLabels: names }, { width: 100, margin: { top: 0, right: 0, bottom: 0, left: 0 }, stackBelow: 0, onSelect: (c) => chosen.push([c.row, c.col]), selected: [3, 1] });
+    const overlay = el.querySelector('rect.overlay') as SVGRectElement;
+    expect(overlay.getAttribute('tabindex')).toBe('0');
+    expect(overlay.getAttribute('aria-label')).toMatch(/arrow keys move between cells, Enter or Space shows a cell/);
+    overlay.dispatchEvent(new MouseEvent('click', { clientX: 45, clientY: 65, bubbles: true })); // column 2, row 3
+    // The keyboard cursor starts where the click left it: right, down, Enter → row 4, column 3.
+    for (const key of ['ArrowRight', 'ArrowDown', 'Enter']) overlay.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+    for (const key of ['ArrowDown', 'ArrowDown', ' ']) overlay.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true })); // stops at the last row
+    expect(chosen).toEqual([[3, 2], [4, 3], [4, 3]]);
+    const selected = el.querySelector('rect.selected')!;
+    expect([selected.getAttribute('x'), selected.getAttribute('y')]).toEqual(['20', '60']);
+  });
 });
 
 describe('barChart', () => {

@@ -8,7 +8,7 @@ import { EMPTY_STATE, listFilter, listSearch, parseListState } from '../../app/(
 import { compareSearch, parseCompareView, resolvePair } from '../../app/compare/_lib/view';
 import { configGroups } from '../../app/runs/[id]/_lib/configGroups';
 import { applyEpoch, applyRunUpdate, justFinished } from '../../app/_lib/liveRun';
-import { fractionDone } from '../../app/_lib/runStatus';
+import { fractionDone, phaseStep } from '../../app/_lib/runStatus';
 import { DEFAULT_CONFIG } from '../../trainer/config/schema';
 import { PRESETS } from '../../trainer/config/presets';
 
@@ -49,6 +49,16 @@ describe('how far a run got', () => {
     expect(fractionDone({ ...base, status: 'QUEUED' })).toBe(0);
     expect(fractionDone({ ...base, status: 'RUNNING', progress: { epoch: 3, epochs: 20, batch: 50, batches: 100 } })).toBeCloseTo(2.5 / 20);
     expect(fractionDone({ ...base, status: 'RUNNING', waitingForWorker: true, progress: { epoch: 3, epochs: 20, batch: 0, batches: 100 } })).toBeCloseTo(3 / 20);
+  });
+
+  it('counts finished epochs while loading and evaluating, never a full bar before the end; evaluation steps have their own', () => {
+    const running = (progress: Record<string, unknown>) => fractionDone({ ...base, status: 'RUNNING', progress: { epochs: 20, batch: 0, batches: 0, ...progress } as never });
+    expect(running({ epoch: 0, phase: 'loading' })).toBe(0);
+    expect(running({ epoch: 5, phase: 'loading' })).toBeCloseTo(5 / 20); // resuming after epoch 5
+    expect(running({ epoch: 20, phase: 'evaluating', label: 'evaluating test set', done: 4096, total: 23258 })).toBe(1);
+    expect(phaseStep({ epoch: 20, epochs: 20, batch: 0, batches: 0, phase: 'robustness', label: 'robustness σ 0.3 (4 of 6)', done: 30000, total: 116290 })).toEqual({ label: 'robustness σ 0.3 (4 of 6)', fraction: 30000 / 116290 });
+    expect(phaseStep({ epoch: 0, epochs: 20, batch: 0, batches: 0, phase: 'loading' })).toBeNull();
+    expect(phaseStep({ epoch: 3, epochs: 20, batch: 5, batches: 9, phase: 'training' })).toBeNull();
   });
 });
 

@@ -71,6 +71,7 @@ describe.skipIf(!chromiumPath)('pages on a phone, in link previews and to assist
       ['/datasets', null],
       ['/datasets/mnist', '[data-testid=class-distribution] svg'],
       ['/report', '[data-testid=report-test-chart] svg'],
+      ['/playground', '[data-testid=drawing-pad]'],
       ['/settings', null],
       ['/admin/users', null],
       ['/admin/audit', null],
@@ -154,8 +155,8 @@ describe.skipIf(!chromiumPath)('pages on a phone, in link previews and to assist
     }
   });
 
-  it('has no serious or critical accessibility violations (axe) on the runs, run, compare, launch, report and dataset pages', async () => {
-    const paths = ['/', `/runs/${runs.a}`, `/compare?ids=${runs.a},${runs.b}`, '/launch', '/report', '/datasets/mnist'];
+  it('has no serious or critical accessibility violations (axe) on the runs, run, compare, launch, report, dataset and playground pages', async () => {
+    const paths = ['/', `/runs/${runs.a}`, `/compare?ids=${runs.a},${runs.b}`, '/launch', '/report', '/datasets/mnist', '/playground'];
     for (const viewport of [DESKTOP, PHONE]) {
       await page.setViewportSize(viewport);
       for (const path of paths) {

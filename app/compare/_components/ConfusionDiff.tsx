@@ -3,9 +3,11 @@
  * The difference of two runs' confusion matrices (B − A, in percentage points of each true class, so
  * runs with test sets of different sizes compare fairly). A and B are chosen from the compared runs
  * and are never the same run: choosing for A the run that is B swaps them; an address that asked for
- * one run twice is told which B it got.
+ * one run twice is told which B it got. Clicking a cell shows the test images A gets right and B gets
+ * wrong there, and the reverse.
  */
-import { useMemo } from 'react';
+import { useCallback, useMemo, useState } from 'react';
+import type { HeatmapCell } from '../../_charts/heatmap';
 import { heatmap } from '../../_charts/heatmap';
 import type { RunDetailFragment } from '../../_graphql/generated';
 import { confusionDifference } from '../../_lib/analysis';
@@ -13,6 +15,7 @@ import { Chart } from '../../_components/Chart';
 import { ScaleToggle } from '../../_components/ScaleToggle';
 import { Card, Notice } from '../../_components/ui';
 import type { Scale } from '../_lib/view';
+import { CompareExamples } from './CompareExamples';
 
 interface Props {
   runs: RunDetailFragment[];
@@ -32,7 +35,9 @@ export function ConfusionDiff({ runs, a, b, same, scale, onChange }: Props) {
     if (!ea || !eb || ea.confusion.length !== eb.confusion.length) return null;
     return { matrix: confusionDifference(ea.confusion, eb.confusion), rowLabels: eb.classNames, colLabels: eb.classNames };
   }, [runA, runB]);
-  const options = useMemo(() => ({ diverging: true, scale, legendLabel: 'Δ pp', valueFormat: '+.2f' }), [scale]);
+  const [cell, setCell] = useState<[number, number] | null>(null);
+  const onSelect = useCallback((c: HeatmapCell) => setCell([c.row, c.col]), []);
+  const options = useMemo(() => ({ diverging: true, scale, legendLabel: 'Δ pp', valueFormat: '+.2f', onSelect, selected: cell }), [scale, onSelect, cell]);
   const choose = (label: 'A' | 'B', id: string) => {
     if (label === 'A') onChange(id === b ? { a: id, b: a ?? undefined } : { a: id });
     else onChange(id === a ? { b: id, a: b ?? undefined } : { b: id });
@@ -51,13 +56,14 @@ export function ConfusionDiff({ runs, a, b, same, scale, onChange }: Props) {
       <div className="mb-3 flex flex-wrap items-center gap-3 text-sm">
         {picker('A', a)}
         {picker('B', b)}
-        <span className="text-xs text-slate-600">Orange: B sends more of the true class there than A; purple: fewer. On the diagonal, orange means B is more often right.</span>
+        <span className="text-xs text-slate-600">Orange: B sends more of the true class there than A; purple: fewer. On the diagonal, orange means B is more often right. Click a cell to see the images one run gets right and the other wrong.</span>
       </div>
       {data ? (
-        <div className="mx-auto max-w-[760px]"><Chart draw={heatmap} data={data} options={options} minHeight={300} name={`Confusion difference, ${runB?.name} minus ${runA?.name}`} /></div>
+        <div className="mx-auto max-w-[760px]"><Chart draw={heatmap} data={data} options={options} minHeight={300} name={`Confusion difference, ${runB?.name} minus ${runA?.name}`} testId="confusion-diff-heatmap" /></div>
       ) : (
         <div className="flex h-24 items-center justify-center text-center text-sm text-slate-600">Both runs need a finished test evaluation on the same classes.</div>
       )}
+      {data && cell && runA && runB && <CompareExamples a={runA} b={runB} names={data.rowLabels} cell={cell} onClose={() => setCell(null)} />}
     </Card>
   );
 }

@@ -1,7 +1,8 @@
 /**
  * Run permalink: rendered on the server with the run's data (its title and link preview carry its
  * name, preset, dataset and results), then kept live in the browser: status, progress and curves
- * grow as epochs arrive; the test evaluation appears when training ends. Unknown ids are a real 404.
+ * grow as epochs arrive, with each epoch's validation confusion matrix; the test evaluation appears when
+ * training ends. Unknown ids are a real 404.
  */
 import type { Metadata } from 'next';
 import { LiveRunProvider } from './_components/LiveRun';
@@ -14,7 +15,7 @@ import { RunMetrics } from './_components/RunMetrics';
 import { RunNotes } from './_components/RunNotes';
 import { RunNotices } from './_components/RunNotices';
 import { RunProgress } from './_components/RunProgress';
-import { loadRun, loadRunPreview, runDescription, runTitle } from './_lib/load';
+import { loadEpochConfusions, loadRun, loadRunPreview, runDescription, runTitle } from './_lib/load';
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -32,7 +33,8 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 export default async function RunPage({ params }: Props) {
-  const run = await loadRun(decodeURIComponent((await params).id));
+  const id = decodeURIComponent((await params).id);
+  const [run, confusions] = await Promise.all([loadRun(id), loadEpochConfusions(id)]);
   return (
     <LiveRunProvider initial={run}>
       <RunHeader />
@@ -40,7 +42,7 @@ export default async function RunPage({ params }: Props) {
       <RunProgress />
       <RunMetrics />
       <RunCurves />
-      <RunEvaluation />
+      <RunEvaluation initialConfusions={confusions} />
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-[2fr_1fr]">
         <RunConfig run={run} />
         <div className="space-y-4">

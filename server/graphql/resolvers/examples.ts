@@ -9,6 +9,7 @@ import { access } from 'node:fs/promises';
 import path from 'node:path';
 import type { DataSource } from '../../../trainer/data/dataset';
 import type { DecodedPredictions } from '../../../trainer/eval/testPredictions';
+import { findDataset } from '../../datasets/catalog';
 import { inputError } from '../../errors';
 import { readPoolImages } from '../../examples/datasetImages';
 import { decodeCursor, encodeCursor, page, selectAgainst, selectExamples, sharedImages, type ExampleOrder, type Selected } from '../../examples/gallery';
@@ -100,7 +101,12 @@ async function connection(
 
 const sameLayout = (a: DataSource[], b: DataSource[]) => JSON.stringify(a) === JSON.stringify(b);
 
-export const exampleRunFields: Pick<RunResolvers, 'savedModel' | 'predictions' | 'examples' | 'examplesAgainst'> = {
+export const exampleRunFields: Pick<RunResolvers, 'classNames' | 'savedModel' | 'predictions' | 'examples' | 'examplesAgainst'> = {
+  classNames: async (r: RunModel, _a, ctx) => {
+    const evaluated = (await ctx.loaders.evaluationDetail.load(r.id))?.classNames;
+    if (evaluated?.length) return evaluated;
+    return (await findDataset(r.dataset)?.classNames().catch(() => null)) ?? [];
+  },
   savedModel: async (r: RunModel) => {
     if (r.status !== 'SUCCEEDED') return { available: false, problem: `the run is ${r.status}; only a finished run has a saved model` };
     if (!r.modelPath) return { available: false, problem: r.warning ?? 'the run has no saved model' };

@@ -1,11 +1,14 @@
 'use client';
-/** The most confused class pairs, each with one sample image of the true and of the predicted class. */
+/**
+ * The most confused class pairs, each with one sample image of the true and of the predicted class;
+ * with `onSelect`, each pair is a button that shows that cell's test images.
+ */
 import { DatasetSamplesDocument } from '../../../_graphql/generated';
 import type { ConfusedPair } from '../../../../trainer/eval/confusedPairs';
 import { useQuery } from '../../../_lib/hooks';
 import { Digit } from '../../../_components/Digit';
 
-export function ConfusedPairs({ pairs, dataset }: { pairs: ConfusedPair[]; dataset: string }) {
+export function ConfusedPairs({ pairs, dataset, onSelect }: { pairs: ConfusedPair[]; dataset: string; onSelect?: (pair: ConfusedPair) => void }) {
   const samples = useQuery(DatasetSamplesDocument, { name: dataset });
   const sampleOf = (i: number) => samples.data?.dataset?.samples.find((s) => s.classIndex === i);
   const blank = <span className="h-[30px] w-[30px] rounded bg-slate-100" />;
@@ -17,8 +20,8 @@ export function ConfusedPairs({ pairs, dataset }: { pairs: ConfusedPair[]; datas
         {pairs.map((p) => {
           const a = sampleOf(p.trueIndex);
           const b = sampleOf(p.predIndex);
-          return (
-            <li key={`${p.trueIndex}-${p.predIndex}`} className="flex items-center gap-2 text-sm">
+          const content = (
+            <>
               {a ? <Digit {...a} size={30} /> : blank}
               <span className="text-slate-600" aria-hidden>→</span>
               {b ? <Digit {...b} size={30} /> : blank}
@@ -26,11 +29,22 @@ export function ConfusedPairs({ pairs, dataset }: { pairs: ConfusedPair[]; datas
               <span className="ml-auto text-right tabular-nums text-slate-700">
                 {p.count.toLocaleString('en-US')} <span className="text-xs text-slate-600">({(100 * p.rate).toFixed(1)}%)</span>
               </span>
+            </>
+          );
+          return (
+            <li key={`${p.trueIndex}-${p.predIndex}`} className="text-sm">
+              {onSelect ? (
+                <button type="button" className="flex w-full items-center gap-2 rounded px-1 py-0.5 text-left hover:bg-sky-50" onClick={() => onSelect(p)} aria-label={`Show the test images of true ${p.trueName} predicted as ${p.predName}`}>
+                  {content}
+                </button>
+              ) : (
+                <div className="flex items-center gap-2">{content}</div>
+              )}
             </li>
           );
         })}
       </ol>
-      <p className="mt-2 text-xs text-slate-600">Images are one sample of the true class and of the predicted class; percentages are of the true class.</p>
+      <p className="mt-2 text-xs text-slate-600">Images are one sample of the true class and of the predicted class; percentages are of the true class.{onSelect ? ' Choose a pair to see its test images.' : ''}</p>
     </div>
   );
 }

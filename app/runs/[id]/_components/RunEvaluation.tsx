@@ -1,28 +1,46 @@
 'use client';
 /**
- * The test evaluation, once there is one: the confusion matrix, per-class F1 (the five worst in
- * orange, macro F1 as a reference line), and the robustness curve beside the study's published one.
- * Before that, a line saying when it will appear.
+ * What a run's predictions look like: the confusion matrix with its scrubber (the validation matrix
+ * after each epoch, live while the run trains, then the test set's), the gallery of a chosen cell's
+ * test images, per-class F1 and the most confused pairs of the frame shown, the top pairs over the
+ * epochs, and the robustness curve beside the study's published one. Before any matrix, a line saying
+ * when they appear.
  */
-import { useMemo } from 'react';
-import { barChart } from '../../../_charts/barChart';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { lineChart } from '../../../_charts/lineChart';
 import { Chart } from '../../../_components/Chart';
 import { Card } from '../../../_components/ui';
 import { isActive } from '../../../_lib/runStatus';
+import { confusionFrames, nextFrameIndex } from '../_lib/confusionTimeline';
+import { selectedCell, type GallerySelection } from '../_lib/gallerySelection';
 import { publishedFor } from '../_lib/published';
+import { ClassF1 } from './ClassF1';
 import { ConfusionPanel } from './ConfusionPanel';
+import { ConfusionScrubber } from './ConfusionScrubber';
+import { ExamplesPanel } from './ExamplesPanel';
 import { useLiveRun } from './LiveRun';
+import { PairsOverEpochs } from './PairsOverEpochs';
+import { useEpochConfusions, type EpochConfusions } from './useEpochConfusions';
 
-export function RunEvaluation() {
+export function RunEvaluation({ initialConfusions }: { initialConfusions: EpochConfusions | null }) {
   const { run } = useLiveRun();
   const ev = run.evaluation;
+  const timeline = useEpochConfusions(run.id, initialConfusions, run.status);
+  const names = ev?.classNames.length ? ev.classNames : timeline.classNames;
+  const frames = useMemo(() => confusionFrames(timeline.epochs, ev?.confusion), [timeline.epochs, ev?.confusion]);
+  const [index, setIndex] = useState(frames.length - 1);
+  const following = useRef(true);
+  const shownKey = useRef<string | null>(null);
+  useEffect(() => setIndex(nextFrameIndex(frames, shownKey.current, following.current)), [frames]);
+  const frame = frames[Math.min(Math.max(0, index), frames.length - 1)];
+  shownKey.current = frame?.key ?? null;
+  const onIndex = useCallback((i: number, byUser: boolean) => {
+    if (byUser) following.current = i === frames.length - 1;
+    setIndex(i);
+  }, [frames.length]);
+  const [selection, setSelection] = useState<GallerySelection | null>(null);
+  const onSelect = useCallback((t: number, p: number) => setSelection({ kind: 'cell', trueClass: t, predictedClass: p }), []);
   const published = useMemo(() => publishedFor(run.preset), [run.preset]);
-  const f1Data = useMemo(() => ({ categories: ev?.perClass.map((c) => c.name) ?? [], series: [{ name: 'F1', values: ev?.perClass.map((c) => c.f1) ?? [] }] }), [ev]);
-  const f1Opts = useMemo(() => {
-    const worst = [...(ev?.perClass ?? [])].sort((a, b) => a.f1 - b.f1).slice(0, 5).map((c) => c.classIndex);
-    return { xLabel: 'class', yLabel: 'F1 score', yKind: 'percent' as const, yDomain: [0, 1] as [number, number], reference: ev ? { value: ev.macroF1, label: 'macro F1' } : null, accent: worst, accentLabel: 'five worst', valueFormat: '.1%' };
-  }, [ev]);
   const robustSeries = useMemo(
     () => [
       { name: 'this run', points: run.robustness.map((p) => ({ x: p.sigma, y: p.accuracy })) },
@@ -33,22 +51,25 @@ export function RunEvaluation() {
   const sigmas = useMemo(() => [...new Set([...run.robustness.map((p) => p.sigma), ...(published.robustness ?? []).map((p) => p.x)])].sort((a, b) => a - b), [run.robustness, published]);
   const robustOpts = useMemo(() => ({ xLabel: 'noise σ (pixel scale 0–1)', yLabel: 'test accuracy', yKind: 'percent' as const, yDomain: [0, 1] as [number, number], xTickValues: sigmas, emptyText: 'Measured after training' }), [sigmas]);
 
-  if (!ev) {
+  if (!frame || !names.length) {
     return (
-      <Card title="Test evaluation">
+      <Card title="Confusion matrix and test evaluation">
         <div className="flex h-24 items-center justify-center text-center text-sm text-slate-600">
-          {isActive(run.status) ? 'The confusion matrix, per-class F1 and robustness curve appear when training finishes.' : 'This run has no test evaluation.'}
+          {isActive(run.status) ? 'The validation confusion matrix appears after the first epoch; the test evaluation when training finishes.' : 'This run has no confusion matrix.'}
         </div>
       </Card>
     );
   }
   return (
     <>
-      <ConfusionPanel evaluation={ev} dataset={run.dataset} runName={run.name} />
+      <ConfusionPanel frame={frame} names={names} dataset={run.dataset} runName={run.name} selected={selectedCell(selection)} onSelect={onSelect}>
+        <ConfusionScrubber frames={frames} index={frames.indexOf(frame)} onIndex={onIndex} />
+      </ConfusionPanel>
+      {selection && ev && <ExamplesPanel runId={run.id} names={names} selection={selection} onSelection={setSelection} />}
+      {selection && !ev && <Card><p className="text-sm text-slate-600">The test images of each cell can be shown once the run has its test evaluation.</p></Card>}
+      <PairsOverEpochs frames={frames} names={names} runName={run.name} />
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-[2fr_1fr]">
-        <Card title="Per-class F1 (test set)" testId="f1-bars">
-          <Chart draw={barChart} data={f1Data} options={f1Opts} minHeight={240} name={`Per-class F1, ${run.name}`} />
-        </Card>
+        <ClassF1 frame={frame} names={names} runName={run.name} />
         <Card title="Robustness: accuracy under Gaussian noise" testId="robustness">
           <Chart draw={lineChart} data={robustSeries} options={robustOpts} minHeight={240} name={`Robustness, ${run.name}`} />
         </Card>

@@ -2,11 +2,13 @@
 /**
  * Where the run stands, in words and as a bar: queued (how many ahead), running (epoch, batch, phase,
  * speed), waiting for a worker, or finished. A cancelled or failed run's bar shows how far it got
- * (2 of 20 epochs: a tenth). Always rendered at a fixed height, so the page does not jump.
+ * (2 of 20 epochs: a tenth). Loading the data is an indeterminate bar, never a full one; evaluation
+ * steps ("evaluating test set", "robustness σ 0.3 (4 of 6)") get a second bar of their own. Always
+ * rendered at a fixed height, so the page does not jump.
  */
 import { useEffect, useState } from 'react';
 import { dateTime, duration, elapsed, int } from '../../../_lib/format';
-import { fractionDone, isActive } from '../../../_lib/runStatus';
+import { fractionDone, isActive, phaseStep } from '../../../_lib/runStatus';
 import { useLiveRun } from './LiveRun';
 
 const BAR: Record<string, string> = { FAILED: 'bg-red-600', CANCELLED: 'bg-amber-600' };
@@ -24,9 +26,13 @@ export function RunProgress() {
   const planned = (run.config as { epochs?: number } | null)?.epochs ?? p?.epochs ?? null;
   const waiting = run.status === 'RUNNING' && run.waitingForWorker;
   const done = fractionDone({ status: run.status, waitingForWorker: run.waitingForWorker, progress: p, epochsDone: run.epochs.length, epochsPlanned: planned });
+  const step = run.status === 'RUNNING' ? phaseStep(p) : null;
+  const loading = run.status === 'RUNNING' && !waiting && (!p || p.phase === 'loading');
   const text =
     run.status === 'QUEUED' ? (run.waitingReason ? `Queued, ${run.waitingReason}` : run.queuePosition ? `Queued: ${run.queuePosition} run${run.queuePosition === 1 ? '' : 's'} ahead` : 'Queued: next to start') :
     waiting ? `${run.waitingReason ? `Waiting: ${run.waitingReason.replace(/^waiting /, '')}` : 'Waiting for a worker: its worker shut down'}; it resumes after epoch ${p?.epoch ?? 0} of ${p?.epochs ?? planned ?? '?'}` :
+    loading ? `Loading the data${p?.epoch ? `; it resumes after epoch ${p.epoch} of ${p.epochs}` : ''}…` :
+    step ? `Trained ${p!.epoch} of ${p!.epochs} epochs · ${step.label} (${Math.round(100 * step.fraction)}%)` :
     run.status === 'RUNNING' && p ? `Epoch ${p.epoch} of ${p.epochs}${p.batches ? ` · batch ${p.batch}/${p.batches}` : ''}${p.phase ? ` · ${p.phase}` : ''}${p.samplesPerSecond ? ` · ${int(p.samplesPerSecond)} samples/s` : ''}` :
     run.status === 'RUNNING' ? 'Starting…' :
     `${run.status.toLowerCase()}${run.finishedAt ? ` ${dateTime(run.finishedAt)}` : ''}${run.stoppedEarly ? ` · stopped early, best epoch ${run.bestEpoch}` : ''}${(run.status === 'CANCELLED' || run.status === 'FAILED') && planned ? ` · after ${run.epochs.length} of ${planned} epochs` : ''}`;
@@ -36,8 +42,21 @@ export function RunProgress() {
         <span data-testid="run-progress-text">{text}</span>
         <span className="tabular-nums" suppressHydrationWarning>{duration(elapsed(run, now))} · {run.epochs.length}/{planned ?? '?'} epochs</span>
       </div>
-      <div className="mt-2 h-1.5 overflow-hidden rounded-full bg-slate-100" role="progressbar" aria-label="Progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(100 * done)}>
-        <div className={`h-full rounded-full transition-all ${BAR[run.status] ?? 'bg-sky-600'}`} style={{ width: `${Math.round(100 * done)}%` }} data-testid="run-progress-bar" />
+      {loading ? (
+        <div className="mt-2 h-1.5 overflow-hidden rounded-full bg-slate-100" role="progressbar" aria-label="Loading the data" data-testid="run-progress-loading">
+          <div className="h-full w-1/3 animate-pulse rounded-full bg-sky-300" data-testid="run-progress-bar" />
+        </div>
+      ) : (
+        <div className="mt-2 h-1.5 overflow-hidden rounded-full bg-slate-100" role="progressbar" aria-label="Progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(100 * done)}>
+          <div className={`h-full rounded-full transition-all ${BAR[run.status] ?? 'bg-sky-600'}`} style={{ width: `${Math.round(100 * done)}%` }} data-testid="run-progress-bar" />
+        </div>
+      )}
+      <div className="mt-1 h-1">
+        {step && (
+          <div className="h-1 overflow-hidden rounded-full bg-slate-100" role="progressbar" aria-label={step.label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(100 * step.fraction)} data-testid="run-step-bar">
+            <div className="h-full rounded-full bg-emerald-600 transition-all" style={{ width: `${Math.round(100 * step.fraction)}%` }} />
+          </div>
+        )}
       </div>
       {liveError && <p className="mt-1 text-xs text-amber-800">Live updates interrupted ({liveError.message}); refreshing every few seconds meanwhile.</p>}
     </div>

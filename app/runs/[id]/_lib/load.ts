@@ -4,7 +4,7 @@
  */
 import { notFound } from 'next/navigation';
 import { cache } from 'react';
-import { RunDocument, RunPreviewDocument } from '../../../_graphql/generated';
+import { RunDocument, RunEpochConfusionsDocument, RunPreviewDocument } from '../../../_graphql/generated';
 import { pct } from '../../../_lib/format';
 import { UUID, shortId } from '../../../_lib/ids';
 import { query } from '../../../_lib/server/query';
@@ -14,6 +14,12 @@ export const loadRun = cache(async (id: string) => {
   const { run } = await query(RunDocument, { id });
   if (!run) notFound();
   return run;
+});
+
+/** The per-epoch validation confusion matrices and class names (the scrubber's first data). */
+export const loadEpochConfusions = cache(async (id: string) => {
+  if (!UUID.test(id)) return null;
+  return (await query(RunEpochConfusionsDocument, { id })).run;
 });
 
 export const loadRunPreview = cache(async (id: string) => {
