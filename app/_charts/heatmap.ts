@@ -153,6 +153,8 @@ export function heatmap(el: Element, data: HeatmapData, options: Partial<Heatmap
         hover?.(null);
       });
     if (select) {
+      // An image may not contain controls (axe: nested-interactive); a clickable matrix is a group.
+      svg.attr('role', 'group');
       overlay
         .style('cursor', 'pointer')
         .attr('tabindex', 0)

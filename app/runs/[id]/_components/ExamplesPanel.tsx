@@ -26,8 +26,11 @@ export function ExamplesPanel({ runId, names, selection, onSelection }: Props) {
   const info = useQuery(RunPredictionsInfoDocument, { id: runId });
   const panel = useRef<HTMLDivElement>(null);
   const key = selectionKey(selection);
-  // A new choice (a cell clicked far above, on a phone) brings the gallery into view.
-  useEffect(() => panel.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' }), [key]);
+  // A new choice (a cell clicked far above, on a phone) brings the gallery into view. A block body:
+  // Chromium's scrollIntoView now returns a promise, which React would take for a cleanup function.
+  useEffect(() => {
+    panel.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+  }, [key]);
   const stored = info.data?.run?.predictions.stored ?? false;
   const pages = useExamplePages(stored ? key : null, async (after) => {
     const d = await request(RunExamplesDocument, { id: runId, ...selectionVariables(selection), first: 60, after });
