@@ -107,6 +107,7 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
     let train: RunResult['train'] = null;
     let validation: RunResult['validation'] = null;
     let points: RunResult['robustness']['points'] = [];
+    let other: RunResult['robustness']['other'];
     // Evaluation on EMNIST takes tens of seconds; a stop asked for meanwhile is honoured between phases.
     const stopRequested = () => {
       if (!outcome.cancelled && callbacks.shouldStop?.()) outcome.cancelled = true;
@@ -127,6 +128,10 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
       const robustness = { sigmas: config.robustness.sigmas, clip: config.robustness.clip, seed: deriveSeed(config.seed, 'robustness') };
       const pass = noisePass(robustness);
       points = robustnessPoints(robustness, test.accuracy, pass ? await evaluator.infer(split.test, pass) : null);
+      // The other protocol from the same noise draw (same seeds): whether clipping explains a gap to the study.
+      const flipped = { ...robustness, clip: !robustness.clip };
+      const otherPass = noisePass(flipped);
+      if (otherPass && !stopRequested()) other = { clip: flipped.clip, points: robustnessPoints(flipped, test.accuracy, await evaluator.infer(split.test, otherPass)) };
     }
     const evalSeconds = (performance.now() - tEval) / 1000;
     const samplesTrained = outcome.history.length * split.train.length;
@@ -153,7 +158,7 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
       train,
       validation,
       test,
-      robustness: { clip: config.robustness.clip, points },
+      robustness: { clip: config.robustness.clip, points, ...(other ? { other } : {}) },
       timings: {
         // A resumed run also counts the epochs trained before the interruption.
         totalSeconds: (performance.now() - t0) / 1000 + (options.resumeFrom?.history.reduce((sum, h) => sum + h.seconds, 0) ?? 0),
