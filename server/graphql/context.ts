@@ -9,6 +9,9 @@ import { EVALUATION_SCALAR_COLUMNS, type Epoch, type Evaluation, type Evaluation
 import type { Access } from '../auth/access';
 import type { Principal } from '../auth/principal';
 import type { RunEvents } from '../events';
+import { pinsOfRuns } from '../report/reportData';
+import type { PinRecord } from '../report/studyReport';
+import { toSql } from '../runs/sql';
 
 export interface GraphQLContext {
   prisma: PrismaClient;
@@ -77,9 +80,14 @@ export function createLoaders(prisma: PrismaClient, pool?: pg.Pool) {
     }),
     robustness: new DataLoader<string, RobustnessPoint[]>(async (ids) =>
       groupBy(ids, pool
-        ? (await pool.query<RobustnessPoint>('SELECT * FROM "RobustnessPoint" WHERE "runId" = ANY($1::uuid[]) ORDER BY "sigma"', [ids])).rows
-        : await prisma.robustnessPoint.findMany({ where: { runId: { in: [...ids] } }, orderBy: { sigma: 'asc' } })),
+        ? (await pool.query<RobustnessPoint>('SELECT * FROM "RobustnessPoint" WHERE "runId" = ANY($1::uuid[]) ORDER BY "clipped", "sigma"', [ids])).rows
+        : await prisma.robustnessPoint.findMany({ where: { runId: { in: [...ids] } }, orderBy: [{ clipped: 'asc' }, { sigma: 'asc' }] })),
     ),
+    /** Report rows each run is pinned to. */
+    pins: new DataLoader<string, PinRecord[]>(async (ids) => {
+      const rows = await pinsOfRuns(toSql(pool ?? prisma), ids);
+      return ids.map((id) => rows.filter((p) => p.runId === id));
+    }),
     /** Display names of users (run owners). */
     userName: new DataLoader<string, string | null>(async (ids) => {
       const rows = await prisma.user.findMany({ where: { id: { in: [...ids] } }, select: { id: true, name: true } });

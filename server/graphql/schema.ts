@@ -20,7 +20,9 @@ import { applyPolicy } from '../auth/policy';
 import type { Resolvers } from './generated';
 import { accessMutations, accessQueries } from './resolvers/access';
 import { catalogQueries, Dataset, Preset } from './resolvers/catalog';
-import { mutations, StudyGroup } from './resolvers/mutations';
+import { groupMutations, groupQueries, StudyGroup } from './resolvers/groups';
+import { mutations } from './resolvers/mutations';
+import { ReportPin, reportMutations, reportQueries, ReportRow } from './resolvers/report';
 import { Evaluation, Run, runQueries } from './resolvers/runs';
 import { subscriptions } from './resolvers/subscriptions';
 
@@ -54,12 +56,14 @@ const JSONScalar = new GraphQLScalarType({
 
 export const resolvers: Resolvers = {
   JSON: JSONScalar,
-  Query: { ...runQueries, ...catalogQueries, ...accessQueries },
-  Mutation: { ...mutations, ...accessMutations },
+  Query: { ...runQueries, ...catalogQueries, ...accessQueries, ...reportQueries, ...groupQueries },
+  Mutation: { ...mutations, ...accessMutations, ...reportMutations, ...groupMutations },
   Subscription: subscriptions,
   Run,
   Evaluation,
   StudyGroup,
+  ReportRow,
+  ReportPin,
   Preset,
   Dataset,
 };

@@ -191,13 +191,16 @@ const summarySet = (from: number) =>
    "durationSeconds" = $${from + 5}, "valAccuracy" = $${from + 6}, "summary" = $${from + 7}::jsonb`;
 
 /**
- * Stores a finished run's evaluation, robustness curve and summary while it is still RUNNING (phase
+ * Stores a finished run's evaluation, robustness curves and summary while it is still RUNNING (phase
  * "saving"): they are safe before the model is written, so a failing save cannot lose them. False when
  * the run is not held by `holder`. `succeed` then ends it.
  */
 export async function storeResults(db: Db, holder: Holder, runId: string, result: RunResult): Promise<boolean> {
   const test = result.test;
   if (!test) throw new Error('storeResults: the result has no test evaluation (a cancelled run ends with endCancelled)');
+  // The config's curve and, when measured, the one under the other clipping.
+  const { robustness } = result;
+  const curves = [robustness, ...(robustness.other ? [robustness.other] : [])].flatMap((c) => c.points.map((p) => ({ ...p, clipped: c.clip })));
   const { rows } = await toSql(db).query(
     `WITH r AS (
        UPDATE "Run" r SET ${summarySet(3)}, "testAccuracy" = $11, "macroF1" = $12,
@@ -210,9 +213,9 @@ export async function storeResults(db: Db, holder: Holder, runId: string, result
          "trainAccuracy" = EXCLUDED."trainAccuracy", "trainLoss" = EXCLUDED."trainLoss", "valAccuracy" = EXCLUDED."valAccuracy", "valLoss" = EXCLUDED."valLoss",
          "count" = EXCLUDED."count", "perClass" = EXCLUDED."perClass", "confusion" = EXCLUDED."confusion", "classNames" = EXCLUDED."classNames"
      ), robustness AS (
-       INSERT INTO "RobustnessPoint" ("runId", "sigma", "accuracy")
-       SELECT r."id", p."sigma", p."accuracy" FROM r, unnest($23::float8[], $24::float8[]) AS p("sigma", "accuracy")
-       ON CONFLICT ("runId", "sigma") DO UPDATE SET "accuracy" = EXCLUDED."accuracy"
+       INSERT INTO "RobustnessPoint" ("runId", "clipped", "sigma", "accuracy")
+       SELECT r."id", p."clipped", p."sigma", p."accuracy" FROM r, unnest($25::boolean[], $23::float8[], $24::float8[]) AS p("clipped", "sigma", "accuracy")
+       ON CONFLICT ("runId", "clipped", "sigma") DO UPDATE SET "accuracy" = EXCLUDED."accuracy"
      )
      SELECT "id" FROM r`,
     [
@@ -231,8 +234,9 @@ export async function storeResults(db: Db, holder: Holder, runId: string, result
       JSON.stringify(test.confusion),
       result.history.length,
       result.dataset.classNames,
-      result.robustness.points.map((p) => p.sigma),
-      result.robustness.points.map((p) => p.accuracy),
+      curves.map((p) => p.sigma),
+      curves.map((p) => p.accuracy),
+      curves.map((p) => p.clipped),
     ],
   );
   return rows.length > 0;

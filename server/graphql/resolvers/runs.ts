@@ -8,7 +8,9 @@ import type { ClassScore, EvaluationResolvers, QueryResolvers, RunResolvers } fr
 import { listAttempts } from '../../runs/lifecycle';
 import type { GraphQLContext } from '../context';
 import type { RunModel } from '../mappers';
+import { presetLabel } from '../../runs/configIdentity';
 import { listRuns, UUID } from '../../runs/service';
+import { scheduleFor } from './groups';
 
 /** Never an absolute server path: relative to the server's folder when inside it, else the last two parts. */
 function publicModelPath(p: string): string {
@@ -39,7 +41,17 @@ export const Run: RunResolvers = {
     rename: mayActOnRun(principal, 'rename', r),
     annotate: mayActOnRun(principal, 'annotate', r),
     clone: mayActOnRun(principal, 'clone', r),
+    archive: mayActOnRun(principal, 'archive', r),
   }),
+  presetChanges: (r) => r.presetChanges ?? [],
+  presetLabel: (r) => presetLabel(r),
+  archivedAt: (r) => iso(r.archivedAt),
+  pins: (r, _a, { loaders }) => loaders.pins.load(r.id),
+  eta: async (r, _a, ctx) => {
+    if (r.status !== 'QUEUED' && r.status !== 'RUNNING') return null;
+    const scheduled = (await scheduleFor(ctx)).runs.get(r.id);
+    return scheduled ? { remainingSeconds: scheduled.remainingSeconds, finishesInSeconds: scheduled.finishesInSeconds, speedSource: scheduled.speedSource } : null;
+  },
   history: async (r, _a, { access }) => (await runHistory(access.pool, r.id, r.groupId)).map(auditToGraphQL),
   modelPath: (r) => (r.modelPath ? publicModelPath(r.modelPath) : null),
   createdAt: (r) => r.createdAt.toISOString(),
@@ -68,7 +80,11 @@ export const Run: RunResolvers = {
   epochs: (r, _a, { loaders }) => loaders.epochs.load(r.id),
   config: (r, _a, { loaders }) => (r.config !== undefined ? r.config : loaders.config.load(r.id)),
   evaluation: (r, _a, { loaders }) => loaders.evaluation.load(r.id),
-  robustness: (r, _a, { loaders }) => loaders.robustness.load(r.id),
+  robustness: async (r, { clip }, { loaders }) => {
+    const own = async () => Boolean(((r.config ?? (await loaders.config.load(r.id))) as { robustness?: { clip?: boolean } } | null)?.robustness?.clip);
+    const wanted = clip ?? (await own());
+    return (await loaders.robustness.load(r.id)).filter((p) => p.clipped === wanted);
+  },
 };
 
 /**
