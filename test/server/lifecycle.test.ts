@@ -242,7 +242,7 @@ describe('what the transitions write', () => {
     const stored = await snapshot(id);
     expect(stored.run).toMatchObject({ status: 'RUNNING', testAccuracy: 0.5, progress: { phase: 'saving' } });
     expect(stored.evaluation).toMatchObject({ accuracy: 0.5, macroF1: 0.4, count: 2, classNames: ['0', '1'] });
-    expect(stored.robustness).toEqual([{ runId: id, sigma: 0, accuracy: 0.5 }]);
+    expect(stored.robustness).toEqual([{ runId: id, clipped: true, sigma: 0, accuracy: 0.5 }]);
     expect(await lifecycle.succeed(pool, A, id, { modelPath: null, warning: 'The model was not saved (EACCES)' })).toBe(true);
     const after = await snapshot(id);
     expect(after.run).toMatchObject({ status: 'SUCCEEDED', workerId: null, modelPath: null, warning: 'The model was not saved (EACCES)', progress: null });
