@@ -5,7 +5,7 @@
  *   1. every string in the arguments is checked (no NUL bytes, at most 10,000 characters, lists of at
  *      most 1,000 items), with an error naming the argument;
  *   2. the caller's role must reach the rule's role (anonymous callers are told to sign in);
- *   3. the rule's own check runs (ownership: a member may cancel, rename or delete only their own runs);
+ *   3. the rule's own check runs (ownership: a member may cancel, rename, archive or delete only their own runs);
  * and after a mutation succeeds, its audit record is appended. A field without a rule stops the server
  * at startup, so nothing new can slip through unguarded.
  *
