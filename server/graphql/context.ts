@@ -5,7 +5,7 @@
  */
 import DataLoader from 'dataloader';
 import type pg from 'pg';
-import { EVALUATION_SCALAR_COLUMNS, type Epoch, type Evaluation, type EvaluationScalars, type PrismaClient, type RobustnessPoint, type Run } from '../db/client';
+import { EVALUATION_SCALAR_COLUMNS, type Epoch, type Evaluation, type EvaluationScalars, type PrismaClient, type RobustnessPoint, type Run, type RunGroup } from '../db/client';
 import type { Access } from '../auth/access';
 import type { Principal } from '../auth/principal';
 import type { RunEvents } from '../events';
@@ -83,6 +83,12 @@ export function createLoaders(prisma: PrismaClient, pool?: pg.Pool) {
         ? (await pool.query<RobustnessPoint>('SELECT * FROM "RobustnessPoint" WHERE "runId" = ANY($1::uuid[]) ORDER BY "clipped", "sigma"', [ids])).rows
         : await prisma.robustnessPoint.findMany({ where: { runId: { in: [...ids] } }, orderBy: [{ clipped: 'asc' }, { sigma: 'asc' }] })),
     ),
+    /** Study groups by id (Run.studyGroup). */
+    group: new DataLoader<string, RunGroup | null>(async (ids) => {
+      const rows = await prisma.runGroup.findMany({ where: { id: { in: [...ids] } } });
+      const by = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => by.get(id) ?? null);
+    }),
     /** Report rows each run is pinned to. */
     pins: new DataLoader<string, PinRecord[]>(async (ids) => {
       const rows = await pinsOfRuns(toSql(pool ?? prisma), ids);

@@ -352,7 +352,11 @@ export async function listRuns(prisma: PrismaClient, args: ListArgs, { pool, pri
   else if (f.archived === 'ARCHIVED') where.push(Prisma.sql`"archivedAt" IS NOT NULL`);
   if (f.text) {
     const like = `%${f.text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-    where.push(Prisma.sql`("name" ILIKE ${like} OR "notes" ILIKE ${like} OR "preset" ILIKE ${like} OR array_to_string("tags", ' ') ILIKE ${like})`);
+    // A pasted run or group id finds that run or the group's runs; a group's name finds its runs.
+    const id = f.text.trim();
+    const byId = UUID.test(id) ? Prisma.sql` OR "id" = ${id}::uuid OR "groupId" = ${id}::uuid` : Prisma.empty;
+    where.push(Prisma.sql`("name" ILIKE ${like} OR "notes" ILIKE ${like} OR "preset" ILIKE ${like} OR array_to_string("tags", ' ') ILIKE ${like}
+      OR "groupId" IN (SELECT g."id" FROM "RunGroup" g WHERE g."name" ILIKE ${like})${byId})`);
   }
   const filterSql = where.length ? Prisma.join(where, ' AND ') : Prisma.sql`true`;
   let pageSql = Prisma.sql`true`;

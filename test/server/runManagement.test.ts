@@ -96,6 +96,12 @@ describe('a study group, its progress and its preview', () => {
     expect(listed.totalCount).toBe(12);
     expect(listed.edges.every((e: any) => e.node.group === groupId)).toBe(true);
     expect((await svc.gql('{ groups(first: 5) { id } }')).data.groups.map((x: { id: string }) => x.id)).toContain(groupId);
+    // Searching for the group's id or name finds its runs; each run names its group.
+    const search = async (text: string) => (await svc.gql('query($t: String) { runs(filter: { text: $t }) { totalCount edges { node { studyGroup { id name } } } } }', { t: text })).data.runs;
+    expect((await search(groupId)).totalCount).toBe(12);
+    const byName = await search(g.name);
+    expect(byName.totalCount).toBe(12);
+    expect(byName.edges[0].node.studyGroup).toEqual({ id: groupId, name: g.name });
   });
 
   it('previews a study: each run with its estimate from measured throughput, the total, and the queue ahead', async () => {

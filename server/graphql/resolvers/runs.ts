@@ -59,6 +59,7 @@ export const Run: RunResolvers = {
   finishedAt: (r) => iso(r.finishedAt),
   heartbeatAt: (r) => iso(r.heartbeatAt),
   group: (r) => r.groupId,
+  studyGroup: (r, _a, { loaders }) => (r.groupId ? loaders.group.load(r.groupId) : null),
   durationSeconds: (r) => r.durationSeconds ?? (r.startedAt ? ((r.finishedAt ?? new Date()).getTime() - r.startedAt.getTime()) / 1000 : null),
   queuePosition: (r, _a, { loaders }) => (r.status === 'QUEUED' ? loaders.queuePosition.load(r.id) : null),
   progress: (r) => {
