@@ -22,6 +22,7 @@ const config: Types.Config = {
           ReportPin: './mappers#ReportPinModel',
           Dataset: './mappers#DatasetModel',
           Preset: './mappers#PresetModel',
+          WorkerInfo: './mappers#WorkerInfoModel',
         },
         enumsAsTypes: true,
         avoidOptionals: false,

@@ -37,6 +37,7 @@ import { DEFAULT_STALE_SECONDS, reapStaleRuns } from './runs/reaper';
 import { backfillConfigIdentity } from './runs/configIdentity';
 import { handBackRunsOfDeadLocalWorkers } from './runs/handBack';
 import { WorkerSupervisor } from './worker/supervisor';
+import { threadPolicyFromEnv } from './worker/threadBudget';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -75,6 +76,9 @@ export interface RunService {
 }
 
 export async function startRunService(options: RunServiceOptions = {}): Promise<RunService> {
+  const workerCount = options.workers ?? (process.env.WORKERS !== undefined ? Number(process.env.WORKERS) : 1);
+  // Workers would die at start on a bad WORKER_THREADS, over and over: refuse it here, with one line.
+  if (workerCount > 0) threadPolicyFromEnv({ ...process.env, ...options.workerEnv });
   const db: HealingDatabase = await openHealingDatabase({ url: options.databaseUrl, dataDir: options.dataDir });
   const { prisma, pool, close: closeDb } = createDb(db.url, { max: 20, statementTimeoutMs: STATEMENT_TIMEOUT_MS });
   const access = await createAccess(pool);
@@ -89,7 +93,6 @@ export async function startRunService(options: RunServiceOptions = {}): Promise<
   const events = new RunEvents(db.url);
   await events.start();
 
-  const workerCount = options.workers ?? (process.env.WORKERS !== undefined ? Number(process.env.WORKERS) : 1);
   const supervisor = workerCount > 0 ? new WorkerSupervisor({ url: db.url, count: workerCount, prisma, env: options.workerEnv, quiet: options.quietWorkers }) : null;
   const context = (request: RequestInfo): GraphQLContext => createContext(prisma, events, pool, request);
   const health = new HealthCheck({ pool, database: db, supervisor, staleSeconds: options.staleSeconds ?? DEFAULT_STALE_SECONDS });

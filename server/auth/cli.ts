@@ -16,7 +16,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
+import { newPool } from '../db/pool';
 import { GraphQLError } from 'graphql/index.js';
 import { openDatabase } from '../db/database';
 import { runningEmbeddedUrl } from '../db/embedded';
@@ -69,7 +69,7 @@ export async function main(argv: string[]): Promise<void> {
   const password = command === 'create' ? await readStdin() : '';
 
   const db = await connect();
-  const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  const pool = newPool({ connectionString: db.url, max: 2 });
   try {
     console.error(`Using ${db.how}.`);
     const access = await createAccess(pool);

@@ -4,7 +4,8 @@
  * by `npm run generate`, which `npm ci` and the start/test scripts run.
  */
 import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
+import type pg from 'pg';
+import { newPool } from './pool';
 import { PrismaClient, type Evaluation } from './generated/client';
 
 export type { PrismaClient };
@@ -30,11 +31,10 @@ export function createPrisma(url: string, options: { max?: number } = {}): Prism
  */
 export function createDb(url: string, options: { max?: number; statementTimeoutMs?: number } = {}): { prisma: PrismaClient; pool: pg.Pool; close(): Promise<void> } {
   // statement_timeout: no single statement of the API may hold a connection (and a core) for long.
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}) });
-  // An idle connection the server drops (database restart, shutdown) must not crash the process: the
-  // pool replaces it on next use. Prisma's own listener goes away with $disconnect, so ours stays.
-  pool.on('error', (err) => {
-    if (!ending) console.warn(`[db] idle connection lost: ${err.message}`);
+  // A connection the server drops (database restart, shutdown) must not crash the process: the pool
+  // replaces it on next use. Prisma's own listener goes away with $disconnect, so ours stays.
+  const pool = newPool({ connectionString: url, max: options.max ?? 10, ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}) }, (err) => {
+    if (!ending) console.warn(`[db] connection lost: ${err.message}`);
   });
   let ending = false;
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });

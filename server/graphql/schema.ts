@@ -25,6 +25,7 @@ import { mutations } from './resolvers/mutations';
 import { ReportPin, reportMutations, reportQueries, ReportRow } from './resolvers/report';
 import { Evaluation, Run, runQueries } from './resolvers/runs';
 import { subscriptions } from './resolvers/subscriptions';
+import { WorkerInfo } from './resolvers/workers';
 
 export const SCHEMA_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../schema.graphql');
 
@@ -66,6 +67,7 @@ export const resolvers: Resolvers = {
   ReportPin,
   Preset,
   Dataset,
+  WorkerInfo,
 };
 
 /**

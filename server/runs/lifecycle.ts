@@ -18,7 +18,9 @@
  * | transition            | from                     | to                                        | by            |
  * |-----------------------|--------------------------|-------------------------------------------|---------------|
  * | claim(w)              | WAITING, else QUEUED     | HELD(w), new attempt                      | worker        |
- * |                       | (not cancelRequested)    |                                           |               |
+ * |                       | (not cancelRequested;    |                                           |               |
+ * |                       | backend auto or one w    |                                           |               |
+ * |                       | offers)                  |                                           |               |
  * | recordEpoch(w)        | HELD(w)                  | HELD(w) + Epoch row                       | worker        |
  * | storeCheckpoint(w)    | HELD(w)                  | HELD(w) + checkpoint                      | worker        |
  * | reportProgress(w)     | HELD(w)                  | HELD(w)                                   | worker        |
@@ -87,15 +89,19 @@ export interface ClaimedRun {
 /**
  * Takes a run no worker holds, atomically (FOR UPDATE SKIP LOCKED: two workers never take the same
  * one): a WAITING run first (it was started earlier and people are watching it), else the oldest QUEUED
- * one. Opens its next attempt. Epochs after its checkpoint (its last worker stopped between the epoch
- * and the checkpoint write) and results of an attempt that died while saving are dropped: they are
- * produced again. A resumed run keeps its original start time.
+ * one, among the runs whose config asks for `auto` or for one of the backends the worker `offers`
+ * (server/worker/routing.ts: a `tensorflow` run waits for a worker with tensorflow; runs it cannot
+ * take are skipped, not blocking the ones behind them). Opens its next attempt. Epochs after its
+ * checkpoint (its last worker stopped between the epoch and the checkpoint write) and results of an
+ * attempt that died while saving are dropped: they are produced again. A resumed run keeps its
+ * original start time.
  */
-export async function claim(db: Db, holder: Holder): Promise<ClaimedRun | null> {
+export async function claim(db: Db, holder: Holder, offers: readonly string[]): Promise<ClaimedRun | null> {
   const { rows } = await toSql(db).query<ClaimedRun>(
     `WITH pick AS (
        SELECT "id" FROM "Run"
        WHERE ("status" = 'QUEUED' OR ("status" = 'RUNNING' AND "workerId" IS NULL)) AND NOT "cancelRequested"
+         AND (coalesce("config"->>'backend', 'auto') = 'auto' OR "config"->>'backend' = ANY($4::text[]))
        ORDER BY "status" = 'RUNNING' DESC, "createdAt", "id" FOR UPDATE SKIP LOCKED LIMIT 1
      ), resume AS (
        SELECT p."id", coalesce((SELECT c."epoch" FROM "RunCheckpoint" c WHERE c."runId" = p."id"), 0) AS "epoch" FROM pick p
@@ -118,7 +124,7 @@ export async function claim(db: Db, holder: Holder): Promise<ClaimedRun | null> 
        DELETE FROM "RobustnessPoint" p USING claimed c WHERE p."runId" = c."id"
      )
      SELECT c.*, a."number" AS "attempt" FROM claimed c, attempt a`,
-    [holder.id, holder.host, holder.pid],
+    [holder.id, holder.host, holder.pid, offers],
   );
   return rows[0] ?? null;
 }
@@ -189,6 +195,8 @@ function summaryValues(result: RunResult) {
 const summarySet = (from: number) =>
   `"backend" = $${from}, "codeVersion" = $${from + 1}, "parameters" = $${from + 2}, "bestEpoch" = $${from + 3}, "stoppedEarly" = $${from + 4},
    "durationSeconds" = $${from + 5}, "valAccuracy" = $${from + 6}, "summary" = $${from + 7}::jsonb`;
+/** The compute threads the run trained with (absent in results from before the trainer recorded them). */
+const threadsUsed = (result: RunResult) => result.threads ?? null;
 
 /**
  * Stores a finished run's evaluation, robustness curves and summary while it is still RUNNING (phase
@@ -203,7 +211,7 @@ export async function storeResults(db: Db, holder: Holder, runId: string, result
   const curves = [robustness, ...(robustness.other ? [robustness.other] : [])].flatMap((c) => c.points.map((p) => ({ ...p, clipped: c.clip })));
   const { rows } = await toSql(db).query(
     `WITH r AS (
-       UPDATE "Run" r SET ${summarySet(3)}, "testAccuracy" = $11, "macroF1" = $12,
+       UPDATE "Run" r SET ${summarySet(3)}, "testAccuracy" = $11, "macroF1" = $12, "threads" = $25::int,
          "progress" = jsonb_build_object('phase', 'saving', 'epoch', $21::int, 'epochs', (r."config"->>'epochs')::int, 'batch', 0, 'batches', 0)
        WHERE r."id" = $1::uuid AND ${held(2)} RETURNING r."id"
      ), evaluation AS (
@@ -214,7 +222,7 @@ export async function storeResults(db: Db, holder: Holder, runId: string, result
          "count" = EXCLUDED."count", "perClass" = EXCLUDED."perClass", "confusion" = EXCLUDED."confusion", "classNames" = EXCLUDED."classNames"
      ), robustness AS (
        INSERT INTO "RobustnessPoint" ("runId", "clipped", "sigma", "accuracy")
-       SELECT r."id", p."clipped", p."sigma", p."accuracy" FROM r, unnest($25::boolean[], $23::float8[], $24::float8[]) AS p("clipped", "sigma", "accuracy")
+       SELECT r."id", p."clipped", p."sigma", p."accuracy" FROM r, unnest($26::boolean[], $23::float8[], $24::float8[]) AS p("clipped", "sigma", "accuracy")
        ON CONFLICT ("runId", "clipped", "sigma") DO UPDATE SET "accuracy" = EXCLUDED."accuracy"
      )
      SELECT "id" FROM r`,
@@ -236,6 +244,7 @@ export async function storeResults(db: Db, holder: Holder, runId: string, result
       result.dataset.classNames,
       curves.map((p) => p.sigma),
       curves.map((p) => p.accuracy),
+      threadsUsed(result),
       curves.map((p) => p.clipped),
     ],
   );
@@ -267,12 +276,12 @@ export async function succeed(db: Db, holder: Holder, runId: string, outcome: { 
 export async function endCancelled(db: Db, holder: Holder, runId: string, result: RunResult): Promise<boolean> {
   const { rows } = await toSql(db).query(
     `WITH r AS (
-       UPDATE "Run" r SET "status" = 'CANCELLED', "finishedAt" = now(), "progress" = NULL, "workerId" = NULL, ${summarySet(3)}
+       UPDATE "Run" r SET "status" = 'CANCELLED', "finishedAt" = now(), "progress" = NULL, "workerId" = NULL, ${summarySet(3)}, "threads" = $11::int
        WHERE r."id" = $1::uuid AND ${held(2)} AND r."cancelRequested"
        RETURNING r."id"
      ), attempt AS (${endAttempt(`'cancelled'`, 'NULL')})
      SELECT "id" FROM r`,
-    [runId, holder.id, ...summaryValues(result)],
+    [runId, holder.id, ...summaryValues(result), threadsUsed(result)],
   );
   return rows.length > 0;
 }

@@ -309,7 +309,7 @@ export const MAX_PAGE = 200;
 const LIST_COLUMNS = Prisma.raw(
   ['id', 'name', 'preset', 'engine', 'backend', 'dataset', 'seed', 'status', 'owner', 'ownerId', 'tags', 'notes', 'groupId', 'parameters', 'createdAt', 'startedAt', 'finishedAt',
     'heartbeatAt', 'error', 'codeVersion', 'workerHost', 'workerPid', 'cancelRequested', 'progress', 'modelPath', 'bestEpoch', 'stoppedEarly', 'testAccuracy', 'macroF1',
-    'valAccuracy', 'durationSeconds', 'warning', 'configHash', 'presetExact', 'presetChanges', 'archivedAt'].map((c) => `"${c}"`).join(', '),
+    'valAccuracy', 'durationSeconds', 'warning', 'configHash', 'presetExact', 'presetChanges', 'archivedAt', 'threads'].map((c) => `"${c}"`).join(', '),
 );
 
 /** json_build_object arguments for the evaluation scalars joined to each listed run. */

@@ -3,11 +3,12 @@
  * it which run the worker holds, and hear back after every beat whether the run is still the worker's
  * (`onRun`) and whether the database answered (`onDatabase`). Each hold gets a generation number, so
  * the answer to a beat sent for an earlier hold (even of the same run, claimed again) is never taken
- * for news about the current one.
+ * for news about the current one. The worker's registry row (capabilities, thread share, models problem)
+ * is refreshed from here too; `register` sends the thread a changed registration.
  */
 import { Worker } from 'node:worker_threads';
 import { HEARTBEAT_SQL, type Holder } from '../runs/lifecycle';
-import { ANNOUNCE_SQL } from './registry';
+import { ANNOUNCE_SQL, announceParams, type WorkerRegistration } from './registry';
 
 export interface RunBeat {
   runId: string;
@@ -31,12 +32,12 @@ export class Heartbeat {
 
   constructor(private readonly opts: HeartbeatOptions) {}
 
-  start(modelsProblem: string | null): void {
+  start(registration: WorkerRegistration): void {
     const { url, holder, intervalMs } = this.opts;
     this.thread = new Worker(new URL('./heartbeatThread.mjs', import.meta.url), {
       workerData: { url, intervalMs, host: holder.host, pid: holder.pid, holderId: holder.id, announceSql: ANNOUNCE_SQL, heartbeatSql: HEARTBEAT_SQL },
     });
-    this.thread.postMessage({ type: 'models', problem: modelsProblem });
+    this.register(registration);
     this.thread.on('message', (m: { type: string } & Partial<RunBeat> & { ok?: boolean; error?: string }) => {
       if (m.type === 'run') this.opts.onRun(m as RunBeat);
       else if (m.type === 'database') this.opts.onDatabase(m.ok === true, m.error);
@@ -61,8 +62,9 @@ export class Heartbeat {
     return generation === this.generation;
   }
 
-  setModelsProblem(problem: string | null): void {
-    this.thread?.postMessage({ type: 'models', problem });
+  /** What the next beats write into the worker's registry row. */
+  register(registration: WorkerRegistration): void {
+    this.thread?.postMessage({ type: 'registration', params: announceParams(registration) });
   }
 
   async stop(): Promise<void> {

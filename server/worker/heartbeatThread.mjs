@@ -3,7 +3,7 @@
  * starts it). Training steps run synchronously on the main thread, sometimes for longer than the stale
  * window; beating from here means a long step never looks like death, while a process that is stopped
  * (SIGSTOP), killed or cut off from the database stops beating and is reaped. Every `intervalMs` it
- * refreshes the worker's registry row and, while the worker holds a run, the run's heartbeat, and tells
+ * refreshes the worker's registry row (capabilities, thread share, models problem) and, while the worker holds a run, the run's heartbeat, and tells
  * the main thread whether the run is still its own and whether its cancel was asked for. The SQL text
  * comes from the main thread (server/runs/lifecycle.ts owns the ownership condition). Plain JavaScript so
  * it loads without a TypeScript loader (under tsx, vitest and plain node alike).
@@ -14,7 +14,8 @@ import pg from 'pg';
 const { url, intervalMs, host, pid, holderId, announceSql, heartbeatSql } = workerData;
 /** @type {{ runId: string, generation: number } | null} */
 let holding = null;
-let modelsProblem = null;
+/** ANNOUNCE_SQL's parameters (registry.ts announceParams), from the main thread; null until it sends them. */
+let announceParams = null;
 /** @type {pg.Client | null} */
 let client = null;
 let busy = false;
@@ -37,7 +38,7 @@ async function beat() {
   const run = holding;
   try {
     const c = await connection();
-    await c.query(announceSql, [host, pid, modelsProblem]);
+    if (announceParams) await c.query(announceSql, announceParams);
     if (run) {
       const { rows } = await c.query(heartbeatSql, [run.runId, holderId]);
       parentPort.postMessage({ type: 'run', runId: run.runId, generation: run.generation, held: rows.length > 0, cancelRequested: rows[0]?.cancelRequested === true });
@@ -60,8 +61,8 @@ parentPort.on('message', (message) => {
     void beat();
   } else if (message.type === 'release') {
     holding = null;
-  } else if (message.type === 'models') {
-    modelsProblem = message.problem;
+  } else if (message.type === 'registration') {
+    announceParams = message.params;
   } else if (message.type === 'stop') {
     stopped = true;
     clearInterval(timer);

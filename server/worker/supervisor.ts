@@ -5,11 +5,12 @@
  * run at once (lifecycle.reap: the attempt failed, the run goes back to the queue with its checkpoint
  * and the next worker resumes it) without waiting for the heartbeat timeout, which still covers workers
  * on other hosts and stopped ones. A dead worker is restarted, with a growing delay while workers keep
- * dying right after starting (database gone, broken install).
+ * dying right after starting (database gone, broken install). Each child is told how many workers this
+ * server starts on the host (WORKERS_ON_HOST), so their default thread counts share its cores from the
+ * first run on, before they have all registered (threadBudget.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { reap } from '../runs/lifecycle';
@@ -62,7 +63,7 @@ export class WorkerSupervisor {
   private spawnOne() {
     const id = crypto.randomUUID();
     const child = spawn(process.execPath, ['--import', 'tsx', WORKER_MAIN], {
-      env: { ...process.env, ...this.opts.env, DATABASE_URL: this.opts.url, WORKER_SUPERVISED: '1', WORKER_ID: id },
+      env: { ...process.env, ...this.opts.env, DATABASE_URL: this.opts.url, WORKER_SUPERVISED: '1', WORKER_ID: id, WORKERS_ON_HOST: String(this.opts.count) },
       stdio: this.opts.quiet ? 'ignore' : 'inherit',
     });
     this.children.set(child, id);
@@ -74,7 +75,7 @@ export class WorkerSupervisor {
       this.lastExit = { at: new Date().toISOString(), pid: child.pid!, how };
       console.error(`[server] worker ${child.pid} ${how}; restarting it`);
       void reap(this.opts.prisma, { holder: id, how }).catch(() => {});
-      void forgetWorker(this.opts.prisma, { host: os.hostname(), pid: child.pid! }).catch(() => {});
+      void forgetWorker(this.opts.prisma, id).catch(() => {});
       this.quickDeaths = Date.now() - started < 10_000 ? this.quickDeaths + 1 : 0;
       const delay = this.quickDeaths ? Math.min(5_000 * 2 ** (this.quickDeaths - 1), 60_000) : 500;
       setTimeout(() => {

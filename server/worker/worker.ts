@@ -2,7 +2,10 @@
  * The trainer worker loop. Any number of these, on any number of hosts, share one PostgreSQL. The
  * worker orchestrates; every change to a run goes through server/runs/lifecycle.ts under this worker's
  * holder token (a fresh UUID per process, or WORKER_ID from a supervising server):
- *  1. claim a run (a WAITING one first, else the oldest QUEUED), unless its models folder is unwritable;
+ *  0. at start, probe what this host can train on (backends best first, cores, memory) and register it
+ *     in the Worker table (registry.ts), with the threads its runs get (threadBudget.ts);
+ *  1. claim a run (a WAITING one first, else the oldest QUEUED) among those asking for a backend it
+ *     offers, or `auto` (routing.ts), unless its models folder is unwritable;
  *  2. load its dataset (cached per process) and train it with the trainer library, from its checkpoint
  *     when it has one, recording each epoch and then the checkpoint, and live progress (throttled);
  *  3. store the evaluation, robustness curve and summary, then save the model, then succeed — a failing
@@ -20,10 +23,12 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { validateConfig } from '../../trainer/config/schema';
+import { probeCapabilities, type HostCapabilities } from '../../trainer/engine/backend';
 import { runExperiment } from '../../trainer/run';
 import type { RunResult } from '../../trainer/result';
 import { CheckpointError, type TrainingCheckpoint } from '../../trainer/train/checkpoint';
 import { writableFolderProblem } from '../../trainer/util/writableFolder';
+import { newPool } from '../db/pool';
 import { describeConnectionError, isConnectionError } from '../db/connectionErrors';
 import { loadNamedDataset } from '../datasets/catalog';
 import { loadCheckpoint } from '../runs/checkpoints';
@@ -33,7 +38,8 @@ import { sweepModelDeletions } from '../runs/modelFiles';
 import { DEFAULT_STALE_SECONDS, reapStaleRuns } from '../runs/reaper';
 import { DeterministicFailure, isDeterministic } from './failures';
 import { Heartbeat, type RunBeat } from './heartbeat';
-import { announceWorker, forgetWorker } from './registry';
+import { announceWorker, forgetWorker, type WorkerRegistration } from './registry';
+import { currentThreadBudget, threadPolicyFromEnv, type ThreadPolicy } from './threadBudget';
 
 export interface WorkerOptions {
   url: string;
@@ -52,6 +58,10 @@ export interface WorkerOptions {
   log?: (message: string) => void;
   /** The trainer (default runExperiment); tests wrap it to simulate long synchronous steps or failures. */
   train?: typeof runExperiment;
+  /** What this host offers (default: probeCapabilities()); tests fake a GPU host or a wasm-only one. */
+  capabilities?: HostCapabilities;
+  /** How the default thread count is chosen (default: WORKER_THREADS and WORKERS_ON_HOST, threadBudget.ts). */
+  threadPolicy?: ThreadPolicy;
 }
 
 /** The run in hand, and what the heartbeat thread, notifications and refused writes have said about it. */
@@ -86,7 +96,10 @@ export class TrainerWorker {
   private loop: Promise<void> | null = null;
   private modelsProblem: string | null = null;
   private modelsCheckedAt = 0;
-  private readonly opts: Required<Omit<WorkerOptions, 'modelsDir' | 'id'>> & { modelsDir: string | null };
+  private probed: Promise<HostCapabilities> | null = null;
+  /** What the registry row says (and the heartbeat thread refreshes); null before start. */
+  private registration: WorkerRegistration | null = null;
+  private readonly opts: Required<Omit<WorkerOptions, 'modelsDir' | 'id' | 'capabilities' | 'threadPolicy'>> & { modelsDir: string | null; capabilities?: HostCapabilities; threadPolicy: ThreadPolicy };
 
   constructor(options: WorkerOptions) {
     this.opts = {
@@ -99,11 +112,11 @@ export class TrainerWorker {
       train: runExperiment,
       ...options,
       modelsDir: options.modelsDir === undefined ? path.resolve(process.env.MODELS_DIR ?? 'models') : options.modelsDir,
+      threadPolicy: options.threadPolicy ?? threadPolicyFromEnv(),
     };
     this.holder = { id: options.id ?? crypto.randomUUID(), host: os.hostname(), pid: process.pid };
-    this.pool = new pg.Pool({ connectionString: options.url, max: 4 });
     // A connection the server drops (database restart) must not crash the worker; the pool replaces it.
-    this.pool.on('error', () => {});
+    this.pool = newPool({ connectionString: options.url, max: 4 });
     this.heartbeat = new Heartbeat({
       url: options.url,
       holder: this.holder,
@@ -114,11 +127,34 @@ export class TrainerWorker {
   }
 
   async start(): Promise<void> {
-    const problem = await this.checkModels();
-    this.heartbeat.start(problem);
-    await announceWorker(this.pool, this.holder, problem).catch(() => {});
+    const capabilities = await this.capabilities();
+    const modelsProblem = await this.checkModels();
+    const threads = await this.threadBudget(capabilities).catch(() => this.opts.threadPolicy.fixed ?? 1);
+    this.registration = { ...this.holder, backends: capabilities.backends, cores: capabilities.cores, memoryBytes: capabilities.memoryBytes, threads, modelsProblem };
+    this.heartbeat.start(this.registration);
+    await announceWorker(this.pool, this.registration).catch(() => {});
+    this.opts.log(`backends ${capabilities.backends.map((b) => (b.device === 'gpu' ? `${b.backend} (GPU: ${b.detail})` : b.backend)).join(', ')}; ${capabilities.cores} cores, ${threads} thread(s) per run`);
     await this.listen().catch(() => this.relisten(null));
     this.loop = this.run();
+  }
+
+  /** What this host can train on (probed once). */
+  capabilities(): Promise<HostCapabilities> {
+    return (this.probed ??= this.opts.capabilities ? Promise.resolve(this.opts.capabilities) : probeCapabilities());
+  }
+
+  /** The threads a run whose config says 0 gets now: this worker's share of its host (threadBudget.ts). */
+  private threadBudget(capabilities: HostCapabilities): Promise<number> {
+    return currentThreadBudget(this.pool, this.opts.threadPolicy, this.holder, capabilities.cores, this.opts.staleSeconds);
+  }
+
+  /** Changes the registry row (the heartbeat thread writes it at its next beat). */
+  private updateRegistration(change: Partial<Pick<WorkerRegistration, 'threads' | 'modelsProblem'>>) {
+    if (!this.registration) return;
+    const next = { ...this.registration, ...change };
+    if (next.threads === this.registration.threads && next.modelsProblem === this.registration.modelsProblem) return;
+    this.registration = next;
+    this.heartbeat.register(next);
   }
 
   /** Stops after the current batch; an interrupted run is handed back for the next worker to resume. */
@@ -127,7 +163,7 @@ export class TrainerWorker {
     this.wake?.();
     await this.loop?.catch(() => {});
     await this.heartbeat.stop();
-    await forgetWorker(this.pool, this.holder).catch(() => {});
+    await forgetWorker(this.pool, this.holder.id).catch(() => {});
     if (this.listenRetry) clearTimeout(this.listenRetry);
     const listener = this.listener;
     this.listener = null;
@@ -135,9 +171,10 @@ export class TrainerWorker {
     await this.pool.end().catch(() => {});
   }
 
-  /** Takes the next run (see lifecycle.claim); exposed for tests of the queue. */
-  claim(): Promise<ClaimedRun | null> {
-    return lifecycle.claim(this.pool, this.holder);
+  /** Takes the next run this worker's backends fit (see lifecycle.claim); exposed for tests of the queue. */
+  async claim(): Promise<ClaimedRun | null> {
+    const { backends } = await this.capabilities();
+    return lifecycle.claim(this.pool, this.holder, backends.map((b) => b.backend));
   }
 
   // ---- hearing about the run in hand ---------------------------------------------------------------
@@ -215,6 +252,8 @@ export class TrainerWorker {
     while (!this.stopping) {
       try {
         await reapStaleRuns(this.pool, this.opts.staleSeconds);
+        // Workers may have joined or left this host since the last run: take the share of now.
+        this.updateRegistration({ threads: await this.threadBudget(await this.capabilities()) });
         const run = (await this.checkModels()) ? null : await this.claim();
         if (failures > 0) this.opts.log(`database reachable again after ${failures} failed tr${failures === 1 ? 'y' : 'ies'}`);
         failures = 0;
@@ -261,7 +300,7 @@ export class TrainerWorker {
     if (problem !== this.modelsProblem || !this.modelsCheckedAt) {
       if (problem) this.opts.log(`cannot save models: ${problem}. This worker takes no runs until it can`);
       else if (this.modelsProblem) this.opts.log('the models folder is writable again; taking runs');
-      this.heartbeat.setModelsProblem(problem);
+      this.updateRegistration({ modelsProblem: problem });
     }
     this.modelsProblem = problem;
     this.modelsCheckedAt = Date.now();
@@ -323,6 +362,7 @@ export class TrainerWorker {
           preset: run.preset,
           saveModelDir: modelDir ?? undefined,
           resumeFrom: from,
+          threadBudget: this.registration?.threads,
           onEvaluated: async (result) => {
             mine(await this.persist('storing the results', () => lifecycle.storeResults(this.pool, this.holder, run.id, result)));
             state.resultsStored = true;

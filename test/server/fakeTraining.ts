@@ -10,6 +10,9 @@ import { validateConfig } from '../../trainer/config/schema';
 import type { RunResult } from '../../trainer/result';
 import * as lifecycle from '../../server/runs/lifecycle';
 
+/** The stand-in trainer takes runs asking for any backend. */
+const ALL_BACKENDS = ['tensorflow', 'wasm', 'cpu'];
+
 export interface Figures {
   accuracy: number;
   macroF1: number;
@@ -37,7 +40,7 @@ export class FakeTrainer {
   /** Claims the oldest queued run (it must be `runId`) and ends it SUCCEEDED with `f`. */
   async finish(runId: string, f: Figures, options: { modelPath?: string | null; host?: string } = {}): Promise<void> {
     const holder = { ...this.holder, host: options.host ?? this.holder.host };
-    const claimed = await lifecycle.claim(this.pool, holder);
+    const claimed = await lifecycle.claim(this.pool, holder, ALL_BACKENDS);
     if (claimed?.id !== runId) throw new Error(`claimed ${claimed?.id ?? 'nothing'}, expected ${runId}: another queued run is older`);
     const config = validateConfig(claimed.config);
     const epochs = f.epochs ?? 2;
@@ -71,7 +74,7 @@ export class FakeTrainer {
 
   /** Claims the oldest queued run (it must be `runId`) and leaves it RUNNING, held by this fake worker. */
   async start(runId: string): Promise<void> {
-    const claimed = await lifecycle.claim(this.pool, this.holder);
+    const claimed = await lifecycle.claim(this.pool, this.holder, ALL_BACKENDS);
     if (claimed?.id !== runId) throw new Error(`claimed ${claimed?.id ?? 'nothing'}, expected ${runId}`);
   }
 

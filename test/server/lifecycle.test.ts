@@ -16,6 +16,7 @@ import * as lifecycle from '../../server/runs/lifecycle';
 import type { Holder } from '../../server/runs/lifecycle';
 import type { RunResult } from '../../trainer/result';
 import type { TrainingCheckpoint } from '../../trainer/train/checkpoint';
+import { DEFAULT_CONFIG } from '../../trainer/config/schema';
 import { databaseOlderThan, newHolder, runRow } from './faults';
 
 let tmp: string;
@@ -44,6 +45,8 @@ beforeEach(async () => {
 
 const A = newHolder(1001);
 const B = newHolder(1002);
+/** What a worker offering every backend passes to claim. */
+const EVERY_BACKEND = ['tensorflow', 'wasm', 'cpu'];
 
 const epoch = (n: number) => ({ epoch: n, lr: 0.01, trainLoss: 1, trainAccuracy: 0.5, valLoss: 1, valAccuracy: 0.5, seconds: 1, samplesPerSecond: 100 });
 const checkpoint = (epochs: number) => ({ history: Array.from({ length: epochs }, (_, i) => ({ epoch: i + 1 })) }) as unknown as TrainingCheckpoint;
@@ -55,6 +58,7 @@ const result = {
   bestEpoch: 1,
   stoppedEarly: false,
   cancelled: false,
+  threads: 3,
   timings: { totalSeconds: 2, trainSeconds: 1, evalSeconds: 1, meanEpochSeconds: 1, samplesPerSecond: 100 },
   dataset: { name: 'mnist', classNames: ['0', '1'], imageSize: { rows: 28, cols: 28 }, splitSizes: { train: 1, val: 1, test: 1 }, sources: [] },
   train: { accuracy: 0.9, crossEntropy: 0.3 },
@@ -94,7 +98,7 @@ async function makeRun(state: StateName): Promise<string> {
 async function snapshot(id: string) {
   const run = await prisma.run.findUnique({
     where: { id },
-    select: { status: true, workerId: true, cancelRequested: true, error: true, finishedAt: true, progress: true, modelPath: true, warning: true, testAccuracy: true },
+    select: { status: true, workerId: true, cancelRequested: true, error: true, finishedAt: true, progress: true, modelPath: true, warning: true, testAccuracy: true, threads: true },
   });
   const [epochs, checkpointRow, evaluation, robustness, attempts] = await Promise.all([
     prisma.epoch.findMany({ where: { runId: id }, orderBy: { epoch: 'asc' } }),
@@ -118,7 +122,7 @@ async function stateOf(id: string): Promise<string> {
 
 type Transition = (id: string, by: Holder) => Promise<boolean>;
 const transitions: Record<string, Transition> = {
-  claim: async (id, by) => (await lifecycle.claim(pool, by))?.id === id,
+  claim: async (id, by) => (await lifecycle.claim(pool, by, EVERY_BACKEND))?.id === id,
   recordEpoch: (id, by) => lifecycle.recordEpoch(pool, by, id, epoch(2)),
   storeCheckpoint: async (id, by) => (await lifecycle.storeCheckpoint(pool, by, id, checkpoint(2))) !== null,
   reportProgress: (id, by) => lifecycle.reportProgress(pool, by, id, { phase: 'training', epoch: 2 }),
@@ -190,26 +194,26 @@ describe('what the transitions write', () => {
     const queued = await prisma.run.create({ data: runRow('queued first') });
     const waiting = await makeRun('WAITING');
     await prisma.epoch.create({ data: { runId: waiting, ...epoch(2) } }); // written after the checkpoint (epoch 1)
-    const claimed = await lifecycle.claim(pool, B);
+    const claimed = await lifecycle.claim(pool, B, EVERY_BACKEND);
     expect(claimed).toMatchObject({ id: waiting, resumeAfterEpoch: 1, attempt: 2 });
     const after = await snapshot(waiting);
     expect(after.epochs.map((e) => e.epoch)).toEqual([1]);
     expect(after.attempts.map((a) => [a.number, a.workerId, a.resumedAfterEpoch, a.outcome])).toEqual([[1, A.id, 0, 'handed back'], [2, B.id, 1, null]]);
-    expect((await lifecycle.claim(pool, A))?.id).toBe(queued.id);
-    expect(await lifecycle.claim(pool, A)).toBeNull();
+    expect((await lifecycle.claim(pool, A, EVERY_BACKEND))?.id).toBe(queued.id);
+    expect(await lifecycle.claim(pool, A, EVERY_BACKEND)).toBeNull();
   });
 
   it('a run whose attempts keep failing ends FAILED after RUN_MAX_ATTEMPTS, listing every reason; hand-backs do not count', async () => {
     const id = (await prisma.run.create({ data: runRow('unlucky') })).id;
     const C = newHolder(1003);
     const D = newHolder(1004);
-    expect((await lifecycle.claim(pool, A))?.id).toBe(id);
+    expect((await lifecycle.claim(pool, A, EVERY_BACKEND))?.id).toBe(id);
     expect(await lifecycle.retry(pool, A, id, 'CUDA error: an illegal memory access', 3)).toEqual({ id, status: 'RUNNING' });
-    expect((await lifecycle.claim(pool, B))?.id).toBe(id);
+    expect((await lifecycle.claim(pool, B, EVERY_BACKEND))?.id).toBe(id);
     expect(await lifecycle.handBack(pool, B.id, id, 'its worker shut down')).toEqual([id]); // not a failure
-    expect((await lifecycle.claim(pool, C))?.id).toBe(id);
+    expect((await lifecycle.claim(pool, C, EVERY_BACKEND))?.id).toBe(id);
     expect(await lifecycle.reap(pool, { holder: C.id, how: 'killed by SIGKILL' }, 3)).toEqual([{ id, status: 'RUNNING' }]);
-    expect((await lifecycle.claim(pool, D))?.id).toBe(id);
+    expect((await lifecycle.claim(pool, D, EVERY_BACKEND))?.id).toBe(id);
     expect(await lifecycle.retry(pool, D, id, 'out of memory', 3)).toEqual({ id, status: 'FAILED' });
     const after = await snapshot(id);
     expect(after.run).toMatchObject({ status: 'FAILED', workerId: null, progress: null });
@@ -221,7 +225,7 @@ describe('what the transitions write', () => {
     );
     expect(after.attempts.map((a) => a.outcome)).toEqual(['failed', 'handed back', 'failed', 'failed']);
     expect(after.checkpoint).toBeNull(); // the 0003 trigger: a run that ends keeps no checkpoint
-    expect(await lifecycle.claim(pool, A)).toBeNull();
+    expect(await lifecycle.claim(pool, A, EVERY_BACKEND)).toBeNull();
   });
 
   it('the stale reaper puts a silent worker\'s run back in the queue with its checkpoint, and leaves beating ones alone', async () => {
@@ -240,13 +244,40 @@ describe('what the transitions write', () => {
   it('stores results while running, then succeeds with the model path or a warning', async () => {
     const id = await makeRun('HELD+results');
     const stored = await snapshot(id);
-    expect(stored.run).toMatchObject({ status: 'RUNNING', testAccuracy: 0.5, progress: { phase: 'saving' } });
+    expect(stored.run).toMatchObject({ status: 'RUNNING', testAccuracy: 0.5, threads: 3, progress: { phase: 'saving' } });
     expect(stored.evaluation).toMatchObject({ accuracy: 0.5, macroF1: 0.4, count: 2, classNames: ['0', '1'] });
     expect(stored.robustness).toEqual([{ runId: id, clipped: true, sigma: 0, accuracy: 0.5 }]);
     expect(await lifecycle.succeed(pool, A, id, { modelPath: null, warning: 'The model was not saved (EACCES)' })).toBe(true);
     const after = await snapshot(id);
     expect(after.run).toMatchObject({ status: 'SUCCEEDED', workerId: null, modelPath: null, warning: 'The model was not saved (EACCES)', progress: null });
     expect(after.attempts.at(-1)).toMatchObject({ outcome: 'succeeded', reason: 'The model was not saved (EACCES)' });
+  });
+
+  it('a cancelled run keeps the thread count it trained with', async () => {
+    const id = await makeRun('HELD+cancel');
+    expect(await lifecycle.endCancelled(pool, A, id, { ...result, threads: 2 })).toBe(true);
+    expect((await snapshot(id)).run).toMatchObject({ status: 'CANCELLED', threads: 2 });
+  });
+
+  it('claim routes by backend: a worker takes auto runs and those asking for a backend it offers, skipping the rest', async () => {
+    const asking = (name: string, backend: string, extra: Record<string, unknown> = {}) =>
+      prisma.run.create({ data: runRow(name, { config: { ...DEFAULT_CONFIG, epochs: 5, backend }, ...extra }) });
+    const gpuRun = await asking('needs tensorflow', 'tensorflow');
+    const waitingGpuRun = await asking('needs tensorflow, handed back', 'tensorflow', { status: 'RUNNING', startedAt: new Date() });
+    const wasmRun = await asking('needs wasm', 'wasm');
+    const autoRun = await asking('any backend', 'auto');
+    const wasmOnly = ['wasm'];
+    // The older tensorflow runs (one of them WAITING, which would come first) are passed over, not blocking.
+    expect((await lifecycle.claim(pool, A, wasmOnly))?.id).toBe(wasmRun.id);
+    expect((await lifecycle.claim(pool, A, wasmOnly))?.id).toBe(autoRun.id);
+    expect(await lifecycle.claim(pool, A, wasmOnly)).toBeNull();
+    expect(await lifecycle.claim(pool, A, [])).toBeNull();
+    expect(await stateOf(gpuRun.id)).toBe('QUEUED');
+    expect(await stateOf(waitingGpuRun.id)).toBe('WAITING');
+    // A worker with tensorflow takes them, the WAITING one first as always.
+    const gpu = ['tensorflow', 'wasm', 'cpu'];
+    expect((await lifecycle.claim(pool, B, gpu))?.id).toBe(waitingGpuRun.id);
+    expect((await lifecycle.claim(pool, B, gpu))?.id).toBe(gpuRun.id);
   });
 
   it('the database refuses a holder on a run that is not RUNNING', async () => {

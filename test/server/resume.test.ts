@@ -115,7 +115,8 @@ describe('a server restart during training', () => {
       await second.stopAll();
       fs.rmSync(first.tmp, { recursive: true, force: true });
     }
-  });
+    // Three servers, two trainings: a hang guard, not a speed check (about 45 s on a quiet machine).
+  }, 300_000);
 });
 
 describe('runs whose worker is gone', () => {

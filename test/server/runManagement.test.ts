@@ -5,6 +5,7 @@
  * preview with each run's estimate, bulk actions with the permission rule applied to each run and one
  * audit entry per run changed, and the model folder of a run deleted on another host's worker.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -38,7 +39,8 @@ const GROUP = `query($id: ID!) { group(id: $id) { id name dataset overrides owne
   report { preset choice runPath label metrics { key ours published } } } }`;
 
 describe('a study group, its progress and its preview', () => {
-  const workers = [{ host: 'fake-a', pid: 1 }, { host: 'fake-b', pid: 2 }];
+  const worker = (host: string, pid: number) => ({ id: crypto.randomUUID(), host, pid, backends: [], cores: 2, memoryBytes: 2 ** 30, threads: 1, modelsProblem: null });
+  const workers = [worker('fake-a', 1), worker('fake-b', 2)];
   let groupId: string;
   let runs: { id: string; preset: string }[];
 
@@ -59,7 +61,7 @@ describe('a study group, its progress and its preview', () => {
     for (const w of workers) await announceWorker(trainer.pool, w);
   });
   afterAll(async () => {
-    for (const w of workers) await forgetWorker(trainer.pool, w);
+    for (const w of workers) await forgetWorker(trainer.pool, w.id);
     // Leave no queued run behind for the other tests' stand-in trainer.
     await svc.gql('mutation($id: ID!) { cancelGroup(id: $id) { message } }', { id: groupId });
   });

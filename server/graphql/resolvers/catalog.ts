@@ -1,21 +1,28 @@
-/** Presets, datasets (with class statistics, split sizes and a sample per class) and the system view. */
+/** Presets, datasets (with class statistics, split sizes and a sample per class) and the system view (workers: workers.ts). */
 import { countParameters, PRESETS } from '../../../trainer/config/presets';
 import { datasetDetails, defaultDataset, findDataset, listDatasets } from '../../datasets/catalog';
-import { DEFAULT_STALE_SECONDS } from '../../runs/reaper';
-import { countLiveWorkers } from '../../worker/registry';
+import { backendUnion, takingRuns } from '../../worker/registry';
 import type { DatasetResolvers, PresetResolvers, QueryResolvers } from '../generated';
+import { liveWorkersOf } from './workers';
 
 export const catalogQueries: QueryResolvers = {
   presets: () => PRESETS,
   datasets: () => listDatasets(),
   dataset: (_root, { name }) => findDataset(name),
-  system: async (_root, _args, { prisma }) => {
+  system: async (_root, _args, ctx) => {
     const [counts, workers] = await Promise.all([
-      prisma.run.groupBy({ by: ['status'], where: { status: { in: ['QUEUED', 'RUNNING'] } }, _count: { _all: true } }),
-      countLiveWorkers(prisma, DEFAULT_STALE_SECONDS),
+      ctx.prisma.run.groupBy({ by: ['status'], where: { status: { in: ['QUEUED', 'RUNNING'] } }, _count: { _all: true } }),
+      liveWorkersOf(ctx),
     ]);
     const n = (s: string) => counts.find((c) => c.status === s)?._count._all ?? 0;
-    return { workers, queued: n('QUEUED'), running: n('RUNNING'), defaultDataset: defaultDataset() };
+    return {
+      workers: workers.length,
+      workerList: workers,
+      backends: backendUnion(takingRuns(workers)),
+      queued: n('QUEUED'),
+      running: n('RUNNING'),
+      defaultDataset: defaultDataset(),
+    };
   },
 };
 

@@ -11,6 +11,7 @@ import type { RunModel } from '../mappers';
 import { presetLabel } from '../../runs/configIdentity';
 import { listRuns, UUID } from '../../runs/service';
 import { scheduleFor } from './groups';
+import { waitingReason } from './workers';
 
 /** Never an absolute server path: relative to the server's folder when inside it, else the last two parts. */
 function publicModelPath(p: string): string {
@@ -76,6 +77,8 @@ export const Run: RunResolvers = {
     };
   },
   waitingForWorker: (r) => r.status === 'RUNNING' && r.workerPid == null,
+  waitingReason: (r, _a, ctx) => waitingReason(r, ctx),
+  threads: (r) => r.threads ?? null,
   attempts: async (r, _a, { prisma, pool }) =>
     (await listAttempts(pool ?? prisma, [r.id])).map((a) => ({ ...a, startedAt: a.startedAt.toISOString(), endedAt: iso(a.endedAt) })),
   epochs: (r, _a, { loaders }) => loaders.epochs.load(r.id),
