@@ -86,8 +86,8 @@ export async function protocolNotes(sql: Sql, entry: DatasetEntry): Promise<Prot
         `Measured on M0 (mean loss): ${pc(MEASURED.m0Mean50.testAccuracy)} after 50 epochs, ${pc(MEASURED.m0Mean350.testAccuracy)} after 350 epochs — the study's number of steps.`
       : 'Our training set is as large as the study\'s or larger; data size does not explain differences here.',
     figures: [
-      { label: 'M0, mean loss, 50 epochs (test accuracy)', value: pc(MEASURED.m0Mean50.testAccuracy), command: MEASURED.m0Mean50.command, runId: null },
-      { label: 'M0, mean loss, 350 epochs = the study\'s steps (test accuracy)', value: pc(MEASURED.m0Mean350.testAccuracy), command: MEASURED.m0Mean350.command, runId: null },
+      { label: 'M0 on the shared EMNIST data, mean loss, 50 epochs (test accuracy)', value: pc(MEASURED.m0Mean50.testAccuracy), command: MEASURED.m0Mean50.command, runId: null },
+      { label: 'M0 on the shared EMNIST data, mean loss, 350 epochs = the study\'s steps (test accuracy)', value: pc(MEASURED.m0Mean350.testAccuracy), command: MEASURED.m0Mean350.command, runId: null },
     ],
   });
 
@@ -100,8 +100,8 @@ export async function protocolNotes(sql: Sql, entry: DatasetEntry): Promise<Prot
     effect: `Measured on our data, M0 for 50 epochs: ${pc(MEASURED.m0Mean50.testAccuracy)} test accuracy with the mean, ${pc(MEASURED.m0Sum50.testAccuracy)} with the sum. ` +
       'Set lossReduction to "sum" to train the study\'s reading; such a run shows as "M0 (modified: lossReduction)" and stands for M0 only if someone pins it. Adam-based presets are hardly affected (Adam divides the scale out).',
     figures: [
-      { label: 'M0, lossReduction mean, 50 epochs', value: pc(MEASURED.m0Mean50.testAccuracy), command: MEASURED.m0Mean50.command, runId: null },
-      { label: 'M0, lossReduction sum, 50 epochs', value: pc(MEASURED.m0Sum50.testAccuracy), command: MEASURED.m0Sum50.command, runId: null },
+      { label: 'M0 on the shared EMNIST data, lossReduction mean, 50 epochs', value: pc(MEASURED.m0Mean50.testAccuracy), command: MEASURED.m0Mean50.command, runId: null },
+      { label: 'M0 on the shared EMNIST data, lossReduction sum, 50 epochs', value: pc(MEASURED.m0Sum50.testAccuracy), command: MEASURED.m0Sum50.command, runId: null },
       ...fromRun(`M0 here, mean (${meanRun?.name ?? ''})`, meanRun),
       ...fromRun(`M0 here, sum (${sumRun?.name ?? ''})`, sumRun),
     ],
