@@ -11,7 +11,7 @@ import tseslint from 'typescript-eslint';
 
 export default defineConfig(
   {
-    ignores: ['node_modules/', '.next/', '.data/', 'coverage/', 'next-env.d.ts', 'server/db/generated/', 'server/graphql/generated.ts'],
+    ignores: ['node_modules/', '.next/', '.data/', 'coverage/', 'next-env.d.ts', 'server/db/generated/', 'server/graphql/generated.ts', 'app/_graphql/generated.ts'],
   },
   {
     files: ['**/*.ts', '**/*.tsx'],

@@ -1,7 +1,9 @@
 /**
  * `npm run generate`: writes the generated code, which is never committed (it is ignored by git):
- * the Prisma client (server/db/generated, from prisma/schema.prisma) and the GraphQL resolver types
- * (server/graphql/generated.ts, from server/schema.graphql through codegen.ts). Runs at install
+ * the Prisma client (server/db/generated, from prisma/schema.prisma), the GraphQL resolver types
+ * (server/graphql/generated.ts, from server/schema.graphql through codegen.ts) and the dashboard's
+ * typed operations (app/_graphql/generated.ts, from the `*.graphql` documents under app/, checked
+ * against the schema: a field the schema lacks fails here, not in a browser). Runs at install
  * (postinstall) and before start, build, test, typecheck and lint; it does the work only when an
  * input changed since the last generation (content fingerprint) or an output is missing, so the
  * usual call costs a fraction of a second. `--force` regenerates regardless.
@@ -38,8 +40,19 @@ function schemaFiles(): string[] {
   return list;
 }
 
+// The operation documents of one output: its `documents` glob, of the form dir/**/*.graphql.
+function documentFiles(output: OutputConfig): string[] {
+  const globs = output.documents === undefined ? [] : Array.isArray(output.documents) ? output.documents : [output.documents];
+  return globs.flatMap((g) => {
+    const m = typeof g === 'string' ? /^([^*]+)\/\*\*\/\*(\.[a-z]+)$/.exec(g) : null;
+    if (!m) throw new Error(`codegen.ts: documents must look like "dir/**/*.graphql" (got ${JSON.stringify(g)})`);
+    return listFiles(ROOT, [m[1]]).filter((f) => f.endsWith(m[2]));
+  });
+}
+
 function inputsFingerprint(): string {
-  const files = listFiles(ROOT, ['prisma/schema.prisma', 'prisma.config.ts', 'codegen.ts', 'scripts/generate.ts', 'package-lock.json', ...schemaFiles()]);
+  const documents = outputs().flatMap(([, o]) => documentFiles(o));
+  const files = listFiles(ROOT, ['prisma/schema.prisma', 'prisma.config.ts', 'codegen.ts', 'scripts/generate.ts', 'package-lock.json', ...schemaFiles(), ...documents]);
   return fingerprint(ROOT, files);
 }
 
@@ -52,7 +65,9 @@ async function loadPlugin(name: string): Promise<CodegenPlugin> {
 
 /**
  * The resolver types are types only (erased at run time), so an install without devDependencies
- * (`npm ci --omit=dev`), which lacks graphql-codegen, runs fine without them: skipped, saying so.
+ * (`npm ci --omit=dev`), which lacks graphql-codegen, runs the server fine without them: skipped,
+ * saying so. The dashboard's operations are needed to build the pages, which needs devDependencies
+ * anyway (TypeScript, Tailwind).
  */
 async function generateGraphqlTypes(): Promise<boolean> {
   let codegen: typeof import('@graphql-codegen/core').codegen;
@@ -75,11 +90,12 @@ async function generateGraphqlTypes(): Promise<boolean> {
       for (const name of Object.keys(configured)) pluginMap[name] ??= await loadPlugin(name);
       plugins.push(configured);
     }
+    const documents = documentFiles(output).map((location) => ({ location, document: parse(fs.readFileSync(path.join(ROOT, location), 'utf8')) }));
     const text = await codegen({
       filename: file,
       schema: parse(printSchema(schemaAst)),
       schemaAst,
-      documents: [],
+      documents,
       config: (output.config ?? {}) as Record<string, unknown>,
       plugins,
       pluginMap,

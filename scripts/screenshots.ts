@@ -1,7 +1,8 @@
 /**
  * `npm run screenshots`: builds the dashboard if needed, starts the real server on port 0 with a fresh
- * database, queues the study (M0–M3b, a few epochs each) on a small dataset, waits for it, and saves a
- * 1280×800 PNG of every page into screenshots/ (plus full-page versions in screenshots/full/).
+ * database, queues the study (M0–M3b, a few epochs each) on a small dataset, waits for it, and saves
+ * every page at desktop width (1280×800, in screenshots/, full-page versions in screenshots/full/) and
+ * at phone width (390×844, full page, in screenshots/phone/).
  *
  * Environment: EMNIST_DIR (default ../shared/data/emnist when present; the 47-class fixture is used),
  * SCREENSHOT_DATASET (override the dataset), SCREENSHOT_EPOCHS (default 4), CHROMIUM_PATH.
@@ -39,7 +40,7 @@ async function main() {
     const byPreset = (p: string) => runs.find((r) => r.preset === p)?.id ?? runs[0].id;
     const page = await context.newPage();
     await signIn(page, server);
-    fs.mkdirSync(path.join(OUT, 'full'), { recursive: true });
+    for (const dir of ['full', 'phone']) fs.mkdirSync(path.join(OUT, dir), { recursive: true });
 
     // The runs page while the study is in progress (live statuses and queue positions).
     await shoot(page, `${server.url}/`, 'runs-live', '[data-run-id] [data-status=RUNNING]');
@@ -58,6 +59,13 @@ async function main() {
     const full = datasets.find((d) => d.name === 'emnist-bymerge' && d.available)?.name ?? dataset;
     await shoot(page, `${server.url}/datasets/${full}`, 'dataset', '[data-testid=samples] canvas');
     await shoot(page, `${server.url}/report`, 'report', '[data-testid=report-test]');
+    await shoot(page, `${server.url}/datasets`, 'datasets', '[data-testid=dataset-list]');
+    await shoot(page, `${server.url}/compare?ids=${byPreset('M1g')}`, 'compare-one-run', '[data-testid=compare-too-few]');
+    await shoot(page, `${server.url}/workers`, 'workers', '[data-testid=workers-page]');
+    await shoot(page, `${server.url}/settings`, 'settings', '[data-testid=account]');
+    await shoot(page, `${server.url}/admin/users`, 'admin-users', '[data-testid=users]');
+    await shoot(page, `${server.url}/admin/audit`, 'admin-audit', '[data-testid=audit-log]');
+    await shoot(page, `${server.url}/runs/00000000-0000-4000-8000-000000000000`, 'not-found', '[data-testid=not-found]');
 
     // A run page while training: queue a longer run and catch it mid-way.
     const live = await gqlAt<{ launchRun: { id: string } }>(server.url, 'mutation($i: LaunchRunInput!){ launchRun(input: $i){ id } }', {
@@ -68,6 +76,10 @@ async function main() {
     await page.waitForTimeout(800);
     await save(page, 'run-live');
     await gqlAt(server.url, 'mutation($id: ID!){ cancelRun(id: $id){ id } }', { id: live.launchRun.id });
+    await shoot(page, `${server.url}/runs/${live.launchRun.id}`, 'run-cancelled', '[data-testid=run-page][data-status=CANCELLED]');
+    // Signed out: the sign-in page.
+    await context.clearCookies();
+    await shoot(page, `${server.url}/`, 'sign-in', '[data-testid=sign-in]');
     console.log(`screenshots in ${path.relative(ROOT, OUT)}/`);
   } finally {
     await close();
@@ -82,10 +94,16 @@ async function shoot(page: Page, url: string, name: string, readySelector: strin
   await save(page, name);
 }
 
+/** The page as it is (desktop, then full page), then the same page at phone width. */
 async function save(page: Page, name: string) {
   await page.screenshot({ path: path.join(OUT, `${name}.png`) });
   await page.screenshot({ path: path.join(OUT, 'full', `${name}.png`), fullPage: true });
-  console.log(`  ${name}.png`);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(800); // charts measure the new width and redraw
+  await page.screenshot({ path: path.join(OUT, 'phone', `${name}.png`), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.waitForTimeout(300);
+  console.log(`  ${name}.png (desktop and phone)`);
 }
 
 main().catch((err) => {

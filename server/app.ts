@@ -25,6 +25,7 @@ import { HealthCheck } from './health';
 import { createContext, type GraphQLContext, type RequestInfo } from './graphql/context';
 import { errorMaskingPlugin } from './graphql/errorMasking';
 import { HeavyGate, isHeavy } from './graphql/heavyGate';
+import { createPageApi, publishPageApi } from './graphql/pageApi';
 import { apolloArmor, costRefusal, MAX_QUERY_LENGTH } from './graphql/limits';
 import { buildSchema } from './graphql/schema';
 import { serveGraphQLOverSocket } from './graphql/socket';
@@ -147,6 +148,8 @@ export async function startRunService(options: RunServiceOptions = {}): Promise<
     ],
   });
   await apollo.start();
+  // Server components render in this process and read through the same schema (server/graphql/pageApi.ts).
+  if (serveUi) publishPageApi(createPageApi({ schema, access, context, heavyGate }));
   const graphqlHttp = graphqlHttpHandler(apollo, access, context);
   const auth = authRoutes(access);
   const secure = !!process.env.PUBLIC_URL?.startsWith('https://');
@@ -226,6 +229,7 @@ export async function startRunService(options: RunServiceOptions = {}): Promise<
         wss.close();
         await apollo.stop(); // drains and closes the HTTP server
         await nextApp?.close?.().catch(() => {});
+        if (serveUi) publishPageApi(null);
         await supervisor?.stop();
         await events.close();
         await closeDb();

@@ -1,13 +1,15 @@
 /**
  * Matrix heatmap for confusion matrices (confusion[true][predicted]) and their differences.
  * Sequential Blues for counts with a linear or log (symlog) colour scale; diverging PuOr centred on 0
- * for differences. Row and column labels, axis titles, a colour legend with units, a hover callback
- * (and native <title> tooltips) with the cell's details, and an optional set of highlighted cells.
- * Pure function of (element, data, options).
+ * for differences. Row and column labels, axis titles, a colour legend with units (beside the matrix,
+ * or under it when the chart is narrower than `stackBelow`, so on a phone the matrix takes the whole
+ * width), a hover callback (and native <title> tooltips) with the cell's details, and an optional set
+ * of highlighted cells. Pure function of (element, data, options).
  */
 import { format, max, range, scaleBand, scaleLinear, scaleSymlog } from 'd3';
+import { keepApart } from './labels';
 import { diverging, sequential } from './palette';
-import { freshSvg, type Margin } from './svg';
+import { freshSvg, textWidth, type Margin } from './svg';
 
 export interface HeatmapData {
   /** matrix[row][col]. */
@@ -33,6 +35,8 @@ export interface HeatmapOptions {
   /** Cells to outline, as [row, col]. */
   highlight: [number, number][];
   onHover: ((cell: HeatmapCell | null) => void) | null;
+  /** Below this width the colour legend goes under the matrix instead of beside it. */
+  stackBelow: number;
 }
 
 export const heatmapDefaults: HeatmapOptions = {
@@ -47,6 +51,7 @@ export const heatmapDefaults: HeatmapOptions = {
   valueFormat: ',d',
   highlight: [],
   onHover: null,
+  stackBelow: 480,
 };
 
 /** Maps values to [0,1] (sequential) or [-1,1] (diverging) under the chosen scale. */
@@ -61,7 +66,9 @@ export function heatmap(el: Element, data: HeatmapData, options: Partial<Heatmap
   const o: HeatmapOptions = { ...heatmapDefaults, ...options, margin: { ...heatmapDefaults.margin, ...options.margin } };
   const n = data.rowLabels.length;
   const m = data.colLabels.length;
-  const { margin } = o;
+  const stacked = o.width < o.stackBelow;
+  // Stacked: the legend is a horizontal ramp under the matrix, so the matrix gets the right margin back.
+  const margin = stacked ? { ...o.margin, left: Math.min(o.margin.left, 36), right: 10, bottom: o.margin.bottom + 46 } : o.margin;
   const side = Math.max(40, o.width - margin.left - margin.right);
   const cellH = side / Math.max(1, n);
   const height = margin.top + cellH * n + margin.bottom;
@@ -110,7 +117,7 @@ export function heatmap(el: Element, data: HeatmapData, options: Partial<Heatmap
       .attr('width', side)
       .attr('height', cellH * n)
       .attr('fill', 'transparent')
-      .on('mousemove', (event: MouseEvent) => {
+      .on('pointermove', (event: PointerEvent) => {
         const rect = (event.currentTarget as SVGRectElement).getBoundingClientRect();
         const scaleX = rect.width ? side / rect.width : 1;
         const c = Math.floor(((event.clientX - rect.left) * scaleX) / x.bandwidth());
@@ -119,15 +126,16 @@ export function heatmap(el: Element, data: HeatmapData, options: Partial<Heatmap
         cross.attr('x', x(c)!).attr('y', y(r)!).attr('width', x.bandwidth()).attr('height', y.bandwidth()).attr('visibility', 'visible');
         hover(cells[r * m + c]);
       })
-      .on('mouseleave', () => {
+      .on('pointerleave', () => {
         cross.attr('visibility', 'hidden');
         hover(null);
       });
   }
 
-  // Labels: every class when they fit, else every other one.
+  // Labels: every class when they fit, else every k-th, k as small as keeps neighbours apart.
   const fontPx = Math.min(11, Math.max(7, x.bandwidth() * 0.9));
-  const step = x.bandwidth() < 7 ? 2 : 1;
+  const widest = Math.max(...data.colLabels.map((l) => textWidth(l, fontPx)), fontPx * 0.6);
+  const step = Math.max(1, Math.ceil((Math.max(widest, fontPx) + 1) / x.bandwidth()));
   g.append('g').attr('class', 'col-labels').selectAll('text').data(range(0, m, step)).join('text')
     .attr('x', (c) => x(c)! + x.bandwidth() / 2).attr('y', cellH * n + fontPx + 2).attr('text-anchor', 'middle').style('font-size', `${fontPx}px`).text((c) => data.colLabels[c]);
   g.append('g').attr('class', 'row-labels').selectAll('text').data(range(0, n, step)).join('text')
@@ -135,23 +143,40 @@ export function heatmap(el: Element, data: HeatmapData, options: Partial<Heatmap
   g.append('text').attr('class', 'axis-label').attr('x', side / 2).attr('y', cellH * n + 34).attr('text-anchor', 'middle').text(o.colTitle);
   g.append('text').attr('class', 'axis-label').attr('transform', `translate(${-margin.left + 12},${(cellH * n) / 2}) rotate(-90)`).attr('text-anchor', 'middle').text(o.rowTitle);
 
-  // Colour legend: a vertical gradient with ticks in data units.
-  const maxAbs = max(flat, (v) => Math.abs(v)) || 1;
-  const lg = svg.append('g').attr('class', 'color-legend').attr('transform', `translate(${margin.left + side + 16},${margin.top})`);
-  const lh = Math.min(220, cellH * n);
-  const steps = 40;
-  const lo = o.diverging ? -maxAbs : 0;
-  const scaleFor = o.scale === 'log' ? scaleSymlog().constant(1) : scaleLinear();
-  const ly = (scaleFor.copy() as typeof scaleFor).domain(o.diverging ? [-maxAbs, maxAbs] : [0, maxAbs]).range([lh, 0]);
-  for (let i = 0; i < steps; i++) {
-    const v0 = ly.invert((lh * (i + 1)) / steps);
-    lg.append('rect').attr('x', 0).attr('y', (lh * i) / steps).attr('width', 12).attr('height', lh / steps + 0.5).attr('fill', color(v0 === 0 && !o.diverging ? 1e-9 : v0));
-  }
-  lg.append('rect').attr('width', 12).attr('height', lh).attr('fill', 'none').attr('stroke', '#cbd5e1');
-  const ticks = o.scale === 'log' ? logTicks(lo, maxAbs) : ly.ticks(5);
-  lg.selectAll('text.tick').data(ticks).join('text').attr('class', 'tick').attr('x', 16).attr('y', (t) => ly(t)).attr('dy', '0.35em').text((t) => format('~s')(t));
-  lg.append('text').attr('class', 'axis-label').attr('x', 0).attr('y', -8).text(o.legendLabel);
+  drawLegend(svg, { o, flat, color, stacked, x0: margin.left, y0: margin.top, side, matrixH: cellH * n });
   return svg.node()!;
+}
+
+interface LegendSpec { o: HeatmapOptions; flat: number[]; color: (v: number) => string; stacked: boolean; x0: number; y0: number; side: number; matrixH: number }
+
+/** Colour legend: a gradient with ticks in data units; ticks that would touch a more important one (the ends) are dropped. */
+function drawLegend(svg: ReturnType<typeof freshSvg>, { o, flat, color, stacked, x0, y0, side, matrixH }: LegendSpec): void {
+  const maxAbs = max(flat, (v) => Math.abs(v)) || 1;
+  const lo = o.diverging ? -maxAbs : 0;
+  const length = stacked ? Math.min(side, 260) : Math.min(220, matrixH);
+  const scaleFor = o.scale === 'log' ? scaleSymlog().constant(1) : scaleLinear();
+  const along = (scaleFor.copy() as typeof scaleFor).domain(o.diverging ? [-maxAbs, maxAbs] : [0, maxAbs]).range(stacked ? [0, length] : [length, 0]);
+  const lg = svg.append('g').attr('class', 'color-legend').attr('transform', stacked ? `translate(${x0},${y0 + matrixH + 58})` : `translate(${x0 + side + 16},${y0})`);
+  const steps = 40;
+  for (let i = 0; i < steps; i++) {
+    const at = stacked ? (length * i) / steps : (length * (i + 1)) / steps;
+    const v = along.invert(at);
+    const fill = color(v === 0 && !o.diverging ? 1e-9 : v);
+    if (stacked) lg.append('rect').attr('x', at).attr('y', 0).attr('width', length / steps + 0.5).attr('height', 10).attr('fill', fill);
+    else lg.append('rect').attr('x', 0).attr('y', (length * i) / steps).attr('width', 12).attr('height', length / steps + 0.5).attr('fill', fill);
+  }
+  lg.append('rect').attr('width', stacked ? length : 12).attr('height', stacked ? 10 : length).attr('fill', 'none').attr('stroke', '#cbd5e1');
+  const candidates = o.scale === 'log' ? logTicks(lo, maxAbs) : along.ticks(5);
+  const show = format('~s');
+  const ends = new Set([candidates[0], candidates[candidates.length - 1]]);
+  const ticks = keepApart(
+    candidates.map((t) => ({ pos: along(t), size: stacked ? textWidth(show(t)) + 4 : 12, priority: ends.has(t) ? 1 : 0, value: t })),
+    2,
+  ).map((l) => l.value);
+  const labels = lg.selectAll('text.tick').data(ticks).join('text').attr('class', 'tick').text((t) => show(t));
+  if (stacked) labels.attr('x', (t) => along(t)).attr('y', 22).attr('text-anchor', 'middle');
+  else labels.attr('x', 16).attr('y', (t) => along(t)).attr('dy', '0.35em');
+  lg.append('text').attr('class', 'axis-label').attr('x', 0).attr('y', -8).text(o.legendLabel);
 }
 
 function logTicks(lo: number, hi: number): number[] {

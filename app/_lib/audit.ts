@@ -1,5 +1,4 @@
 /** Audit entries in words, for the audit page and a run's history ("cancelled by Dana, 14:02"). */
-import type { AuditEntry } from './types';
 
 export const ACTIONS: Record<string, string> = {
   launchRun: 'launched',
@@ -18,8 +17,8 @@ export const ACTIONS: Record<string, string> = {
 export const verb = (action: string) => ACTIONS[action] ?? action;
 
 /** What an update changed, in a few words: "tags x, y; notes". */
-export function changeSummary(e: Pick<AuditEntry, 'action' | 'detail'>): string {
-  const d = e.detail ?? {};
+export function changeSummary(e: { action: string; detail: unknown }): string {
+  const d = (e.detail ?? {}) as Record<string, unknown>;
   if (e.action === 'updateRun') {
     return Object.entries(d)
       .map(([k, v]) => (k === 'name' ? `renamed “${v}”` : k === 'tags' && Array.isArray(v) ? `tags ${v.join(', ') || '(none)'}` : k === 'notes' ? 'notes' : k))

@@ -19,9 +19,12 @@ export function int(x: number | null | undefined): string {
 export function duration(seconds: number | null | undefined): string {
   if (seconds == null || !Number.isFinite(seconds)) return DASH;
   if (seconds < 60) return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
-  const m = Math.floor(seconds / 60);
-  if (m < 60) return `${m} min ${String(Math.round(seconds % 60)).padStart(2, '0')} s`;
-  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+  // Round once, then split: 299.6 s is "5 min 00 s", never "4 min 60 s".
+  const total = Math.round(seconds);
+  const m = Math.floor(total / 60);
+  if (m < 60) return `${m} min ${String(total % 60).padStart(2, '0')} s`;
+  const minutes = Math.round(seconds / 60);
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 }
 
 /** "3 min ago" style, relative to `now` (injectable for tests). */

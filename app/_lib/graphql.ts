@@ -1,10 +1,13 @@
 /**
- * The browser's GraphQL client: queries and mutations over HTTP POST to /graphql on the same origin,
- * subscriptions over one shared graphql-ws WebSocket on the same path. Errors are thrown as GqlError
- * with the server's message (and the offending field names, when the API names them) so pages can show
- * what went wrong rather than a generic failure.
+ * The browser's GraphQL client. Every operation is a typed document generated from the `.graphql`
+ * files next to the feature that sends it (app/_graphql/generated.ts), so `request(RunDocument, { id })`
+ * returns exactly the RunQuery shape. Queries and mutations go over HTTP POST to /graphql on the same
+ * origin; subscriptions over one shared graphql-ws WebSocket on the same path. Failures are thrown as
+ * GqlError, which tells a network failure, a server failure and a refusal apart (kind, title), and
+ * carries the fields the API named, so pages say what went wrong in words that fit.
  */
 import { createClient, type Client } from 'graphql-ws';
+import type { TypedDocumentString } from '../_graphql/generated';
 
 export interface GqlErrorDetail {
   message: string;
@@ -12,11 +15,30 @@ export interface GqlErrorDetail {
   extensions?: Record<string, unknown>;
 }
 
+/** network: the request never got an answer; server: the server failed (5xx, masked errors); refused: the API said no (bad input, not allowed, quota). */
+export type GqlErrorKind = 'network' | 'server' | 'refused';
+
+const REFUSAL_CODES = new Set(['BAD_USER_INPUT', 'FORBIDDEN', 'NOT_FOUND', 'UNAUTHENTICATED', 'QUOTA_EXCEEDED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'TOO_MANY_SUBSCRIPTIONS']);
+
 export class GqlError extends Error {
-  constructor(readonly errors: GqlErrorDetail[], readonly status?: number) {
+  constructor(
+    readonly errors: GqlErrorDetail[],
+    readonly status?: number,
+    readonly networkFailure = false,
+  ) {
     super(errors.map((e) => e.message).join('; ') || `GraphQL request failed${status ? ` (HTTP ${status})` : ''}`);
     this.name = 'GqlError';
   }
+
+  get code(): string | null {
+    return (this.errors.find((e) => e.extensions?.code)?.extensions?.code as string | undefined) ?? null;
+  }
+
+  get kind(): GqlErrorKind {
+    if (this.networkFailure) return 'network';
+    return this.errors.length > 0 && this.errors.every((e) => REFUSAL_CODES.has(String(e.extensions?.code ?? ''))) ? 'refused' : 'server';
+  }
+
   /** Field issues the API attached to a refused config ({ field, message }[]), if any. */
   get fieldIssues(): { field: string; message: string }[] {
     const out: { field: string; message: string }[] = [];
@@ -30,6 +52,15 @@ export class GqlError extends Error {
   }
 }
 
+/** A heading for an error box: "Network error" is not "Launch refused". */
+export function errorTitle(err: unknown, refusedTitle: string): string {
+  if (err instanceof GqlError) {
+    if (err.kind === 'network') return 'Network error: the server could not be reached';
+    if (err.kind === 'server') return err.status && err.status >= 500 ? `The server failed (HTTP ${err.status})` : 'The server failed';
+  }
+  return refusedTitle;
+}
+
 export const GRAPHQL_PATH = '/graphql';
 
 /** A signed-out browser (session expired or revoked) goes to the sign-in page, and comes back after. */
@@ -39,24 +70,24 @@ function goToSignIn() {
 }
 
 /** One query or mutation. `signal` lets effects abandon requests whose results are no longer wanted. */
-export async function gql<T>(query: string, variables?: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
+export async function request<TData, TVars>(document: TypedDocumentString<TData, TVars>, variables: TVars, signal?: AbortSignal): Promise<TData> {
   let res: Response;
   try {
     res = await fetch(GRAPHQL_PATH, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify({ query: document.toString(), variables }),
       signal,
     });
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
-    throw new GqlError([{ message: `Cannot reach the API at ${GRAPHQL_PATH}: ${(err as Error).message}` }]);
+    throw new GqlError([{ message: `No answer from ${window.location.origin}: check your connection, or whether the dashboard is still running (${(err as Error).message}).` }], undefined, true);
   }
-  let body: { data?: T; errors?: GqlErrorDetail[] } | null = null;
+  let body: { data?: TData; errors?: GqlErrorDetail[] } | null = null;
   try {
     body = await res.json();
   } catch {
-    throw new GqlError([{ message: `The API answered HTTP ${res.status} without JSON` }], res.status);
+    throw new GqlError([{ message: `The server answered HTTP ${res.status} without JSON${res.status >= 500 ? '; it may be restarting, try again in a moment' : ''}.` }], res.status);
   }
   if (body?.errors?.some((e) => e.extensions?.code === 'UNAUTHENTICATED')) goToSignIn();
   if (body?.errors?.length) throw new GqlError(body.errors, res.status);
@@ -82,18 +113,18 @@ function subscriptionClient(): Client {
 }
 
 /** Subscribes; returns the unsubscribe function. Each `next` payload's data is handed to onData. */
-export function subscribe<T>(
-  query: string,
-  variables: Record<string, unknown>,
-  onData: (data: T) => void,
+export function subscribe<TData, TVars>(
+  document: TypedDocumentString<TData, TVars>,
+  variables: TVars,
+  onData: (data: TData) => void,
   onError?: (err: Error) => void,
 ): () => void {
-  return subscriptionClient().subscribe<T>(
-    { query, variables },
+  return subscriptionClient().subscribe<TData>(
+    { query: document.toString(), variables: variables as Record<string, unknown> },
     {
       next: (msg) => {
         if (msg.errors?.length) onError?.(new GqlError(msg.errors as GqlErrorDetail[]));
-        else if (msg.data) onData(msg.data as T);
+        else if (msg.data) onData(msg.data as TData);
       },
       error: (err) => onError?.(err instanceof Error ? err : new Error('subscription closed')),
       complete: () => {},

@@ -1,10 +1,12 @@
 'use client';
 /**
- * React glue for the GraphQL client: useQuery (loading/error/data with refetch and stale-result
- * protection) and useSubscription (subscribe for the component's lifetime).
+ * React glue for the GraphQL client: useQuery (data, error, loading, refetch, local updates; it starts
+ * from data a server component already fetched when given `initial`, so a page never fetches twice)
+ * and useSubscription (subscribed for the component's lifetime, re-subscribed when its variables change).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { gql, subscribe } from './graphql';
+import type { TypedDocumentString } from '../_graphql/generated';
+import { request, subscribe } from './graphql';
 
 export interface QueryState<T> {
   data: T | null;
@@ -14,19 +16,26 @@ export interface QueryState<T> {
   setData: (update: (prev: T | null) => T | null) => void;
 }
 
-export function useQuery<T>(query: string, variables: Record<string, unknown> | null, opts: { pollMs?: number } = {}): QueryState<T> {
-  const [data, setDataState] = useState<T | null>(null);
+/** `variables` null skips the query; `initial` is the server's answer for these variables. */
+export function useQuery<TData, TVars>(
+  document: TypedDocumentString<TData, TVars>,
+  variables: TVars | null,
+  opts: { initial?: TData | null; pollMs?: number } = {},
+): QueryState<TData> {
+  const [data, setDataState] = useState<TData | null>(opts.initial ?? null);
   const [error, setError] = useState<Error | null>(null);
-  const [loading, setLoading] = useState(variables !== null);
+  const [loading, setLoading] = useState(variables !== null && !opts.initial);
   const key = variables === null ? null : JSON.stringify(variables);
   const generation = useRef(0);
+  // The server's data stands for the first variables; any later change fetches.
+  const servedKey = useRef(opts.initial ? key : undefined);
 
   const run = useCallback(async () => {
     if (key === null) return;
     const mine = ++generation.current;
     setLoading(true);
     try {
-      const result = await gql<T>(query, JSON.parse(key));
+      const result = await request(document, JSON.parse(key) as TVars);
       if (mine !== generation.current) return; // a newer request superseded this one
       setDataState(result);
       setError(null);
@@ -36,27 +45,30 @@ export function useQuery<T>(query: string, variables: Record<string, unknown> | 
     } finally {
       if (mine === generation.current) setLoading(false);
     }
-  }, [query, key]);
+  }, [document, key]);
 
   useEffect(() => {
-    void run();
+    if (servedKey.current === key) servedKey.current = undefined;
+    else void run();
     if (!opts.pollMs) return;
     const timer = setInterval(() => void run(), opts.pollMs);
     return () => clearInterval(timer);
-  }, [run, opts.pollMs]);
+  }, [run, key, opts.pollMs]);
 
-  const setData = useCallback((update: (prev: T | null) => T | null) => setDataState(update), []);
+  const setData = useCallback((update: (prev: TData | null) => TData | null) => setDataState(update), []);
   return { data, error, loading, refetch: run, setData };
 }
 
-export function useSubscription<T>(query: string, variables: Record<string, unknown> | null, onData: (data: T) => void): Error | null {
+export function useSubscription<TData, TVars>(document: TypedDocumentString<TData, TVars>, variables: TVars | null, onData: (data: TData) => void): Error | null {
   const [error, setError] = useState<Error | null>(null);
   const handler = useRef(onData);
-  handler.current = onData;
+  useEffect(() => {
+    handler.current = onData;
+  });
   const key = variables === null ? null : JSON.stringify(variables);
   useEffect(() => {
     if (key === null) return;
-    return subscribe<T>(query, JSON.parse(key), (d) => { setError(null); handler.current(d); }, setError);
-  }, [query, key]);
+    return subscribe(document, JSON.parse(key) as TVars, (d) => { setError(null); handler.current(d); }, setError);
+  }, [document, key]);
   return error;
 }

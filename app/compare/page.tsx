@@ -1,11 +1,30 @@
-/** Compare runs; the selection lives in the URL (?ids=a,b,c) so a link can be shared. */
-import { CompareView } from '../_components/CompareView';
+/**
+ * Compare runs side by side. The address holds the whole view (runs, the differenced pair, colour
+ * scale, training curves), so a link shows the same comparison; the runs are fetched here and kept
+ * live in the browser. Fewer than two runs get a page that says so and offers runs to add.
+ */
+import type { Metadata } from 'next';
+import { cache } from 'react';
+import { CompareDocument } from '../_graphql/generated';
+import { query } from '../_lib/server/query';
+import { CompareLive } from './_components/CompareLive';
+import { CompareTooFew } from './_components/CompareTooFew';
+import { parseCompareView } from './_lib/view';
 
-export const metadata = { title: 'Compare' };
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-export default async function ComparePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const sp = await searchParams;
-  const raw = Array.isArray(sp.ids) ? sp.ids.join(',') : sp.ids ?? '';
-  const ids = [...new Set(raw.split(',').map((s) => s.trim()).filter(Boolean))];
-  return <CompareView ids={ids} />;
+const loadRuns = cache(async (ids: string) => (ids ? (await query(CompareDocument, { ids: ids.split(',') })).compare : []));
+
+export async function generateMetadata({ searchParams }: Props): Promise<Metadata> {
+  const view = parseCompareView(await searchParams);
+  const runs = await loadRuns(view.ids.join(','));
+  return { title: runs.length >= 2 ? `Compare ${runs.length} runs` : 'Compare runs' };
+}
+
+export default async function ComparePage({ searchParams }: Props) {
+  const view = parseCompareView(await searchParams);
+  const runs = await loadRuns(view.ids.join(','));
+  const missing = view.ids.filter((id) => !runs.some((r) => r.id === id));
+  if (runs.length < 2) return <CompareTooFew run={runs[0] ?? null} missing={missing} />;
+  return <CompareLive initialRuns={runs} initialView={view} missing={missing} />;
 }

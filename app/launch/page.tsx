@@ -1,18 +1,42 @@
-/** Launch a run from a preset or an existing run (?from=ID), or queue the whole study. */
-import { LaunchForm } from '../_components/LaunchForm';
+/**
+ * Launch a run from a preset (?preset=M1b) or from an existing run's config (?from=ID), or queue the
+ * whole study. What the form needs is fetched here: the datasets (with class counts, for the parameter
+ * count), the trainer's state, recent runs' measured speed (for the run-time estimate) and the run to
+ * clone. An unknown ?from= is said plainly, and the form starts from the first preset instead.
+ */
+import { PRESETS } from '../../trainer/config/presets';
+import { CloneSourceDocument, LaunchOptionsDocument, ThroughputDocument, type CloneSourceQuery } from '../_graphql/generated';
+import { UUID } from '../_lib/ids';
+import { query } from '../_lib/server/query';
+import { PageTitle } from '../_components/ui';
+import { LaunchForm } from './_components/LaunchForm';
 
-export const metadata = { title: 'Launch' };
+export const metadata = { title: 'Launch a run' };
+
+const one = (v: string | string[] | undefined) => ((Array.isArray(v) ? v[0] : v) ?? '').trim() || null;
 
 export default async function LaunchPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const sp = await searchParams;
-  const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? null;
+  const from = one(sp.from);
+  const [options, throughput, source] = await Promise.all([
+    query(LaunchOptionsDocument, {}),
+    query(ThroughputDocument, {}),
+    from && UUID.test(from) ? query(CloneSourceDocument, { id: from }).then((d) => d.run) : Promise.resolve<CloneSourceQuery['run']>(null),
+  ]);
+  const asked = one(sp.preset);
+  const preset = PRESETS.find((p) => p.name.toLowerCase() === (asked ?? '').toLowerCase()) ?? PRESETS[0];
+  const fromProblem = from && !source ? `No run has the id “${from.slice(0, 80)}”, so there is nothing to clone: the form starts from preset ${preset.name} instead.` : null;
+  const presetProblem = asked && preset.name.toLowerCase() !== asked.toLowerCase() ? `There is no preset “${asked.slice(0, 40)}”; the form starts from ${preset.name}.` : null;
   return (
     <div className="space-y-4">
-      <div>
-        <h1 className="text-xl font-semibold tracking-tight">Launch a run</h1>
-        <p className="text-sm text-slate-500">Start from a preset or an existing run, change any field, and queue it. Every field is checked against the same schema the API uses.</p>
-      </div>
-      <LaunchForm from={one(sp.from)} preset={one(sp.preset)} />
+      <PageTitle title="Launch a run" lead="Start from a preset or an existing run, change any field, and queue it. Every field is checked as you type, with the same rules the server applies." />
+      <LaunchForm
+        options={options}
+        recentRuns={throughput.runs.edges.map((e) => e.node)}
+        source={source}
+        initialPreset={preset.name}
+        notice={fromProblem ?? presetProblem}
+      />
     </div>
   );
 }

@@ -1,5 +1,5 @@
 /** The one-time first-admin page (only while no user exists; the server redirects here until then). */
-import { SetupForm } from '../_components/SetupForm';
+import { SetupForm } from './_components/SetupForm';
 
 export const metadata = { title: 'Create the first admin' };
 

@@ -9,6 +9,8 @@
  */
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { Kind, validate, visit, type DocumentNode, type GraphQLSchema } from 'graphql/index.js';
+import { FragmentBudgetExceeded, inlineFragments } from './inlineFragments';
+import { COST_ESTIMATE } from './limits';
 
 export const HEAVY_COST = 10_000;
 /** Matrices (confusion, perClass) for more runs than this in one document make it heavy. */
@@ -53,7 +55,14 @@ function multiplier(args: readonly { name: { value: string }; value: any }[], va
   return null;
 }
 
-export function isHeavy(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined): boolean {
+export function isHeavy(schema: GraphQLSchema, original: DocumentNode, variables: Record<string, unknown> | null | undefined): boolean {
+  let document: DocumentNode;
+  try {
+    document = inlineFragments(original); // matrices and page sizes where they really sit
+  } catch (err) {
+    if (err instanceof FragmentBudgetExceeded) return true;
+    throw err;
+  }
   let matrices = 0;
   const scale: number[] = [];
   // Page sizes and id lists written in as `first`, so armor's estimate counts them.
@@ -73,6 +82,6 @@ export function isHeavy(schema: GraphQLSchema, document: DocumentNode, variables
   });
   if (matrices > HEAVY_MATRICES) return true;
   let cost = 0;
-  validate(schema, inlined, [costLimitRule({ maxCost: Number.MAX_SAFE_INTEGER, propagateOnRejection: false, onAccept: [(_ctx, d: { n: number }) => (cost = Math.max(cost, d.n))] })]);
+  validate(schema, inlined, [costLimitRule({ maxCost: Number.MAX_SAFE_INTEGER, ...COST_ESTIMATE, propagateOnRejection: false, onAccept: [(_ctx, d: { n: number }) => (cost = Math.max(cost, d.n))] })]);
   return cost >= HEAVY_COST;
 }

@@ -12,6 +12,7 @@ import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { GraphQLError, Kind, specifiedRules, validate, visit, type DocumentNode, type GraphQLSchema } from 'graphql/index.js';
 import type { GraphQLArmorConfig } from '@escape.tech/graphql-armor-types';
+import { FragmentBudgetExceeded, inlineFragments } from './inlineFragments';
 
 export const MAX_QUERY_LENGTH = 20_000;
 export const MAX_TOKENS = 2_000;
@@ -25,12 +26,21 @@ export const MAX_DIRECTIVES = 10;
  */
 export const MAX_COST = 40_000;
 
+/**
+ * Fragments count as if their fields were written in place (armor's default adds a level, ×1.5, for
+ * each spread): the dashboard's operations share fragments, and the same fields must cost the same
+ * however they are spelt. Used by every cost estimate here and in heavyGate.ts.
+ */
+export const COST_ESTIMATE = { ignoreIntrospection: true, flattenFragments: true } as const;
+
 export const ARMOR_CONFIG: GraphQLArmorConfig = {
   maxTokens: { n: MAX_TOKENS },
   maxAliases: { n: MAX_ALIASES, allowList: [] },
   maxDepth: { n: MAX_DEPTH, ignoreIntrospection: true, flattenFragments: true },
   maxDirectives: { n: MAX_DIRECTIVES },
-  costLimit: { maxCost: MAX_COST, ignoreIntrospection: true },
+  // The cost limit is applied by costRefusal (below) to every operation, HTTP, WebSocket and the page API alike,
+  // on the document with its fragments written out: armor's rule on the raw document counts fragments extra.
+  costLimit: { enabled: false, maxCost: MAX_COST, ...COST_ESTIMATE },
   blockFieldSuggestion: { enabled: true },
 };
 
@@ -55,21 +65,27 @@ export function parseLimited(query: string): DocumentNode {
 /**
  * armor's cost rule multiplies by `first` only when it is written in the document; a client can pass
  * it as a variable instead (the dashboard does). Before execution, with the variables known, the
- * document is checked again with `first`/`last` variables written in, so a page of 200 costs the
- * same either way.
+ * document is checked again with `first`/`last` variables written in and its fragments written out
+ * in place (inlineFragments.ts), so a page of 200 costs the same either way, and the same fields cost
+ * the same with or without fragments.
  */
 export function costRefusal(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined): GraphQLError | null {
-  let changed = false;
-  const inlined = visit(document, {
+  const refuse = (message: string) => new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } });
+  let flat: DocumentNode;
+  try {
+    flat = inlineFragments(document);
+  } catch (err) {
+    if (err instanceof FragmentBudgetExceeded) return refuse(`Syntax Error: ${err.message}.`);
+    throw err;
+  }
+  const inlined = visit(flat, {
     Argument(node) {
       if ((node.name.value !== 'first' && node.name.value !== 'last') || node.value.kind !== Kind.VARIABLE) return undefined;
       const v = variables?.[node.value.name.value];
       if (typeof v !== 'number' || !Number.isInteger(v)) return undefined;
-      changed = true;
       return { ...node, value: { kind: Kind.INT, value: String(v) } };
     },
   });
-  if (!changed) return null;
-  const [error] = validate(schema, inlined, [costLimitRule({ maxCost: MAX_COST, ignoreIntrospection: true, propagateOnRejection: false, onReject: [(ctx, e) => ctx?.reportError(e)] })]);
-  return error ? new GraphQLError(error.message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } }) : null;
+  const [error] = validate(schema, inlined, [costLimitRule({ maxCost: MAX_COST, ...COST_ESTIMATE, propagateOnRejection: false, onReject: [(ctx, e) => ctx?.reportError(e)] })]);
+  return error ? refuse(error.message) : null;
 }

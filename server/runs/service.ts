@@ -278,6 +278,7 @@ export interface ListArgs {
     mine?: boolean | null;
     engine?: string | null;
     group?: string | null;
+    dataset?: string | null;
     text?: string | null;
     archived?: 'ACTIVE' | 'ARCHIVED' | 'ALL' | null;
   } | null;
@@ -342,10 +343,11 @@ export async function listRuns(prisma: PrismaClient, args: ListArgs, { pool, pri
   if (f.preset) where.push(Prisma.sql`lower("preset") = lower(${f.preset})`);
   if (f.tag) where.push(Prisma.sql`${f.tag} = ANY("tags")`);
   checkText('filter.text', f.text, LIMITS.filterText);
-  for (const field of ['preset', 'tag', 'owner', 'engine', 'group'] as const) checkText(`filter.${field}`, f[field], LIMITS.name);
+  for (const field of ['preset', 'tag', 'owner', 'engine', 'group', 'dataset'] as const) checkText(`filter.${field}`, f[field], LIMITS.name);
   if (f.owner) where.push(Prisma.sql`("owner" = ${f.owner} OR "ownerId" IN (SELECT "id" FROM "User" WHERE "name" = ${f.owner}))`);
   if (f.mine) where.push(viewerId ? Prisma.sql`"ownerId" = ${viewerId}` : Prisma.sql`false`);
   if (f.engine) where.push(Prisma.sql`"engine" = ${f.engine}`);
+  if (f.dataset) where.push(Prisma.sql`"dataset" = ${f.dataset}`);
   if (f.group) where.push(UUID.test(f.group) ? Prisma.sql`"groupId" = ${f.group}::uuid` : Prisma.sql`false`);
   // Archived runs are hidden unless asked for.
   if ((f.archived ?? 'ACTIVE') === 'ACTIVE') where.push(Prisma.sql`"archivedAt" IS NULL`);
@@ -355,8 +357,9 @@ export async function listRuns(prisma: PrismaClient, args: ListArgs, { pool, pri
     // A pasted run or group id finds that run or the group's runs; a group's name finds its runs.
     const id = f.text.trim();
     const byId = UUID.test(id) ? Prisma.sql` OR "id" = ${id}::uuid OR "groupId" = ${id}::uuid` : Prisma.empty;
-    where.push(Prisma.sql`("name" ILIKE ${like} OR "notes" ILIKE ${like} OR "preset" ILIKE ${like} OR array_to_string("tags", ' ') ILIKE ${like}
-      OR "groupId" IN (SELECT g."id" FROM "RunGroup" g WHERE g."name" ILIKE ${like})${byId})`);
+    const byOwner = Prisma.sql`"owner" ILIKE ${like} OR "ownerId" IN (SELECT "id" FROM "User" WHERE "name" ILIKE ${like})`;
+    const byGroup = Prisma.sql`"groupId" IN (SELECT g."id" FROM "RunGroup" g WHERE g."name" ILIKE ${like})`;
+    where.push(Prisma.sql`("name" ILIKE ${like} OR "notes" ILIKE ${like} OR "preset" ILIKE ${like} OR array_to_string("tags", ' ') ILIKE ${like} OR ${byOwner} OR ${byGroup}${byId})`);
   }
   const filterSql = where.length ? Prisma.join(where, ' AND ') : Prisma.sql`true`;
   let pageSql = Prisma.sql`true`;

@@ -130,13 +130,14 @@ describe('barChart', () => {
     const svg = barChart(
       el,
       { categories: ['M0', 'M1g', 'M2', 'M3b'], series: [{ name: 'ours', values: [0.87, 0.88, null, 0.89] }, { name: 'published', values: [0.8745, 0.8858, 0.8836, 0.8883] }] },
-      { yLabel: 'test accuracy (%)', yFormat: '.0%', reference: { value: 0.85, label: 'target' } },
+      { yLabel: 'test accuracy (%)', yKind: 'percent', reference: { value: 0.85, label: 'target' } },
     );
     expect(svg.querySelectorAll('[data-series="ours"] rect')).toHaveLength(3);
     expect(svg.querySelectorAll('[data-series="published"] rect')).toHaveLength(4);
-    expect(svg.querySelectorAll('[data-legend]')).toHaveLength(2);
+    // Two series and the reference line, whose label sits in the legend row rather than over the bars.
+    expect([...svg.querySelectorAll('[data-legend]')].map((g) => g.getAttribute('data-legend'))).toEqual(['ours', 'published', 'target 85.0%']);
     expect(svg.querySelector('line.reference')).not.toBeNull();
-    expect(svg.querySelector('[data-series="ours"] rect title')!.textContent).toBe('M0 · ours: 87%');
+    expect(svg.querySelector('[data-series="ours"] rect title')!.textContent).toBe('M0 · ours: 87.0%');
   });
 
   it('thins category labels so 47 classes never overlap on a narrow chart, and accents chosen bars', () => {

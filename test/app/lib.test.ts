@@ -3,10 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { bestIndex, configDiff, confusionDifference, flatten } from '../../app/_lib/analysis';
 import { topConfusedPairs } from '../../trainer/eval/confusedPairs';
 import { ago, duration, pct, toCsv } from '../../app/_lib/format';
-import { configToForm, validateForm } from '../../app/_components/configForm';
 import { latestByPreset, m1Table, robustnessTable, testTable, type ReportRun } from '../../app/_lib/report';
 import { DEFAULT_CONFIG } from '../../trainer/config/schema';
-import { PRESETS } from '../../trainer/config/presets';
 
 describe('analysis', () => {
   it('finds the most confused pairs, largest first, with the rate of the true class', () => {
@@ -45,43 +43,10 @@ describe('format', () => {
     expect(duration(5.25)).toBe('5.3 s');
     expect(duration(185)).toBe('3 min 05 s');
     expect(duration(7440)).toBe('2 h 04 min');
+    expect(duration(299.6)).toBe('5 min 00 s');
+    expect(duration(7199.9)).toBe('2 h 00 min');
     expect(ago('2026-01-01T00:00:00Z', Date.parse('2026-01-01T00:10:00Z'))).toBe('10 min ago');
     expect(toCsv([{ a: 1, b: 'x,y' }, { a: 2, b: 'q"z' }])).toBe('a,b\n1,"x,y"\n2,"q""z"\n');
-  });
-});
-
-describe('launch form validation', () => {
-  it('round-trips every preset through the form unchanged', () => {
-    for (const p of PRESETS) {
-      const r = validateForm(configToForm(p.config));
-      expect(r.ok, p.name).toBe(true);
-      if (r.ok) expect(r.config).toEqual(p.config);
-    }
-  });
-
-  it('reports the schema message next to the field, and parse errors by field', () => {
-    const f = configToForm(DEFAULT_CONFIG);
-    const bad = validateForm({ ...f, lr: '-1' });
-    expect(bad.ok).toBe(false);
-    if (!bad.ok) expect(bad.issues).toContainEqual({ field: 'lr', message: 'must be greater than 0' });
-    const text = validateForm({ ...f, epochs: 'ten', hidden: '128, x' });
-    expect(text.ok).toBe(false);
-    if (!text.ok) {
-      expect(text.issues.find((i) => i.field === 'epochs')!.message).toBe('"ten" is not a number');
-      expect(text.issues.find((i) => i.field === 'hidden')!.message).toMatch(/numbers/);
-      expect(text.issues.filter((i) => i.field === 'epochs')).toHaveLength(1);
-    }
-    const split = validateForm({ ...f, 'split.train': '0.8' });
-    expect(split.ok).toBe(false);
-    if (!split.ok) expect(split.issues[0].field).toBe('split');
-    const scratch = validateForm({ ...f, activation: 'gelu' });
-    if (!scratch.ok) expect(scratch.issues[0]).toMatchObject({ field: 'activation' });
-  });
-
-  it('ignores fields the form hides (e.g. schedule parameters of another schedule type)', () => {
-    const f = configToForm(DEFAULT_CONFIG);
-    expect(validateForm({ ...f, 'schedule.gamma': 'nonsense' }).ok).toBe(true);
-    expect(validateForm({ ...f, 'schedule.type': 'exponential', 'schedule.gamma': 'nonsense' }).ok).toBe(false);
   });
 });
 

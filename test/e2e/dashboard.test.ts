@@ -74,25 +74,122 @@ describe.skipIf(!chromiumPath)('dashboard in a browser', () => {
     await page.waitForSelector('text=No runs match these filters.');
   });
 
-  it('shows the field error for an invalid value and queues nothing', async () => {
-    const before = await countRuns(server.url);
-    await page.goto(`${server.url}/launch`);
-    await page.waitForSelector('[data-testid=launch-form]');
-    await page.fill('#f-lr', '-1');
-    await expect(page.locator('[data-testid="error-lr"]').textContent()).resolves.toBe('must be greater than 0');
-    await page.fill('#f-epochs', 'two');
-    // The form validates before it sends anything: watch for a launch request rather than wait and see.
+  /** Records launchRun requests while `action` runs: the form must send none while a field is invalid. */
+  const launchesDuring = async (action: () => Promise<void>) => {
     const launches: string[] = [];
     const onRequest = (req: { method(): string; postData(): string | null }) => {
       if (req.method() === 'POST' && /launchRun/.test(req.postData() ?? '')) launches.push(req.postData()!);
     };
     page.on('request', onRequest);
-    await page.click('[data-testid=launch-submit]');
-    // Shown by the submit handler itself, after which it has returned without a request.
-    await page.waitForSelector('[data-testid="error-epochs"]:has-text("is not a number")');
-    page.off('request', onRequest);
+    try {
+      await action();
+    } finally {
+      page.off('request', onRequest);
+    }
+    return launches;
+  };
+
+  it('refuses invalid fields in plain words, focuses the first, announces once, and queues nothing', async () => {
+    const before = await countRuns(server.url);
+    await page.goto(`${server.url}/launch`);
+    await page.waitForSelector('[data-testid=launch-form]');
+    await page.fill('#f-lr', '20');
+    await page.press('#f-lr', 'Tab'); // messages appear when a field is left (or on launch)
+    await expect(page.locator('[data-testid="error-lr"]').textContent()).resolves.toBe('Learning rate must be greater than 0 and at most 10 (got 20).');
+    await page.fill('#f-epochs', '0x10'); // Number() would read 16
+    const launches = await launchesDuring(async () => {
+      await page.click('[data-testid=launch-submit]');
+      await page.waitForSelector('[data-testid="error-epochs"]:has-text("Epochs must be a number (got “0x10”).")');
+    });
     expect(launches).toEqual([]);
+    // Focus went to the first invalid field, which says it is invalid and where its message is.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('f-lr');
+    expect(await page.getAttribute('#f-lr', 'aria-invalid')).toBe('true');
+    expect((await page.getAttribute('#f-lr', 'aria-describedby'))!.split(' ')).toContain('f-lr-error');
+    // One live region, saying it all once; field messages are not live regions.
+    expect(await page.locator('[data-testid=launch-form] [aria-live], [data-testid=launch-form] [role=alert]').count()).toBe(1);
+    await expect(page.locator('[data-testid=form-announcement]').textContent()).resolves.toMatch(/^Not launched: 2 fields to fix\. Learning rate must be .* Epochs must be a number/);
     expect(new URL(page.url()).pathname).toBe('/launch');
+    expect(await countRuns(server.url)).toBe(before);
+  });
+
+  it('keeps edits when the preset changes, says so, and offers the preset\'s own values', async () => {
+    await page.goto(`${server.url}/launch?preset=M0`);
+    await page.waitForSelector('[data-testid=launch-form]');
+    await page.fill('#f-epochs', '3');
+    await page.selectOption('#f-preset', 'M1b');
+    expect(await page.inputValue('#f-epochs')).toBe('3');
+    expect(await page.inputValue('#f-optimizer')).toBe('adam'); // the fields not edited follow the preset
+    await expect(page.locator('[data-testid=preset-kept]').textContent()).resolves.toMatch(/keeping your changes: Epochs 3 \(M1b has 50\)/);
+    await page.click('[data-testid=preset-kept] button');
+    expect(await page.inputValue('#f-epochs')).toBe('50');
+    expect(await page.locator('[data-testid=preset-kept]').count()).toBe(0);
+  });
+
+  it('offers only what the chosen engine supports and says why the rest is hidden', async () => {
+    await page.goto(`${server.url}/launch?preset=M0`);
+    await page.waitForSelector('[data-testid=launch-form]');
+    expect(await page.inputValue('#f-engine')).toBe('scratch');
+    for (const id of ['#f-dropout', '#f-weightDecay', '#f-batchNorm', '#f-weightDecayMode']) expect(await page.locator(id).count(), id).toBe(0);
+    expect(await page.locator('#f-activation option').allTextContents()).toEqual(['relu']);
+    await expect(page.locator('[data-testid=engine-note]').textContent()).resolves.toMatch(/scratch engine trains ReLU networks without BatchNorm, dropout or weight decay/);
+    await page.selectOption('#f-engine', 'layers');
+    expect(await page.locator('#f-activation option').allTextContents()).toEqual(['relu', 'gelu', 'silu']);
+    for (const id of ['#f-dropout', '#f-weightDecay', '#f-batchNorm']) expect(await page.locator(id).count(), id).toBe(1);
+    // Back to scratch with a layers-only choice made: it is set back, and the form says which.
+    await page.selectOption('#f-activation', 'gelu');
+    await page.selectOption('#f-engine', 'scratch');
+    await expect(page.locator('[data-testid=engine-note]').textContent()).resolves.toMatch(/Set back for this engine: Activation/);
+  });
+
+  it('offers only the backends some live worker has, and says which are missing', async () => {
+    const { system } = await gqlAt<{ system: { backends: string[] } }>(server.url, '{ system { backends } }');
+    expect(system.backends.length).toBeGreaterThan(0);
+    await page.goto(`${server.url}/launch?preset=M0`);
+    await page.waitForSelector('[data-testid=launch-form]');
+    const offered = await page.locator('#f-backend option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(offered).toEqual(['auto', ...['tensorflow', 'wasm', 'cpu'].filter((b) => system.backends.includes(b))]);
+    if (!system.backends.includes('tensorflow')) {
+      await expect(page.locator('[data-testid=backend-note]').textContent()).resolves.toMatch(/no worker has tensorflow/);
+    }
+  });
+
+  it('counts parameters for the chosen dataset\'s classes', async () => {
+    await page.goto(`${server.url}/launch?preset=M0`);
+    await page.waitForSelector('#f-dataset option[value="mnist"]', { state: 'attached' });
+    await page.selectOption('#f-dataset', 'mnist');
+    // 784·128+128 + 128·64+64 + 64·10+10 (MNIST has 10 classes; EMNIST's 47 would give 111,791).
+    await expect(page.locator('[data-testid=parameter-count]').textContent()).resolves.toBe('109,386 parameters (10 classes)');
+  });
+
+  it('says so when ?from= names no run, and starts from a preset the box shows', async () => {
+    await page.goto(`${server.url}/launch?from=nope`);
+    await expect(page.locator('[data-testid=launch-notice]').textContent()).resolves.toBe('No run has the id “nope”, so there is nothing to clone: the form starts from preset M0 instead.');
+    expect(await page.inputValue('#f-preset')).toBe('M0');
+  });
+
+  it('titles a network failure as one, and a server failure as one, never "Launch refused"', async () => {
+    await page.goto(`${server.url}/launch?preset=M0`);
+    await page.waitForSelector('#f-dataset option[value="mnist"]', { state: 'attached' });
+    await page.selectOption('#f-dataset', 'mnist');
+    const launchOnly = (body: string | null) => /launchRun/.test(body ?? '');
+    await page.route('**/graphql', (route) => (launchOnly(route.request().postData()) ? route.abort('internetdisconnected') : route.fallback()));
+    await page.click('[data-testid=launch-submit]');
+    await expect(page.locator('[data-testid=launch-refusal] div').first().textContent()).resolves.toBe('Network error: the server could not be reached');
+    await page.unroute('**/graphql');
+    await page.route('**/graphql', (route) =>
+      launchOnly(route.request().postData())
+        ? route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ errors: [{ message: 'Internal error (request id x)', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }) })
+        : route.fallback(),
+    );
+    await page.click('[data-testid=launch-submit]');
+    await page.waitForSelector('[data-testid=launch-refusal] div:has-text("The server failed (HTTP 503)")');
+    await page.unroute('**/graphql');
+    // The API's own refusal keeps its title (31 tags: at most 30 per run), and nothing is queued.
+    const before = await countRuns(server.url);
+    await page.fill('input[name=tags]', Array.from({ length: 31 }, (_, i) => `t${i}`).join(', '));
+    await page.click('[data-testid=launch-submit]');
+    await page.waitForSelector('[data-testid=launch-refusal] div:has-text("Launch refused")');
     expect(await countRuns(server.url)).toBe(before);
   });
 

@@ -142,6 +142,11 @@ describe('the runs list', () => {
     expect(mine.data).toEqual({ byName: { totalCount: 7 }, mine: { totalCount: 7 } });
     const text = await svc.gql('{ runs(filter: { text: "needle" }) { edges { node { name } } } }');
     expect(text.data.runs.edges.map((e: { node: { name: string } }) => e.node.name)).toEqual(['page 3']);
+    // The search also matches the owner's name; the dataset filter matches the dataset's name exactly.
+    const owner = await svc.gql('{ hit: runs(filter: { tag: "paging", text: "test adm" }) { totalCount } miss: runs(filter: { tag: "paging", text: "nobody by this name" }) { totalCount } }');
+    expect(owner.data).toEqual({ hit: { totalCount: 7 }, miss: { totalCount: 0 } });
+    const byDataset = await svc.gql('{ hit: runs(filter: { tag: "paging", dataset: "mnist" }) { totalCount } miss: runs(filter: { tag: "paging", dataset: "emnist-bymerge" }) { totalCount } }');
+    expect(byDataset.data).toEqual({ hit: { totalCount: 7 }, miss: { totalCount: 0 } });
     // The status filter, over a list known to hold runs of both kinds (an `every` over an empty list proves nothing).
     const cancelledId = (await svc.gql(LAUNCH, { input: { dataset: 'mnist', config: TINY, name: 'to cancel' } })).data.launchRun.id;
     await svc.gql('mutation($id: ID!) { cancelRun(id: $id) { id } }', { id: cancelledId });

@@ -7,7 +7,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
+import { newPool } from '../../server/db/pool';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPrisma, type PrismaClient } from '../../server/db/client';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../server/db/embedded';
@@ -31,7 +32,7 @@ beforeAll(async () => {
   url = await server.database('lifecycle');
   await migrate(url);
   prisma = createPrisma(url);
-  pool = new pg.Pool({ connectionString: url, max: 4 });
+  pool = newPool({ connectionString: url, max: 4 });
 });
 afterAll(async () => {
   await prisma?.$disconnect();

@@ -1,5 +1,5 @@
 /** Admins: the team's accounts, their roles and quotas. */
-import { UsersAdmin } from '../../_components/UsersAdmin';
+import { UsersAdmin } from './_components/UsersAdmin';
 
 export const metadata = { title: 'Users' };
 

@@ -1,7 +1,53 @@
-/** Run permalink: config, live status and curves, test metrics, confusion, per-class F1, robustness. */
-import { RunView } from '../../_components/RunView';
+/**
+ * Run permalink: rendered on the server with the run's data (its title and link preview carry its
+ * name, preset, dataset and results), then kept live in the browser: status, progress and curves
+ * grow as epochs arrive; the test evaluation appears when training ends. Unknown ids are a real 404.
+ */
+import type { Metadata } from 'next';
+import { LiveRunProvider } from './_components/LiveRun';
+import { RunConfig } from './_components/RunConfig';
+import { RunCurves } from './_components/RunCurves';
+import { RunEvaluation } from './_components/RunEvaluation';
+import { RunHeader } from './_components/RunHeader';
+import { RunHistory } from './_components/RunHistory';
+import { RunMetrics } from './_components/RunMetrics';
+import { RunNotes } from './_components/RunNotes';
+import { RunNotices } from './_components/RunNotices';
+import { RunProgress } from './_components/RunProgress';
+import { loadRun, loadRunPreview, runDescription, runTitle } from './_lib/load';
 
-export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
-  return <RunView id={decodeURIComponent(id)} />;
+type Props = { params: Promise<{ id: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const run = await loadRunPreview(decodeURIComponent((await params).id));
+  if (!run) return { title: 'Run not found' };
+  const title = runTitle(run);
+  const description = runDescription(run);
+  return {
+    title,
+    description,
+    openGraph: { title, description, type: 'article', siteName: 'EMNIST runs' },
+    twitter: { card: 'summary_large_image', title, description },
+  };
+}
+
+export default async function RunPage({ params }: Props) {
+  const run = await loadRun(decodeURIComponent((await params).id));
+  return (
+    <LiveRunProvider initial={run}>
+      <RunHeader />
+      <RunNotices />
+      <RunProgress />
+      <RunMetrics />
+      <RunCurves />
+      <RunEvaluation />
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-[2fr_1fr]">
+        <RunConfig run={run} />
+        <div className="space-y-4">
+          <RunNotes />
+          <RunHistory />
+        </div>
+      </div>
+    </LiveRunProvider>
+  );
 }

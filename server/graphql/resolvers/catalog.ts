@@ -36,6 +36,7 @@ export const Preset: PresetResolvers = {
 const details = (d: Parameters<typeof datasetDetails>[0]) => (d.available ? datasetDetails(d) : null);
 
 export const Dataset: DatasetResolvers = {
+  classCount: (d) => d.classCount,
   classNames: async (d) => (await details(d))?.classNames ?? [],
   imageCount: async (d) => (await details(d))?.imageCount ?? null,
   stats: async (d) => (await details(d))?.stats ?? null,
