@@ -16,7 +16,7 @@
  */
 import { PRESETS, type Preset } from '../../trainer/config/presets';
 import { checkConfig } from '../../trainer/config/schema';
-import { changedFields } from '../runs/configIdentity';
+import { changedFields, modifiedLabel } from '../../trainer/config/presetDiff';
 import { PUBLISHED } from './published';
 
 export type ReportChoice = 'PINNED' | 'BEST_EXACT' | 'GROUP_MEMBER';
@@ -237,7 +237,7 @@ export function buildRows(chosen: Map<string, Chosen>, { dataset, comparable, ro
       choice: c.choice,
       why: why(preset, c, dataset),
       pin: c.pin,
-      label: modified.length ? `${preset.name} (modified: ${modified.join(', ')})` : preset.name,
+      label: modifiedLabel(preset.name, modified),
       modified,
       runName: run?.name ?? null,
       runPath: run ? `/runs/${run.id}` : null,

@@ -17,50 +17,13 @@ import crypto from 'node:crypto';
 import type pg from 'pg';
 import { checkConfig, type RunConfig } from '../../trainer/config/schema';
 import { PRESETS } from '../../trainer/config/presets';
+import { canonicalJson, changedFields, modifiedLabel, withoutExcluded } from '../../trainer/config/presetDiff';
 
-/** Config fields that do not change what is trained or measured (see the header). */
-export const IDENTITY_EXCLUDED_FIELDS = ['seed', 'threads', 'backend'] as const;
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-/** JSON with object keys sorted at every level, so equal configs give equal text whatever the key order. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (isPlainObject(value)) {
-    return `{${Object.keys(value).sort().filter((k) => value[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-function withoutExcluded(config: RunConfig): Record<string, unknown> {
-  const rest: Record<string, unknown> = { ...config };
-  for (const field of IDENTITY_EXCLUDED_FIELDS) delete rest[field];
-  return rest;
-}
+export { changedFields, IDENTITY_EXCLUDED_FIELDS } from '../../trainer/config/presetDiff';
 
 /** sha256 (hex) of the canonical config without seed, threads and backend. */
 export function configHash(config: RunConfig): string {
   return crypto.createHash('sha256').update(canonicalJson(withoutExcluded(config))).digest('hex');
-}
-
-/**
- * Dotted paths of the fields where `config` differs from `base` (seed, threads, backend ignored):
- * objects of the same kind are compared field by field (`schedule.gamma`, `robustness.clip`); arrays,
- * scalars and objects of another kind (a schedule of another `type`) are named whole (`hidden`).
- */
-export function changedFields(config: RunConfig, base: RunConfig): string[] {
-  const out: string[] = [];
-  const walk = (a: Record<string, unknown>, b: Record<string, unknown>, prefix: string) => {
-    for (const key of [...new Set([...Object.keys(b), ...Object.keys(a)])]) {
-      const [x, y] = [a[key], b[key]];
-      if (canonicalJson(x) === canonicalJson(y)) continue;
-      const sameKind = isPlainObject(x) && isPlainObject(y) && x.type === y.type && x.mode === y.mode;
-      if (sameKind) walk(x, y, `${prefix}${key}.`);
-      else out.push(`${prefix}${key}`);
-    }
-  };
-  walk(withoutExcluded(config), withoutExcluded(base), '');
-  return out;
 }
 
 export interface ConfigIdentity {
@@ -81,7 +44,7 @@ export function configIdentity(config: RunConfig, presetName: string | null | un
 /** How a preset is shown for a run: "M0", or "M0 (modified: hidden, epochs)"; null without a preset. */
 export function presetLabel(run: { preset: string | null; presetExact?: boolean | null; presetChanges?: string[] | null }): string | null {
   if (!run.preset) return null;
-  if (run.presetExact === false) return `${run.preset} (modified: ${(run.presetChanges ?? []).join(', ') || 'unknown fields'})`;
+  if (run.presetExact === false) return modifiedLabel(run.preset, run.presetChanges?.length ? run.presetChanges : ['unknown fields']);
   return run.preset;
 }
 

@@ -10,7 +10,7 @@ import { PRESETS } from '../../trainer/config/presets';
 import type { ConfigIssue } from '../../trainer/config/schema';
 import type { PrismaClient } from '../db/client';
 import { inputError } from '../errors';
-import { changedFields } from './configIdentity';
+import { changedFields, modifiedLabel } from '../../trainer/config/presetDiff';
 import { estimateSeconds } from './estimates';
 import { costProblems, splitImages, type QuotaSettings } from './quotas';
 import { loadQueueSchedule, simulateQueue } from './queueSchedule';
@@ -42,7 +42,7 @@ export async function studyPreview(prisma: PrismaClient, input: { dataset?: stri
       estimatedSeconds: seconds,
       speedSource: speed.source,
       modified,
-      label: modified.length ? `${preset!.name} (modified: ${modified.join(', ')})` : preset!.name,
+      label: modifiedLabel(preset!.name, modified),
     };
   });
   const simulated = simulateQueue([...schedule.active, ...runs.map((r, i) => ({ id: `preview-${i}`, held: false, remainingSeconds: r.estimatedSeconds }))], schedule.workers);

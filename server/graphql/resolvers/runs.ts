@@ -9,6 +9,8 @@ import { listAttempts } from '../../runs/lifecycle';
 import type { GraphQLContext } from '../context';
 import type { RunModel } from '../mappers';
 import { presetLabel } from '../../runs/configIdentity';
+import { PUBLISHED_DATASET } from '../../report/published';
+import { publishedFigures } from '../../report/studyReport';
 import { listRuns, UUID } from '../../runs/service';
 import { scheduleFor } from './groups';
 import { waitingReason } from './workers';
@@ -48,6 +50,12 @@ export const Run: RunResolvers = {
   presetLabel: (r) => presetLabel(r),
   archivedAt: (r) => iso(r.archivedAt),
   pins: (r, _a, { loaders }) => loaders.pins.load(r.id),
+  // The study's figures belong beside a run only when it IS the preset, on the study's data.
+  published: (r) => {
+    if (!r.preset || r.presetExact !== true || r.dataset !== PUBLISHED_DATASET) return null;
+    const { figures, robustness } = publishedFigures(r.preset);
+    return { ...figures, robustness: robustness ? robustness.sigmas.map((sigma, i) => ({ sigma, accuracy: robustness.accuracy[i] })) : [] };
+  },
   eta: async (r, _a, ctx) => {
     if (r.status !== 'QUEUED' && r.status !== 'RUNNING') return null;
     const scheduled = (await scheduleFor(ctx)).runs.get(r.id);
