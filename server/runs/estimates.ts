@@ -106,21 +106,33 @@ export function estimateSeconds(model: ThroughputModel, shape: RunShape): { seco
   return { seconds: secondsFor(shape, speed.samplesPerSecond, shape.config.epochs), speed };
 }
 
+/** A running run's progress as its worker reports it (Run.progress). */
 export interface LiveProgress {
-  /** Finished epochs. */
+  /** While training: the epoch in progress (1-based); while loading or waiting for a worker: the epochs finished. */
   epoch: number;
   batch: number;
   batches: number;
   samplesPerSecond: number | null;
+  phase: string | null;
 }
 
-/** What is left of a running run: its remaining epochs (and the rest of the current one) at its own live speed. */
-export function remainingSeconds(model: ThroughputModel, shape: RunShape, progress: LiveProgress | null, lastEpochSpeed: number | null): { seconds: number; speed: Speed } {
+/** Phases after the last epoch: only the final evaluation is left. */
+const AFTER_TRAINING = new Set(['evaluating', 'robustness', 'saving']);
+
+/** Epochs finished so far, fractional within the epoch in progress. */
+export function epochsDone(progress: LiveProgress | null, epochs: number): number {
+  if (!progress) return 0;
+  if (progress.phase && AFTER_TRAINING.has(progress.phase)) return epochs;
+  if (progress.phase === 'training' && progress.batches > 0) return Math.max(0, progress.epoch - 1 + progress.batch / progress.batches);
+  return progress.epoch;
+}
+
+/** What is left of a running run: the rest of its epochs at its own live speed, then its evaluation. */
+export function remainingSeconds(model: ThroughputModel, shape: RunShape, progress: LiveProgress | null, lastEpochSpeed: number | null): { seconds: number; speed: Speed; done: number } {
   const live = progress?.samplesPerSecond ?? lastEpochSpeed;
   const speed: Speed = live && live > 0 ? { samplesPerSecond: live, source: 'live', backend: null } : model.speed(shape.config, shape.parameters);
-  const done = (progress?.epoch ?? 0) + (progress && progress.batches > 0 ? progress.batch / progress.batches : 0);
-  const left = Math.max(0, shape.config.epochs - done);
-  return { seconds: secondsFor(shape, speed.samplesPerSecond, left), speed };
+  const done = Math.min(shape.config.epochs, epochsDone(progress, shape.config.epochs));
+  return { seconds: secondsFor(shape, speed.samplesPerSecond, shape.config.epochs - done), speed, done };
 }
 
 /** Parameters of a config on a dataset geometry. */

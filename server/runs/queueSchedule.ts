@@ -60,7 +60,7 @@ interface ActiveRow {
   held: boolean;
   dataset: string;
   config: unknown;
-  progress: { epoch?: number; batch?: number; batches?: number; samplesPerSecond?: number | null } | null;
+  progress: { epoch?: number; batch?: number; batches?: number; samplesPerSecond?: number | null; phase?: string | null } | null;
   lastEpochSpeed: number | null;
 }
 
@@ -91,9 +91,9 @@ export async function loadQueueSchedule(db: Db, staleSeconds = DEFAULT_STALE_SEC
     const shape = runShape(row.config, row.dataset);
     if (!shape) continue;
     const p = row.progress;
-    const progress = p ? { epoch: Number(p.epoch ?? 0), batch: Number(p.batch ?? 0), batches: Number(p.batches ?? 0), samplesPerSecond: p.samplesPerSecond ?? null } : null;
-    const { seconds, speed } = remainingSeconds(model, shape, progress, row.held ? row.lastEpochSpeed : null);
-    runs.set(row.id, { id: row.id, epochsDone: progress?.epoch ?? 0, remainingSeconds: seconds, finishesInSeconds: null, speedSource: speed.source });
+    const progress = p ? { epoch: Number(p.epoch ?? 0), batch: Number(p.batch ?? 0), batches: Number(p.batches ?? 0), samplesPerSecond: p.samplesPerSecond ?? null, phase: p.phase ?? null } : null;
+    const { seconds, speed, done } = remainingSeconds(model, shape, progress, row.held ? row.lastEpochSpeed : null);
+    runs.set(row.id, { id: row.id, epochsDone: Math.floor(done), remainingSeconds: seconds, finishesInSeconds: null, speedSource: speed.source });
     active.push({ id: row.id, held: row.held, remainingSeconds: seconds });
   }
   const simulated = simulateQueue(active, workers);

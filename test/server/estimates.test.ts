@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { findPreset } from '../../trainer/config/presets';
 import { withOverrides } from '../../trainer/config/schema';
 import { changedFields, configHash, configIdentity, presetLabel } from '../../server/runs/configIdentity';
-import { networkKey, secondsFor, ThroughputModel } from '../../server/runs/estimates';
+import { epochsDone, networkKey, secondsFor, ThroughputModel } from '../../server/runs/estimates';
 import { simulateQueue } from '../../server/runs/queueSchedule';
 
 describe('the queue simulation', () => {
@@ -35,6 +35,15 @@ describe('run time estimates', () => {
   it('are epochs × training images / speed (+5% validation) plus one test pass per noise level at 3× the speed', () => {
     expect(secondsFor(shape, 5_000, 3)).toBeCloseTo((3 * 10_000 * 1.05) / 5_000 + (6 * 2_000) / (3 * 5_000), 12);
     expect(secondsFor(shape, 5_000, 1, false)).toBeCloseTo((10_000 * 1.05) / 5_000, 12);
+  });
+
+  it('count the epoch in progress by its batches while training, and every epoch once evaluating', () => {
+    const p = (phase: string | null, epoch: number, batch = 0, batches = 0) => ({ phase, epoch, batch, batches, samplesPerSecond: null });
+    expect(epochsDone(p('training', 3, 5, 20), 10)).toBe(2.25); // epoch 3 a quarter done
+    expect(epochsDone(p('waiting for a worker', 4), 10)).toBe(4); // its checkpoint's finished epochs
+    expect(epochsDone(p('loading', 0), 10)).toBe(0);
+    expect(epochsDone(p('robustness', 10, 80, 80), 10)).toBe(10);
+    expect(epochsDone(null, 10)).toBe(0);
   });
 
   it('use the same network on the current backend, else parameters × samples/s of the engine, else a default', () => {

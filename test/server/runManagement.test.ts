@@ -53,7 +53,7 @@ describe('a study group, its progress and its preview', () => {
     await trainer.finish(runs[0].id, f(0.8, { samplesPerSecond: 10_000 }));
     await trainer.start(runs[1].id);
     await lifecycle.recordEpoch(trainer.pool, trainer.holder, runs[1].id, { epoch: 1, lr: 0.001, trainLoss: 1, trainAccuracy: 0.5, valLoss: 1, valAccuracy: 0.5, seconds: 1, samplesPerSecond: 7_000 });
-    await lifecycle.reportProgress(trainer.pool, trainer.holder, runs[1].id, { epoch: 1, epochs: 2, batch: 7, batches: 14, samplesPerSecond: 7_000, phase: 'training' });
+    await lifecycle.reportProgress(trainer.pool, trainer.holder, runs[1].id, { epoch: 2, epochs: 2, batch: 7, batches: 14, samplesPerSecond: 7_000, phase: 'training' });
     const other = new FakeTrainer(svc.databaseUrl);
     await other.start(runs[2].id);
     await other.fail(runs[2].id, 'diverged');
