@@ -41,7 +41,7 @@ export function GroupLive({ initial }: { initial: GroupDetailFragment }) {
         title={<span className="inline-flex flex-wrap items-center gap-2">{group.name} <StatusBadge status={group.status} /></span>}
         lead={`Launched ${group.createdAt.slice(0, 16).replace('T', ' ')}${group.owner ? ` by ${group.owner}` : ''} on ${group.dataset ?? 'its dataset'}${overrides.length ? ` with ${overrides.map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ')}` : ' with every preset as it is'}.`}
       >
-        <Link href={`/?q=${encodeURIComponent(group.id)}`} className="text-sm text-sky-800 underline">Its runs in the list</Link>
+        <Link href={`/?group=${encodeURIComponent(group.id)}`} className="text-sm text-sky-800 underline">Its runs in the list</Link>
       </PageTitle>
       {subError && <div className="text-xs text-amber-800">Live updates interrupted ({subError.message}); reconnecting…</div>}
       {error && <ErrorBox title="Could not refresh the group" error={error} onRetry={() => void refetch()} />}
