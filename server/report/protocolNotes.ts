@@ -58,11 +58,33 @@ async function bothCurves(sql: Sql, dataset: string, preset: string): Promise<{ 
 
 const fromRun = (label: string, run: { id: string; testAccuracy: number } | null): NoteFigure[] => (run ? [{ label, value: pc(run.testAccuracy), command: null, runId: run.id }] : []);
 
+/** Our pool and split against the study's, and what the smaller pool does to fixed-epoch presets (measured). */
+function dataSizeNote(entry: DatasetEntry): ProtocolNote {
+  const study = PUBLISHED.dataset;
+  const [studyTrain, studyVal, studyTest] = study.split.map((s) => s.images);
+  const ours = splitImages(entry, DEFAULT_CONFIG);
+  const batch = DEFAULT_CONFIG.batchSize;
+  const stepsOurs = Math.ceil(ours.train / batch);
+  const stepsStudy = Math.ceil(studyTrain / batch);
+  return {
+    topic: 'Data size',
+    ours: `All ${int(ours.pool)} images available here, split 70/10/20 stratified by class: about ${int(ours.train)} training, ${int(ours.val)} validation, ${int(ours.test)} test images.`,
+    study: `${int(study.images)} images, split 70/10/20: ${int(studyTrain)} training, ${int(studyVal)} validation, ${int(studyTest)} test images.`,
+    effect: ours.train < studyTrain
+      ? `Our training set is ${(studyTrain / ours.train).toFixed(1)}× smaller, so one epoch is ${int(stepsOurs)} optimiser steps at batch ${batch} against the study's ${int(stepsStudy)}: presets with a fixed number of epochs train ${(stepsStudy / stepsOurs).toFixed(1)}× less, and rare classes have fewer examples. ` +
+        `Measured on M0 (mean loss): ${pc(MEASURED.m0Mean50.testAccuracy)} after 50 epochs, ${pc(MEASURED.m0Mean350.testAccuracy)} after 350 epochs — the study's number of steps.`
+      : 'Our training set is as large as the study\'s or larger; data size does not explain differences here.',
+    figures: [
+      { label: 'M0 on the shared EMNIST data, mean loss, 50 epochs (test accuracy)', value: pc(MEASURED.m0Mean50.testAccuracy), command: MEASURED.m0Mean50.command, runId: null },
+      { label: 'M0 on the shared EMNIST data, mean loss, 350 epochs = the study\'s steps (test accuracy)', value: pc(MEASURED.m0Mean350.testAccuracy), command: MEASURED.m0Mean350.command, runId: null },
+    ],
+  };
+}
+
 export async function protocolNotes(sql: Sql, entry: DatasetEntry): Promise<ProtocolNote[]> {
   const notes: ProtocolNote[] = [];
   const comparable = entry.name === PUBLISHED_DATASET;
   const study = PUBLISHED.dataset;
-  const [studyTrain, studyVal, studyTest] = study.split.map((s) => s.images);
   if (!comparable) {
     notes.push({
       topic: 'Published figures',
@@ -73,23 +95,8 @@ export async function protocolNotes(sql: Sql, entry: DatasetEntry): Promise<Prot
     });
   }
 
-  const ours = splitImages(entry, DEFAULT_CONFIG);
-  const batch = DEFAULT_CONFIG.batchSize;
-  const stepsOurs = Math.ceil(ours.train / batch);
-  const stepsStudy = Math.ceil(studyTrain / batch);
-  notes.push({
-    topic: 'Data size',
-    ours: `All ${int(ours.pool)} images available here, split 70/10/20 stratified by class: ${int(ours.train)} training, ${int(ours.val)} validation, ${int(ours.test)} test images.`,
-    study: `${int(study.images)} images, split 70/10/20: ${int(studyTrain)} training, ${int(studyVal)} validation, ${int(studyTest)} test images.`,
-    effect: ours.train < studyTrain
-      ? `Our training set is ${(studyTrain / ours.train).toFixed(1)}× smaller, so one epoch is ${int(stepsOurs)} optimiser steps at batch ${batch} against the study's ${int(stepsStudy)}: presets with a fixed number of epochs train ${(stepsStudy / stepsOurs).toFixed(1)}× less, and rare classes have fewer examples. ` +
-        `Measured on M0 (mean loss): ${pc(MEASURED.m0Mean50.testAccuracy)} after 50 epochs, ${pc(MEASURED.m0Mean350.testAccuracy)} after 350 epochs — the study's number of steps.`
-      : 'Our training set is as large as the study\'s or larger; data size does not explain differences here.',
-    figures: [
-      { label: 'M0 on the shared EMNIST data, mean loss, 50 epochs (test accuracy)', value: pc(MEASURED.m0Mean50.testAccuracy), command: MEASURED.m0Mean50.command, runId: null },
-      { label: 'M0 on the shared EMNIST data, mean loss, 350 epochs = the study\'s steps (test accuracy)', value: pc(MEASURED.m0Mean350.testAccuracy), command: MEASURED.m0Mean350.command, runId: null },
-    ],
-  });
+  // Data size only matters beside the study's figures, i.e. on its own data.
+  if (comparable) notes.push(dataSizeNote(entry));
 
   const sumRun = await bestVariant(sql, entry.name, 'M0', ['lossReduction']);
   const meanRun = await bestVariant(sql, entry.name, 'M0', []);

@@ -9,7 +9,7 @@
  *   3. else a default per engine from `npm run bench` on a 2-core machine — "default".
  * A running run uses its own live figure (progress.samplesPerSecond, else its last epoch's).
  * Time = epochs × training samples / speed × (1 + validation share) + the final evaluation (test pass
- * and one pass per noise level). Early stopping can only make a run shorter, so estimates are upper
+ * and one pass per noise level) + a run's start-up for one not started yet. Early stopping can only make a run shorter, so estimates are upper
  * bounds for runs that use it. Queue waits assume the live workers take runs in queue order, one each.
  */
 import type { RunConfig } from '../../trainer/config/schema';
@@ -92,18 +92,25 @@ export interface RunShape {
   testSamples: number;
 }
 
-/** Seconds for `epochs` epochs at `samplesPerSecond`, plus the final evaluation when `withEvaluation`. */
-export function secondsFor(shape: RunShape, samplesPerSecond: number, epochs: number, withEvaluation = true): number {
+/**
+ * What a run costs besides its epochs and evaluation: the claim, the dataset from the worker's cache,
+ * starting the replicas and saving the model. Measured: ≈1.5 s per run on a 2-core machine (the MNIST
+ * study of test/e2e/study.test.ts, whose 1-epoch runs took 1.7–5.6 s each).
+ */
+export const RUN_OVERHEAD_SECONDS = 1.5;
+
+/** Seconds for `epochs` epochs at `samplesPerSecond`, plus the final evaluation, plus the start-up of a run not yet started. */
+export function secondsFor(shape: RunShape, samplesPerSecond: number, epochs: number, { evaluation = true, startup = false } = {}): number {
   const training = (epochs * shape.trainingSamples * (1 + VALIDATION_SHARE)) / samplesPerSecond;
   const passes = 1 + shape.config.robustness.sigmas.filter((s) => s > 0).length;
-  const evaluation = withEvaluation ? (passes * shape.testSamples) / (INFERENCE_SPEEDUP * samplesPerSecond) : 0;
-  return training + evaluation;
+  const evaluating = evaluation ? (passes * shape.testSamples) / (INFERENCE_SPEEDUP * samplesPerSecond) : 0;
+  return training + evaluating + (startup ? RUN_OVERHEAD_SECONDS : 0);
 }
 
 /** The whole run's estimated duration (not started yet). */
 export function estimateSeconds(model: ThroughputModel, shape: RunShape): { seconds: number; speed: Speed } {
   const speed = model.speed(shape.config, shape.parameters);
-  return { seconds: secondsFor(shape, speed.samplesPerSecond, shape.config.epochs), speed };
+  return { seconds: secondsFor(shape, speed.samplesPerSecond, shape.config.epochs, { startup: true }), speed };
 }
 
 /** A running run's progress as its worker reports it (Run.progress). */

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { findPreset } from '../../trainer/config/presets';
 import { withOverrides } from '../../trainer/config/schema';
 import { changedFields, configHash, configIdentity, presetLabel } from '../../server/runs/configIdentity';
-import { epochsDone, networkKey, secondsFor, ThroughputModel } from '../../server/runs/estimates';
+import { epochsDone, networkKey, RUN_OVERHEAD_SECONDS, secondsFor, ThroughputModel } from '../../server/runs/estimates';
 import { simulateQueue } from '../../server/runs/queueSchedule';
 
 describe('the queue simulation', () => {
@@ -32,9 +32,10 @@ describe('run time estimates', () => {
   const config = withOverrides(findPreset('M0').config, { epochs: 3 });
   const shape = { config, parameters: 111_791, trainingSamples: 10_000, testSamples: 2_000 };
 
-  it('are epochs × training images / speed (+5% validation) plus one test pass per noise level at 3× the speed', () => {
+  it('are epochs × training images / speed (+5% validation) plus one test pass per noise level at 3× the speed (+ start-up)', () => {
     expect(secondsFor(shape, 5_000, 3)).toBeCloseTo((3 * 10_000 * 1.05) / 5_000 + (6 * 2_000) / (3 * 5_000), 12);
-    expect(secondsFor(shape, 5_000, 1, false)).toBeCloseTo((10_000 * 1.05) / 5_000, 12);
+    expect(secondsFor(shape, 5_000, 1, { evaluation: false })).toBeCloseTo((10_000 * 1.05) / 5_000, 12);
+    expect(secondsFor(shape, 5_000, 1, { evaluation: false, startup: true })).toBeCloseTo((10_000 * 1.05) / 5_000 + RUN_OVERHEAD_SECONDS, 12);
   });
 
   it('count the epoch in progress by its batches while training, and every epoch once evaluating', () => {

@@ -13,7 +13,7 @@ export function RobustnessTable({ rows }: { rows: ReportRowFieldsFragment[] }) {
         <thead>
           <tr className={headRow}>
             <th className="px-2 py-1.5">Preset</th>
-            {sigmas.map((s) => <th key={s} className={th}>σ {s}</th>)}
+            {sigmas.map((s) => <th key={s} className={`${th} normal-case`}>σ {s}</th>)}
           </tr>
         </thead>
         <tbody>
