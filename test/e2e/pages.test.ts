@@ -76,7 +76,7 @@ describe.skipIf(!chromiumPath)('pages on a phone, in link previews and to assist
       ['/datasets/mnist', '[data-testid=class-distribution] svg'],
       ['/report', '[data-testid=report-test-chart] svg'],
       ['/report?dataset=mnist&clip=1', '[data-testid=report-robustness-chart] svg'],
-      ['/launch/study', '[data-testid=study-preview] tbody tr'],
+      ['/launch/study', '[data-testid=study-preview]'],
       [`/groups/${group}`, null],
       ['/settings', null],
       ['/admin/users', null],
