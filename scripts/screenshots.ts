@@ -31,7 +31,7 @@ async function main() {
     const dataset = process.env.SCREENSHOT_DATASET ?? datasets.find((d) => d.name.endsWith('strat100'))?.name ?? datasets.find((d) => d.isDefault)!.name;
     const epochs = Number(process.env.SCREENSHOT_EPOCHS ?? 4);
     console.log(`queuing the study on ${dataset}, ${epochs} epochs each`);
-    const study = await gqlAt<{ launchStudy: { runs: { id: string; preset: string }[] } }>(
+    const study = await gqlAt<{ launchStudy: { id: string; runs: { id: string; preset: string }[] } }>(
       server.url,
       'mutation($i: LaunchStudyInput){ launchStudy(input: $i){ id runs { id preset } } }',
       { i: { dataset, overrides: { epochs } } },
@@ -58,7 +58,9 @@ async function main() {
     await save(page, 'launch-invalid');
     const full = datasets.find((d) => d.name === 'emnist-bymerge' && d.available)?.name ?? dataset;
     await shoot(page, `${server.url}/datasets/${full}`, 'dataset', '[data-testid=samples] canvas');
-    await shoot(page, `${server.url}/report`, 'report', '[data-testid=report-test]');
+    await shoot(page, `${server.url}/report?dataset=${dataset}`, 'report', '[data-testid=report-rows]');
+    await shoot(page, `${server.url}/groups/${study.launchStudy.id}`, 'group', '[data-testid=group-members-table]');
+    await shoot(page, `${server.url}/launch/study`, 'study-form', '[data-testid=study-preview] tbody tr');
     await shoot(page, `${server.url}/datasets`, 'datasets', '[data-testid=dataset-list]');
     await shoot(page, `${server.url}/compare?ids=${byPreset('M1g')}`, 'compare-one-run', '[data-testid=compare-too-few]');
     await shoot(page, `${server.url}/workers`, 'workers', '[data-testid=workers-page]');

@@ -35,6 +35,7 @@ import { setSecurityHeaders } from './http/headers';
 import { hostAllowed, hostPolicyFromEnv, listenUrls, originAllowed } from './http/hosts';
 import { clientAddress } from './http/request';
 import { DEFAULT_STALE_SECONDS, reapStaleRuns } from './runs/reaper';
+import { backfillConfigIdentity } from './runs/configIdentity';
 import { handBackRunsOfDeadLocalWorkers } from './runs/handBack';
 import { WorkerSupervisor } from './worker/supervisor';
 import { threadPolicyFromEnv } from './worker/threadBudget';
@@ -83,6 +84,9 @@ export async function startRunService(options: RunServiceOptions = {}): Promise<
   const { prisma, pool, close: closeDb } = createDb(db.url, { max: 20, statementTimeoutMs: STATEMENT_TIMEOUT_MS });
   const access = await createAccess(pool);
   const hosts = hostPolicyFromEnv();
+  // Runs stored before migration 0007 get their config identity (exact preset or modified) once.
+  const identified = await backfillConfigIdentity(pool);
+  if (identified) console.log(`[server] ${identified} earlier run(s) compared with their presets (exact or modified)`);
   if (db.embedded) {
     const waiting = await handBackRunsOfDeadLocalWorkers(prisma, os.hostname());
     if (waiting.length) console.log(`[server] ${waiting.length} run(s) whose worker stopped with the previous server will resume from their last checkpoint`);

@@ -74,7 +74,12 @@ export interface RunResult {
   validation: { accuracy: number; crossEntropy: number } | null;
   /** Null when the run was cancelled before its evaluation. */
   test: EvaluationMetrics | null;
-  robustness: { clip: boolean; points: RobustnessPoint[] };
+  /**
+   * The robustness curve under the config's protocol (noisy pixels clamped to [0,1] when `clip`), and
+   * `other`: the same noise draw under the opposite clipping, so reports can compare the two protocols
+   * (absent in results from before it was measured).
+   */
+  robustness: { clip: boolean; points: RobustnessPoint[]; other?: { clip: boolean; points: RobustnessPoint[] } };
   timings: { totalSeconds: number; trainSeconds: number; evalSeconds: number; meanEpochSeconds: number; samplesPerSecond: number };
   startedAt: string;
   finishedAt: string;

@@ -21,7 +21,7 @@ import { activeBackend, initBackend } from './engine/backend';
 import { createModel } from './engine/factory';
 import { CLEAN_PASS, metricsFrom, predictionsOf, quickMetricsOf } from './eval/evaluate';
 import { localEvaluator } from './eval/evaluator';
-import type { InferenceOutputs, InferenceProgress } from './eval/inference';
+import type { InferenceOutputs, InferenceProgress, InferenceRequest } from './eval/inference';
 import type { TestSamples } from './eval/testPredictions';
 import { noisePass, robustnessPoints } from './eval/robustness';
 import { saveModel } from './model/savedModel';
@@ -115,6 +115,7 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
     let train: RunResult['train'] = null;
     let validation: RunResult['validation'] = null;
     let points: RunResult['robustness']['points'] = [];
+    let other: RunResult['robustness']['other'];
     // Evaluation on EMNIST takes tens of seconds; a stop asked for meanwhile is honoured between phases.
     const stopRequested = () => {
       if (!outcome.cancelled && callbacks.shouldStop?.()) outcome.cancelled = true;
@@ -135,11 +136,18 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
       callbacks.onPhase?.('robustness');
       const robustness = { sigmas: config.robustness.sigmas, clip: config.robustness.clip, seed: deriveSeed(config.seed, 'robustness') };
       const pass = noisePass(robustness);
-      const onProgress = (p: InferenceProgress) => {
-        const sigma = pass!.noise!.sigmas[p.sigma ?? 0];
-        callbacks.onPhaseProgress?.({ phase: 'robustness', label: robustnessLabel(config.robustness.sigmas, sigma, p.group, p.groups), done: p.done, total: p.total });
+      const progressOf = (p: InferenceRequest, protocol: string) => (q: InferenceProgress) => {
+        const sigma = p.noise!.sigmas[q.sigma ?? 0];
+        callbacks.onPhaseProgress?.({ phase: 'robustness', label: `${robustnessLabel(config.robustness.sigmas, sigma, q.group, q.groups)}${protocol}`, done: q.done, total: q.total });
       };
-      points = robustnessPoints(robustness, test.accuracy, pass ? await evaluator.infer(split.test, pass, onProgress) : null);
+      points = robustnessPoints(robustness, test.accuracy, pass ? await evaluator.infer(split.test, pass, progressOf(pass, '')) : null);
+      // The other protocol from the same noise draw (same seeds): whether clipping explains a gap to the study.
+      const flipped = { ...robustness, clip: !robustness.clip };
+      const otherPass = noisePass(flipped);
+      if (otherPass && !stopRequested()) {
+        const protocol = flipped.clip ? ', clipped' : ', unclipped';
+        other = { clip: flipped.clip, points: robustnessPoints(flipped, test.accuracy, await evaluator.infer(split.test, otherPass, progressOf(otherPass, protocol))) };
+      }
     }
     const evalSeconds = (performance.now() - tEval) / 1000;
     const samplesTrained = outcome.history.length * split.train.length;
@@ -166,7 +174,7 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
       train,
       validation,
       test,
-      robustness: { clip: config.robustness.clip, points },
+      robustness: { clip: config.robustness.clip, points, ...(other ? { other } : {}) },
       timings: {
         // A resumed run also counts the epochs trained before the interruption.
         totalSeconds: (performance.now() - t0) / 1000 + (options.resumeFrom?.history.reduce((sum, h) => sum + h.seconds, 0) ?? 0),

@@ -16,7 +16,7 @@ const SECTIONS = [
   { href: '/compare', label: 'Compare', match: (p: string) => p.startsWith('/compare') },
   { href: '/launch', label: 'Launch', match: (p: string) => p.startsWith('/launch') },
   { href: '/datasets', label: 'Datasets', match: (p: string) => p.startsWith('/datasets') },
-  { href: '/report', label: 'Study report', match: (p: string) => p.startsWith('/report') },
+  { href: '/report', label: 'Study report', match: (p: string) => p.startsWith('/report') || p.startsWith('/groups') },
   { href: '/playground', label: 'Playground', match: (p: string) => p.startsWith('/playground') },
   { href: '/workers', label: 'Workers', match: (p: string) => p.startsWith('/workers') },
 ];

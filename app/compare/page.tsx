@@ -1,7 +1,9 @@
 /**
  * Compare runs side by side. The address holds the whole view (runs, the differenced pair, colour
  * scale, training curves), so a link shows the same comparison; the runs are fetched here and kept
- * live in the browser. Fewer than two runs get a page that says so and offers runs to add.
+ * live in the browser. Fewer than two runs get a page that says so and offers runs to add. Runs on
+ * different datasets or classes are compared with a warning (compareSummary), "best" is marked within
+ * each dataset, and the confusion difference needs the same classes.
  */
 import type { Metadata } from 'next';
 import { cache } from 'react';
@@ -13,7 +15,8 @@ import { parseCompareView } from './_lib/view';
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-const loadRuns = cache(async (ids: string) => (ids ? (await query(CompareDocument, { ids: ids.split(',') })).compare : []));
+const load = cache(async (ids: string) => (ids ? await query(CompareDocument, { ids: ids.split(',') }) : null));
+const loadRuns = async (ids: string) => (await load(ids))?.compare ?? [];
 
 export async function generateMetadata({ searchParams }: Props): Promise<Metadata> {
   const view = parseCompareView(await searchParams);
@@ -26,5 +29,6 @@ export default async function ComparePage({ searchParams }: Props) {
   const runs = await loadRuns(view.ids.join(','));
   const missing = view.ids.filter((id) => !runs.some((r) => r.id === id));
   if (runs.length < 2) return <CompareTooFew run={runs[0] ?? null} missing={missing} />;
-  return <CompareLive initialRuns={runs} initialView={view} missing={missing} />;
+  const summary = (await load(view.ids.join(',')))!.compareSummary;
+  return <CompareLive initialRuns={runs} initialView={view} missing={missing} warnings={summary.warnings} />;
 }

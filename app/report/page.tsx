@@ -1,68 +1,74 @@
 /**
- * The study report rebuilt from the runs in the database: for each preset the latest finished run on
- * the chosen dataset (in the address: ?dataset=…), with the published figure beside ours. Tables are
- * rendered here on the server; the charts are small client leaves.
+ * The study report, as the server computes it (studyReport): for every preset the run that stands for
+ * it and why, our figures with the published ones and the differences (EMNIST ByMerge only), the
+ * robustness comparison under either noise protocol (?clip=1 for noisy pixels clipped to [0,1]), and
+ * what differs between our protocol and the study's. The dataset lives in the address (?dataset=…).
+ * No report logic here: the page renders what the API answers.
  */
 import Link from 'next/link';
-import { ReportDocument, type ReportQuery } from '../_graphql/generated';
-import { engineTable, latestByPreset, m1Table, m3Table, robustnessTable, testTable, type ReportRun } from '../_lib/report';
+import { ReportDatasetsDocument, StudyReportDocument } from '../_graphql/generated';
 import { query } from '../_lib/server/query';
-import { Card, Empty, PageTitle } from '../_components/ui';
+import { Card, Notice, PageTitle } from '../_components/ui';
 import { DatasetPicker } from './_components/DatasetPicker';
-import { FitTable } from './_components/FitTable';
-import { ReportCharts } from './_components/ReportCharts';
+import { ProtocolNotes } from './_components/ProtocolNotes';
+import { RobustnessChart, TestChart } from './_components/ReportCharts';
+import { ReportTable } from './_components/ReportTable';
 import { RobustnessTable } from './_components/RobustnessTable';
-import { TestTable } from './_components/TestTable';
 
 export const metadata = { title: 'Study report' };
 
-const MAX_RUNS = 2000;
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? null;
 
-/** Every finished run, newest first, page by page (the API serves at most 200 per page). */
-async function finishedRuns(): Promise<ReportRun[]> {
-  const all: ReportRun[] = [];
-  let after: string | null = null;
-  do {
-    const page: ReportQuery = await query(ReportDocument, { after });
-    all.push(...page.runs.edges.map((e) => e.node));
-    after = page.runs.pageInfo.hasNextPage ? page.runs.pageInfo.endCursor : null;
-  } while (after && all.length < MAX_RUNS);
-  return all;
+function ClipSwitch({ dataset, clip }: { dataset: string; clip: boolean }) {
+  const href = (c: boolean) => `/report?dataset=${encodeURIComponent(dataset)}${c ? '&clip=1' : ''}`;
+  const style = (on: boolean) => `rounded px-2 py-1 ${on ? 'bg-sky-700 text-white' : 'text-sky-800 hover:bg-sky-50'}`;
+  return (
+    <nav aria-label="Robustness protocol" className="flex items-center gap-1 text-xs" data-testid="clip-switch">
+      <span className="text-slate-600">noisy pixels:</span>
+      <Link href={href(false)} aria-current={!clip ? 'true' : undefined} className={style(!clip)} scroll={false}>not clipped (presets)</Link>
+      <Link href={href(true)} aria-current={clip ? 'true' : undefined} className={style(clip)} scroll={false}>clipped to [0,1]</Link>
+    </nav>
+  );
 }
 
 export default async function ReportPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const asked = (await searchParams).dataset;
-  const runs = await finishedRuns();
-  const datasets = [...new Set(runs.map((r) => r.dataset))].sort();
-  const wanted = typeof asked === 'string' ? asked : null;
-  const dataset = wanted ?? (datasets.includes('emnist-bymerge') ? 'emnist-bymerge' : datasets[0] ?? null);
-  const byPreset = latestByPreset(runs, dataset);
-  const test = testTable(byPreset);
-  const robust = robustnessTable(byPreset);
+  const sp = await searchParams;
+  const { datasets, me } = await query(ReportDatasetsDocument, {});
+  const asked = one(sp.dataset);
+  const dataset = asked && datasets.some((d) => d.name === asked) ? asked : (datasets.find((d) => d.isDefault) ?? datasets[0]).name;
+  const clip = one(sp.clip) === '1';
+  const { studyReport: report } = await query(StudyReportDocument, { dataset, clip });
+  const covered = report.rows.filter((r) => r.runPath).length;
+  const canUnpin = me?.role === 'MEMBER' || me?.role === 'ADMIN';
   return (
     <div className="space-y-4" data-testid="report-page">
-      <PageTitle title="Study report" lead="The study's tables rebuilt from the latest finished run of each preset, with the published figures (grey) beside ours. Accuracies in percent." />
+      <PageTitle
+        title="Study report"
+        lead="For each preset of the study, the run that stands for it — pinned by a member, else the best finished run whose config is exactly the preset's — with the published figures (grey) and ours − published. Accuracies in percent."
+      />
       <div className="flex flex-wrap items-center gap-3 rounded-lg border border-slate-200 bg-white p-3 text-sm">
-        <span className="text-slate-700">{runs.length} finished run{runs.length === 1 ? '' : 's'}; {byPreset.size} of 12 presets covered{dataset ? ' on' : ''}</span>
-        {datasets.length > 0 && <DatasetPicker datasets={wanted && !datasets.includes(wanted) ? [...datasets, wanted] : datasets} current={dataset} />}
-        <span className="text-xs text-slate-600 sm:ml-auto">Missing presets? <Link href="/launch" className="text-sky-800 underline">Reproduce the study</Link></span>
+        <span className="text-slate-700" data-testid="report-coverage">{covered} of {report.rows.length} presets covered on</span>
+        <DatasetPicker datasets={datasets.map((d) => d.name)} current={dataset} />
+        <span className="text-xs text-slate-600">{report.finishedRuns} finished preset run{report.finishedRuns === 1 ? '' : 's'} here</span>
+        <Link href={`/launch/study?dataset=${encodeURIComponent(dataset)}`} className="text-xs text-sky-800 underline sm:ml-auto">Reproduce the study on {dataset}</Link>
       </div>
-      {runs.length === 0 && <Empty>No finished runs yet. The published figures are shown alone until runs finish.</Empty>}
-      {wanted && !datasets.includes(wanted) && runs.length > 0 && <Empty>No finished run on {wanted}; pick another dataset.</Empty>}
+      {asked && asked !== dataset && <Notice>There is no dataset “{asked.slice(0, 60)}”; showing {dataset}.</Notice>}
+      {!report.comparable && <Notice testId="not-comparable">{report.notComparableReason} Only our own figures are shown.</Notice>}
 
+      <Card title="Which run stands for each preset" testId="report-rows">
+        <ReportTable rows={report.rows} canUnpin={canUnpin} />
+        <p className="mt-2 text-xs text-slate-600">
+          A run whose config differs from its preset shows as “M0 (modified: hidden, epochs)” and stands for the preset only when someone pins it (on the run&apos;s page). Seed, threads and backend do not count as differences.
+        </p>
+      </Card>
       <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
-        <Card title="Final test comparison" testId="report-test"><TestTable rows={test} /></Card>
-        <ReportCharts test={test} robust={robust} m1={['M0', 'M1a', 'M1b', 'M1c', 'M1d', 'M1e', 'M1f', 'M1g', 'M1h'].flatMap((model) => {
-          const r = byPreset.get(model);
-          return r ? [{ model, points: r.epochs.map((e) => ({ x: e.epoch, y: e.valAccuracy })) }] : [];
-        })} />
+        <Card title="Test accuracy: ours vs published" testId="report-test-chart"><TestChart rows={report.rows} comparable={report.comparable} /></Card>
+        <Card title="Robustness curves (solid ours, dashed published)" actions={<ClipSwitch dataset={dataset} clip={clip} />} testId="report-robustness-chart">
+          <RobustnessChart rows={report.rows} clip={clip} />
+        </Card>
       </div>
-      <Card title="M1 variants: one change each from M0 (validation at the kept epoch)" testId="report-m1"><FitTable rows={m1Table(byPreset)} /></Card>
-      <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
-        <Card title="Engine agreement: from scratch (M1g) vs framework (M2)"><FitTable rows={engineTable(byPreset)} showEngine /></Card>
-        <Card title="Framework models M3a and M3b"><FitTable rows={m3Table(byPreset)} /></Card>
-      </div>
-      <Card title="Robustness: test accuracy (%) under Gaussian noise σ" testId="report-robustness"><RobustnessTable rows={robust} /></Card>
+      <Card title={`Robustness: test accuracy under Gaussian noise σ (${clip ? 'clipped to [0,1]' : 'not clipped'})`} testId="report-robustness"><RobustnessTable rows={report.rows} /></Card>
+      <Card title="How our protocol differs from the study's" testId="report-notes"><ProtocolNotes notes={report.notes} /></Card>
     </div>
   );
 }

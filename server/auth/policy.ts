@@ -5,15 +5,20 @@
  *   1. every string in the arguments is checked (no NUL bytes, at most 10,000 characters, lists of at
  *      most 1,000 items), with an error naming the argument;
  *   2. the caller's role must reach the rule's role (anonymous callers are told to sign in);
- *   3. the rule's own check runs (ownership: a member may cancel, rename or delete only their own runs);
+ *   3. the rule's own check runs (ownership: a member may cancel, rename, archive or delete only their own runs);
  * and after a mutation succeeds, its audit record is appended. A field without a rule stops the server
  * at startup, so nothing new can slip through unguarded.
  *
  * Who may do what:
- *   viewer  read everything (runs, datasets, presets, live updates, examples, predictions); own API tokens
- *   member  + launch, clone and study; cancel, rename and delete their own runs; tag, annotate and
- *           re-evaluate any run
+ *   viewer  read everything (runs, datasets, presets, the report, groups, live updates, examples,
+ *           predictions); own API tokens
+ *   member  + launch, clone and study; cancel, rename, archive and delete their own runs (one by one, in
+ *           bulk or through their study group); tag, annotate and re-evaluate any run; re-run any failed
+ *           group member (as their own run); pin and unpin report rows
  *   admin   + the same on anyone's runs; users and roles; the audit trail
+ * Actions on many runs (bulkRuns, cancelGroup, rerunFailedInGroup, deleteGroup) apply `runRefusal` —
+ * the same rule as the single-run mutations — to each run, act on the permitted ones, and report each
+ * refusal as that run's outcome; their audit records are one entry per run changed.
  */
 import { BREAK, defaultFieldResolver, GraphQLObjectType, visit, type DocumentNode, type GraphQLError, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql/index.js';
 import type { Run } from '../db/client';
@@ -25,9 +30,9 @@ import { unauthenticated, type Principal } from './principal';
 import { atLeast, type Role } from './roles';
 import { findToken } from './users';
 
-export type RunAction = 'cancel' | 'delete' | 'rename' | 'annotate' | 'clone';
+export type RunAction = 'cancel' | 'delete' | 'rename' | 'annotate' | 'clone' | 'archive';
 
-const RUN_ACTION_WORDS: Record<RunAction, string> = { cancel: 'cancel', delete: 'delete', rename: 'rename', annotate: 'tag or annotate', clone: 'clone' };
+const RUN_ACTION_WORDS: Record<RunAction, string> = { cancel: 'cancel', delete: 'delete', rename: 'rename', annotate: 'tag or annotate', clone: 'clone', archive: 'archive or restore' };
 
 /** Whether `p` may do `action` to a run: the one rule behind the mutations and Run.can alike. */
 export function mayActOnRun(p: Principal, action: RunAction, run: Pick<Run, 'ownerId'>): boolean {
@@ -35,6 +40,12 @@ export function mayActOnRun(p: Principal, action: RunAction, run: Pick<Run, 'own
   if (!atLeast(p.role, 'member')) return false;
   if (action === 'annotate' || action === 'clone') return true;
   return run.ownerId !== null && run.ownerId === p.userId;
+}
+
+/** Why `p` may not do `action` to `run` (null: allowed), for actions on many runs that report per run. */
+export function runRefusal(p: Principal, action: RunAction, run: Pick<Run, 'ownerId'>): string | null {
+  if (mayActOnRun(p, action, run)) return null;
+  return `you may not ${RUN_ACTION_WORDS[action]} this run: only its owner or an admin may (you are ${article(p.role)})`;
 }
 
 type Args = Record<string, any>;
@@ -45,8 +56,30 @@ interface Rule {
   role: Role | 'anyone';
   /** Per-object checks after the role check; what it returns is handed to `audit`. */
   check?: (args: Args, ctx: GraphQLContext) => Promise<Memo | void>;
-  /** The audit record of a successful mutation (null: nothing to record). */
-  audit?: (args: Args, result: any, ctx: GraphQLContext, memo: Memo) => (AuditRecord & { actor?: Pick<Principal, 'userId' | 'name' | 'via' | 'address'> }) | null;
+  /** The audit record(s) of a successful mutation (null or []: nothing to record). */
+  audit?: (args: Args, result: any, ctx: GraphQLContext, memo: Memo) => AuditOut | AuditOut[] | null;
+}
+
+type AuditOut = AuditRecord & { actor?: Pick<Principal, 'userId' | 'name' | 'via' | 'address'> };
+
+/** A run's outcome in an action on many runs, as the resolvers return it (name: for the audit of deleted runs). */
+interface Outcome {
+  id: string;
+  ok: boolean;
+  name?: string;
+  run?: { id: string } | null;
+}
+
+const BULK_AUDIT: Record<string, string> = { CANCEL: 'cancelRun', ARCHIVE: 'archiveRun', RESTORE: 'restoreRun', DELETE: 'deleteRun', TAG: 'updateRun', UNTAG: 'updateRun' };
+
+/** One audit entry per run an action on many runs changed. */
+const perRun = (action: string, results: Outcome[], detail: (r: Outcome) => Record<string, unknown>): AuditOut[] =>
+  results.filter((r) => r.ok).map((r) => ({ action, runId: r.id, detail: detail(r) }));
+
+/** The current pin of the report row named by the arguments (for the audit of pin and unpin). */
+async function currentPin(args: Args, ctx: GraphQLContext): Promise<Memo> {
+  const { rows } = await ctx.access.pool.query<{ runId: string }>(`SELECT "runId" FROM "ReportPin" WHERE "dataset" = $1 AND "preset" = $2`, [String(args.dataset), String(args.preset)]);
+  return { previous: rows[0]?.runId ?? null };
 }
 
 /** Loads the run named by args[idArg] and refuses unless the caller may do `action` to it. */
@@ -80,6 +113,11 @@ export const POLICY: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     dataset: { role: 'viewer' },
     system: { role: 'viewer' },
     estimateRun: { role: 'viewer' },
+    studyReport: { role: 'viewer' },
+    group: { role: 'viewer' },
+    groups: { role: 'viewer' },
+    studyPreview: { role: 'viewer' },
+    compareSummary: { role: 'viewer' },
     apiTokens: { role: 'viewer' },
     users: { role: 'admin' },
     auditLog: { role: 'admin' },
@@ -108,7 +146,46 @@ export const POLICY: Record<'Query' | 'Mutation' | 'Subscription', Record<string
       check: ownRun('delete'),
       audit: (args, deleted, _ctx, memo) => (deleted ? { action: 'deleteRun', runId: args.id, detail: { name: (memo.run as Run | undefined)?.name ?? null } } : null),
     },
-    launchStudy: { role: 'member', audit: (args, group) => ({ action: 'launchStudy', groupId: group.id, detail: { runs: group.runs.length, dataset: group.runs[0]?.dataset ?? null } }) },
+    archiveRun: { role: 'member', check: ownRun('archive'), audit: runAudit('archiveRun') },
+    restoreRun: { role: 'member', check: ownRun('archive'), audit: runAudit('restoreRun') },
+    bulkRuns: {
+      role: 'member',
+      audit: (args, result) =>
+        perRun(BULK_AUDIT[args.input.action], result.results, (r) => ({
+          bulk: true,
+          ...(args.input.action === 'DELETE' ? { name: r.name ?? null } : {}),
+          ...(args.input.action === 'TAG' || args.input.action === 'UNTAG' ? { [args.input.action === 'TAG' ? 'addTags' : 'removeTags']: args.input.tags } : {}),
+        })),
+    },
+    launchStudy: { role: 'member', audit: (args, group) => ({ action: 'launchStudy', groupId: group.id, detail: { runs: group.runs.length, dataset: group.dataset ?? null } }) },
+    cancelGroup: {
+      role: 'member',
+      audit: (args, result) => [{ action: 'cancelGroup', groupId: args.id, detail: { cancelled: result.results.filter((r: Outcome) => r.ok).length } }, ...perRun('cancelRun', result.results, () => ({ group: args.id }))],
+    },
+    rerunFailedInGroup: {
+      role: 'member',
+      audit: (args, result) => [
+        { action: 'rerunFailedInGroup', groupId: args.id, detail: { runs: result.results.filter((r: Outcome) => r.ok).length } },
+        ...result.results.filter((r: Outcome) => r.ok && r.run).map((r: Outcome) => ({ action: 'cloneRun', runId: r.run!.id, detail: { from: r.id, rerun: true, group: args.id } })),
+      ],
+    },
+    deleteGroup: {
+      role: 'member',
+      audit: (args, result) => [
+        { action: 'deleteGroup', groupId: args.id, detail: { deleted: result.results.filter((r: Outcome) => r.ok).length, groupDeleted: result.group === null } },
+        ...perRun('deleteRun', result.results, (r) => ({ name: r.name ?? null, group: args.id })),
+      ],
+    },
+    pinReportRun: {
+      role: 'member',
+      check: currentPin,
+      audit: (args, _report, _ctx, memo) => ({ action: 'pinReportRun', runId: args.runId, detail: { dataset: args.dataset, preset: args.preset, replaced: memo.previous ?? null } }),
+    },
+    unpinReportRun: {
+      role: 'member',
+      check: currentPin,
+      audit: (args, _report, _ctx, memo) => (memo.previous ? { action: 'unpinReportRun', runId: memo.previous as string, detail: { dataset: args.dataset, preset: args.preset } } : null),
+    },
     createUser: { role: 'admin', audit: (args, created) => ({ action: 'createUser', targetUserId: created.user.id, detail: { email: created.user.email, role: created.user.role } }) },
     updateUser: { role: 'admin', audit: (args) => ({ action: 'updateUser', targetUserId: args.id, detail: { ...args.input } }) },
     createApiToken: { role: 'viewer', audit: (args, created, ctx) => ({ action: 'createApiToken', targetUserId: ctx.principal.userId, detail: { tokenId: created.apiToken.id, label: created.apiToken.label } }) },
@@ -192,8 +269,8 @@ export function applyPolicy(schema: GraphQLSchema): GraphQLSchema {
       field.resolve = async (root, args, ctx: GraphQLContext, info) => {
         const memo = await guard(rule, name, args, ctx);
         const result = await resolve(root, args, ctx, info);
-        const record = rule.audit?.(args, result, ctx, memo);
-        if (record) {
+        const records = [rule.audit?.(args, result, ctx, memo) ?? []].flat();
+        for (const record of records) {
           const { actor, ...rest } = record;
           // The change is made; failing the response now would invite a retry that makes it twice.
           await writeAudit(ctx.access.pool, actor ?? ctx.principal, rest).catch((err) =>

@@ -22,6 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { newPool } from '../db/pool';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { DEFAULT_CONFIG } from '../../trainer/config/schema';
@@ -55,7 +56,7 @@ const url = await db.database('bench');
 await migrate(url);
 const prisma = createPrisma(url);
 // Accounts: the bench signs in with an API token as a script would; a third of the runs belong to it.
-const authPool = new pg.Pool({ connectionString: url, max: 2 });
+const authPool = newPool({ connectionString: url, max: 2 });
 const access = await createAccess(authPool);
 const { user: benchUser } = await createUser(access.auth, authPool, { email: 'bench@example.org', name: 'Bench Admin', role: 'admin' });
 const { token } = await createToken(access.auth, authPool, benchUser.id, 'bench');
@@ -295,7 +296,7 @@ await new Promise((r) => server.once('exit', r));
 console.log('\n3. per-epoch checkpoints in PostgreSQL (as the worker stores them; 10 writes and 10 reads each):');
 await initBackend('cpu');
 const holder = { id: crypto.randomUUID(), host: 'bench', pid: 1 };
-const checkpointPool = new pg.Pool({ connectionString: url, max: 1 });
+const checkpointPool = newPool({ connectionString: url, max: 1 });
 for (const preset of ['M1g', 'M3b']) {
   const { checkpoint, parameters } = studySizedCheckpoint(preset);
   const run = await prisma.run.create({ data: { name: `checkpoint ${preset}`, engine: 'scratch', dataset: 'emnist-bymerge', seed: 1, config: DEFAULT_CONFIG as object, status: 'RUNNING', workerId: holder.id, workerHost: holder.host, workerPid: holder.pid } });

@@ -5,10 +5,12 @@
  */
 import DataLoader from 'dataloader';
 import type pg from 'pg';
-import { EVALUATION_SCALAR_COLUMNS, type Epoch, type Evaluation, type EvaluationScalars, type PrismaClient, type RobustnessPoint, type Run } from '../db/client';
+import { EVALUATION_SCALAR_COLUMNS, type Epoch, type Evaluation, type EvaluationScalars, type PrismaClient, type RobustnessPoint, type Run, type RunGroup } from '../db/client';
 import type { Access } from '../auth/access';
 import type { Principal } from '../auth/principal';
 import type { RunEvents } from '../events';
+import { pinsOfRuns } from '../report/reportData';
+import type { PinRecord } from '../report/studyReport';
 import { toSql } from '../runs/sql';
 
 export interface GraphQLContext {
@@ -94,8 +96,8 @@ export function createLoaders(prisma: PrismaClient, pool?: pg.Pool) {
     }),
     robustness: new DataLoader<string, RobustnessPoint[]>(async (ids) =>
       groupBy(ids, pool
-        ? (await pool.query<RobustnessPoint>('SELECT * FROM "RobustnessPoint" WHERE "runId" = ANY($1::uuid[]) ORDER BY "sigma"', [ids])).rows
-        : await prisma.robustnessPoint.findMany({ where: { runId: { in: [...ids] } }, orderBy: { sigma: 'asc' } })),
+        ? (await pool.query<RobustnessPoint>('SELECT * FROM "RobustnessPoint" WHERE "runId" = ANY($1::uuid[]) ORDER BY "clipped", "sigma"', [ids])).rows
+        : await prisma.robustnessPoint.findMany({ where: { runId: { in: [...ids] } }, orderBy: [{ clipped: 'asc' }, { sigma: 'asc' }] })),
     ),
     /** Per-epoch validation confusion matrices, by "runId:epoch" (null for epochs recorded before they were kept). */
     epochConfusion: new DataLoader<string, number[][] | null>(async (keys) => {
@@ -125,6 +127,17 @@ export function createLoaders(prisma: PrismaClient, pool?: pg.Pool) {
       );
       const by = new Map(rows.rows.map((r) => [r.runId, r]));
       return ids.map((id) => by.get(id) ?? null);
+    }),
+    /** Study groups by id (Run.studyGroup). */
+    group: new DataLoader<string, RunGroup | null>(async (ids) => {
+      const rows = await prisma.runGroup.findMany({ where: { id: { in: [...ids] } } });
+      const by = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => by.get(id) ?? null);
+    }),
+    /** Report rows each run is pinned to. */
+    pins: new DataLoader<string, PinRecord[]>(async (ids) => {
+      const rows = await pinsOfRuns(sqlOf(prisma, pool), ids);
+      return ids.map((id) => rows.filter((p) => p.runId === id));
     }),
     /** Display names of users (run owners). */
     userName: new DataLoader<string, string | null>(async (ids) => {

@@ -20,7 +20,9 @@ import { applyPolicy } from '../auth/policy';
 import type { Resolvers } from './generated';
 import { accessMutations, accessQueries } from './resolvers/access';
 import { catalogQueries, Dataset, Preset } from './resolvers/catalog';
-import { mutations, StudyGroup } from './resolvers/mutations';
+import { groupMutations, groupQueries, StudyGroup } from './resolvers/groups';
+import { mutations } from './resolvers/mutations';
+import { ReportPin, reportMutations, reportQueries, ReportRow } from './resolvers/report';
 import { Evaluation, Run, runQueries } from './resolvers/runs';
 import { Epoch, exampleMutations, exampleQueries, exampleRunFields } from './resolvers/examples';
 import { subscriptions } from './resolvers/subscriptions';
@@ -56,13 +58,15 @@ const JSONScalar = new GraphQLScalarType({
 
 export const resolvers: Resolvers = {
   JSON: JSONScalar,
-  Query: { ...runQueries, ...catalogQueries, ...accessQueries, ...exampleQueries },
-  Mutation: { ...mutations, ...accessMutations, ...exampleMutations },
+  Query: { ...runQueries, ...catalogQueries, ...accessQueries, ...reportQueries, ...groupQueries, ...exampleQueries },
+  Mutation: { ...mutations, ...accessMutations, ...reportMutations, ...groupMutations, ...exampleMutations },
   Subscription: subscriptions,
   Run: { ...Run, ...exampleRunFields },
   Epoch,
   Evaluation,
   StudyGroup,
+  ReportRow,
+  ReportPin,
   Preset,
   Dataset,
   WorkerInfo,

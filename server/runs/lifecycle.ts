@@ -234,13 +234,16 @@ export interface StoredPredictions {
 }
 
 /**
- * Stores a finished run's evaluation, robustness curve, summary and (when given) per-image test
+ * Stores a finished run's evaluation, robustness curves, summary and (when given) per-image test
  * predictions while it is still RUNNING (phase "saving"): they are safe before the model is written, so
  * a failing save cannot lose them. False when the run is not held by `holder`. `succeed` then ends it.
  */
 export async function storeResults(db: Db, holder: Holder, runId: string, result: RunResult, predictions: StoredPredictions | null = null): Promise<boolean> {
   const test = result.test;
   if (!test) throw new Error('storeResults: the result has no test evaluation (a cancelled run ends with endCancelled)');
+  // The config's curve and, when measured, the one under the other clipping.
+  const { robustness } = result;
+  const curves = [robustness, ...(robustness.other ? [robustness.other] : [])].flatMap((c) => c.points.map((p) => ({ ...p, clipped: c.clip })));
   const { rows } = await toSql(db).query(
     `WITH r AS (
        UPDATE "Run" r SET ${summarySet(3)}, "testAccuracy" = $11, "macroF1" = $12, "threads" = $25::int,
@@ -253,12 +256,12 @@ export async function storeResults(db: Db, holder: Holder, runId: string, result
          "trainAccuracy" = EXCLUDED."trainAccuracy", "trainLoss" = EXCLUDED."trainLoss", "valAccuracy" = EXCLUDED."valAccuracy", "valLoss" = EXCLUDED."valLoss",
          "count" = EXCLUDED."count", "perClass" = EXCLUDED."perClass", "confusion" = EXCLUDED."confusion", "classNames" = EXCLUDED."classNames"
      ), robustness AS (
-       INSERT INTO "RobustnessPoint" ("runId", "sigma", "accuracy")
-       SELECT r."id", p."sigma", p."accuracy" FROM r, unnest($23::float8[], $24::float8[]) AS p("sigma", "accuracy")
-       ON CONFLICT ("runId", "sigma") DO UPDATE SET "accuracy" = EXCLUDED."accuracy"
+       INSERT INTO "RobustnessPoint" ("runId", "clipped", "sigma", "accuracy")
+       SELECT r."id", p."clipped", p."sigma", p."accuracy" FROM r, unnest($26::boolean[], $23::float8[], $24::float8[]) AS p("clipped", "sigma", "accuracy")
+       ON CONFLICT ("runId", "clipped", "sigma") DO UPDATE SET "accuracy" = EXCLUDED."accuracy"
      ), predictions AS (
        INSERT INTO "TestPredictions" ("runId", "count", "classes", "sources", "data", "origin")
-       SELECT r."id", $26::int, $27::int, $28::jsonb, $29::bytea, 'training' FROM r WHERE $29::bytea IS NOT NULL
+       SELECT r."id", $27::int, $28::int, $29::jsonb, $30::bytea, 'training' FROM r WHERE $30::bytea IS NOT NULL
        ON CONFLICT ("runId") DO UPDATE SET "count" = EXCLUDED."count", "classes" = EXCLUDED."classes", "sources" = EXCLUDED."sources",
          "data" = EXCLUDED."data", "origin" = EXCLUDED."origin", "confusionDelta" = 0, "createdAt" = now()
      )
@@ -279,9 +282,10 @@ export async function storeResults(db: Db, holder: Holder, runId: string, result
       JSON.stringify(test.confusion),
       result.history.length,
       result.dataset.classNames,
-      result.robustness.points.map((p) => p.sigma),
-      result.robustness.points.map((p) => p.accuracy),
+      curves.map((p) => p.sigma),
+      curves.map((p) => p.accuracy),
       threadsUsed(result),
+      curves.map((p) => p.clipped),
       predictions?.count ?? 0,
       predictions?.classes ?? 0,
       JSON.stringify(predictions?.sources ?? []),

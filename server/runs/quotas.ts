@@ -47,19 +47,32 @@ export function quotaSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Quot
   };
 }
 
-/** Images in the training split a run with this config would see. */
-export function trainingSamples(dataset: Pick<DatasetEntry, 'name'>, config: RunConfig): number {
+/** Images of each split a run with this config would see (known without loading any image). */
+export function splitImages(dataset: Pick<DatasetEntry, 'name'>, config: RunConfig): { pool: number; train: number; val: number; test: number } {
   let pool: number;
   let trainImages: number;
-  if (dataset.name === 'mnist') pool = trainImages = 10_000;
-  else if (dataset.name === `${EMNIST_BYMERGE}-strat100`) pool = trainImages = 4_700;
+  let testImages: number;
+  if (dataset.name === 'mnist') pool = trainImages = testImages = 10_000;
+  else if (dataset.name === `${EMNIST_BYMERGE}-strat100`) pool = trainImages = testImages = 4_700;
   else {
     const dir = emnistDir();
     const roles = dir ? locateEmnist(dir).splits.map((s) => s.role) : [];
     pool = roles.reduce((n, r) => n + EMNIST_SPLIT_IMAGES[r], 0);
     trainImages = roles.includes('train') ? EMNIST_SPLIT_IMAGES.train : 0;
+    testImages = roles.includes('test') ? EMNIST_SPLIT_IMAGES.test : 0;
   }
-  return Math.round(config.split.mode === 'official' ? trainImages * (1 - config.split.valFraction) : pool * config.split.train);
+  if (config.split.mode === 'official') {
+    const val = Math.round(trainImages * config.split.valFraction);
+    return { pool, train: trainImages - val, val, test: testImages };
+  }
+  const train = Math.round(pool * config.split.train);
+  const test = Math.round(pool * config.split.test);
+  return { pool, train, val: pool - train - test, test };
+}
+
+/** Images in the training split a run with this config would see. */
+export function trainingSamples(dataset: Pick<DatasetEntry, 'name'>, config: RunConfig): number {
+  return splitImages(dataset, config).train;
 }
 
 export interface RunCost {

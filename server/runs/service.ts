@@ -14,6 +14,7 @@ import { EVALUATION_SCALAR_COLUMNS, Prisma, type EvaluationScalars, type PrismaC
 import { defaultDataset, findDataset, type DatasetEntry } from '../datasets/catalog';
 import { inputError } from '../errors';
 import { whyNoWorkerCanSaveModels } from '../worker/registry';
+import { configIdentity } from './configIdentity';
 import * as lifecycle from './lifecycle';
 import { checkRunCost, checkUserQuota, estimateRun, quotaSettingsFromEnv, type QuotaSettings } from './quotas';
 import { DEFAULT_STALE_SECONDS } from './reaper';
@@ -64,7 +65,7 @@ function resolveDatasetName(name: string | null | undefined): DatasetEntry & { c
 /** Input limits (issue 9): names 200 characters, tags 50 each and 30 per run, notes 10,000. */
 export const LIMITS = { name: 200, tag: 50, tags: 30, notes: 10_000, filterText: 200 } as const;
 
-function cleanTags(tags: readonly string[] | null | undefined, field = 'tags'): string[] {
+export function cleanTags(tags: readonly string[] | null | undefined, field = 'tags'): string[] {
   const out = [...new Set((tags ?? []).map((t) => t.trim()).filter(Boolean))];
   const long = out.find((t) => t.length > LIMITS.tag);
   if (long) throw inputError(`${field}: each tag at most ${LIMITS.tag} characters ("${long.slice(0, 20)}…" has ${long.length})`, [{ field, message: `each tag at most ${LIMITS.tag} characters` }]);
@@ -132,6 +133,7 @@ export function prepareRun(input: LaunchInput, owner: Owner | null, quotas: Quot
     groupId: input.groupId ?? null,
     config: config as unknown as Prisma.InputJsonValue,
     parameters: cost.parameters,
+    ...configIdentity(config, preset?.name),
   };
 }
 
@@ -163,8 +165,21 @@ export async function getRunOrThrow(prisma: PrismaClient, id: string): Promise<R
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A new run with another run's config (plus overrides), owned by whoever clones it. */
-export async function cloneRun(prisma: PrismaClient, id: string, overrides: unknown, name: string | null | undefined, owner: Owner | null, quotas: QuotaSettings = serverQuotas()): Promise<Run> {
+/**
+ * A new run with another run's config (plus overrides), owned by whoever clones it. It keeps the
+ * source's preset name (labelled "modified" when the overrides move it away from the preset) but not
+ * its study group: a clone is a new experiment, and a group's members are what its study launched
+ * (and re-runs of them, rerunFailedInGroup).
+ */
+export async function cloneRun(
+  prisma: PrismaClient,
+  id: string,
+  overrides: unknown,
+  name: string | null | undefined,
+  owner: Owner | null,
+  quotas: QuotaSettings = serverQuotas(),
+  options: { groupId?: string } = {},
+): Promise<Run> {
   checkText('name', name, LIMITS.name);
   const source = await getRunOrThrow(prisma, id);
   const config = resolveConfig(source.config as unknown as RunConfig, overrides, 'overrides');
@@ -182,9 +197,10 @@ export async function cloneRun(prisma: PrismaClient, id: string, overrides: unkn
     ownerId: owner?.userId ?? null,
     tags: source.tags,
     notes: source.notes,
-    groupId: source.groupId,
+    groupId: options.groupId ?? null,
     config: config as unknown as Prisma.InputJsonValue,
     parameters: cost.parameters,
+    ...configIdentity(config, source.preset),
   };
   return withUserQuota(prisma, owner, quotas, { runs: 1 }, (tx) => tx.run.create({ data }));
 }
@@ -213,12 +229,6 @@ export async function updateRun(prisma: PrismaClient, id: string, input: { name?
   });
 }
 
-export async function deleteRun(prisma: PrismaClient, id: string): Promise<boolean> {
-  const run = await getRunOrThrow(prisma, id);
-  if (run.status === 'RUNNING') throw inputError(`Run ${id} is RUNNING; cancel it first, then delete it`);
-  return lifecycle.remove(prisma, id);
-}
-
 /** Queues every preset (M0–M3b, whatever PRESETS holds) as one group, all validated before any is stored. */
 export async function launchStudy(prisma: PrismaClient, input: { dataset?: string | null; overrides?: unknown }, owner: Owner | null, quotas: QuotaSettings = serverQuotas()) {
   const dataset = resolveDatasetName(input.dataset).name;
@@ -234,11 +244,14 @@ export async function launchStudy(prisma: PrismaClient, input: { dataset?: strin
   });
   await checkWorkersCanSaveModels(prisma);
   return withUserQuota(prisma, owner, quotas, { runs: rows.length, study: true }, async (tx) => {
-    const group = await tx.runGroup.create({ data: { name: `Study on ${dataset} (${new Date().toISOString().slice(0, 16).replace('T', ' ')})`, ownerId: owner?.userId ?? null } });
+    const overrides = isPlainObject(input.overrides) && Object.keys(input.overrides).length ? (input.overrides as Prisma.InputJsonValue) : Prisma.DbNull;
+    const group = await tx.runGroup.create({
+      data: { name: `Study on ${dataset} (${new Date().toISOString().slice(0, 16).replace('T', ' ')})`, ownerId: owner?.userId ?? null, dataset, overrides },
+    });
     const runs: Run[] = [];
     // One by one so createdAt (the queue order) follows the preset order.
     for (const row of rows) runs.push(await tx.run.create({ data: { ...row, groupId: group.id } }));
-    return { id: group.id, runs };
+    return { ...group, runs };
   });
 }
 
@@ -267,6 +280,7 @@ export interface ListArgs {
     group?: string | null;
     dataset?: string | null;
     text?: string | null;
+    archived?: 'ACTIVE' | 'ARCHIVED' | 'ALL' | null;
   } | null;
   sort?: { field: SortField; direction: 'ASC' | 'DESC' } | null;
   first?: number | null;
@@ -296,7 +310,7 @@ export const MAX_PAGE = 200;
 const LIST_COLUMNS = Prisma.raw(
   ['id', 'name', 'preset', 'engine', 'backend', 'dataset', 'seed', 'status', 'owner', 'ownerId', 'tags', 'notes', 'groupId', 'parameters', 'createdAt', 'startedAt', 'finishedAt',
     'heartbeatAt', 'error', 'codeVersion', 'workerHost', 'workerPid', 'cancelRequested', 'progress', 'modelPath', 'bestEpoch', 'stoppedEarly', 'testAccuracy', 'macroF1',
-    'valAccuracy', 'durationSeconds', 'warning', 'threads'].map((c) => `"${c}"`).join(', '),
+    'valAccuracy', 'durationSeconds', 'warning', 'configHash', 'presetExact', 'presetChanges', 'archivedAt', 'threads'].map((c) => `"${c}"`).join(', '),
 );
 
 /** json_build_object arguments for the evaluation scalars joined to each listed run. */
@@ -335,10 +349,17 @@ export async function listRuns(prisma: PrismaClient, args: ListArgs, { pool, pri
   if (f.engine) where.push(Prisma.sql`"engine" = ${f.engine}`);
   if (f.dataset) where.push(Prisma.sql`"dataset" = ${f.dataset}`);
   if (f.group) where.push(UUID.test(f.group) ? Prisma.sql`"groupId" = ${f.group}::uuid` : Prisma.sql`false`);
+  // Archived runs are hidden unless asked for.
+  if ((f.archived ?? 'ACTIVE') === 'ACTIVE') where.push(Prisma.sql`"archivedAt" IS NULL`);
+  else if (f.archived === 'ARCHIVED') where.push(Prisma.sql`"archivedAt" IS NOT NULL`);
   if (f.text) {
     const like = `%${f.text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    // A pasted run or group id finds that run or the group's runs; a group's name finds its runs.
+    const id = f.text.trim();
+    const byId = UUID.test(id) ? Prisma.sql` OR "id" = ${id}::uuid OR "groupId" = ${id}::uuid` : Prisma.empty;
     const byOwner = Prisma.sql`"owner" ILIKE ${like} OR "ownerId" IN (SELECT "id" FROM "User" WHERE "name" ILIKE ${like})`;
-    where.push(Prisma.sql`("name" ILIKE ${like} OR "notes" ILIKE ${like} OR "preset" ILIKE ${like} OR array_to_string("tags", ' ') ILIKE ${like} OR ${byOwner})`);
+    const byGroup = Prisma.sql`"groupId" IN (SELECT g."id" FROM "RunGroup" g WHERE g."name" ILIKE ${like})`;
+    where.push(Prisma.sql`("name" ILIKE ${like} OR "notes" ILIKE ${like} OR "preset" ILIKE ${like} OR array_to_string("tags", ' ') ILIKE ${like} OR ${byOwner} OR ${byGroup}${byId})`);
   }
   const filterSql = where.length ? Prisma.join(where, ' AND ') : Prisma.sql`true`;
   let pageSql = Prisma.sql`true`;

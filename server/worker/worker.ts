@@ -37,6 +37,7 @@ import { loadNamedDataset } from '../datasets/catalog';
 import { loadCheckpoint } from '../runs/checkpoints';
 import * as lifecycle from '../runs/lifecycle';
 import type { ClaimedRun, Holder, StoredPredictions } from '../runs/lifecycle';
+import { sweepModelDeletions } from '../runs/modelFiles';
 import { DEFAULT_STALE_SECONDS, reapStaleRuns } from '../runs/reaper';
 import { DeterministicFailure, isDeterministic } from './failures';
 import { Heartbeat, type RunBeat } from './heartbeat';
@@ -267,7 +268,11 @@ export class TrainerWorker {
         failures = 0;
         if (run) await this.execute(run);
         else if (job) await this.reevaluate(job);
-        else await this.idle(this.opts.pollMs);
+        else {
+          // Idle: remove model folders of runs deleted through a server on another host (modelFiles.ts).
+          if (this.opts.modelsDir) await sweepModelDeletions(this.pool, this.opts.modelsDir, this.holder.host);
+          await this.idle(this.opts.pollMs);
+        }
       } catch (err) {
         failures += 1;
         const delay = Math.min(this.opts.pollMs * 2 ** (failures - 1), 30_000);

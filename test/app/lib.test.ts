@@ -1,9 +1,8 @@
-/** Pure helpers behind the pages: analysis, formatting, the launch form's validation, the report tables. */
+/** Pure helpers behind the pages: analysis, formatting, the launch form's validation (the report is built on the server: test/server/studyReportRows.test.ts). */
 import { describe, expect, it } from 'vitest';
 import { bestIndex, configDiff, confusionDifference, flatten } from '../../app/_lib/analysis';
 import { topConfusedPairs } from '../../trainer/eval/confusedPairs';
 import { ago, duration, pct, toCsv } from '../../app/_lib/format';
-import { latestByPreset, m1Table, robustnessTable, testTable, type ReportRun } from '../../app/_lib/report';
 import { DEFAULT_CONFIG } from '../../trainer/config/schema';
 
 describe('analysis', () => {
@@ -47,31 +46,5 @@ describe('format', () => {
     expect(duration(7199.9)).toBe('2 h 00 min');
     expect(ago('2026-01-01T00:00:00Z', Date.parse('2026-01-01T00:10:00Z'))).toBe('10 min ago');
     expect(toCsv([{ a: 1, b: 'x,y' }, { a: 2, b: 'q"z' }])).toBe('a,b\n1,"x,y"\n2,"q""z"\n');
-  });
-});
-
-describe('report tables', () => {
-  const run = (preset: string, createdAt: string, acc: number): ReportRun => ({
-    id: `${preset}-${createdAt}`, name: preset, preset, engine: 'scratch', dataset: 'emnist-bymerge', createdAt, parameters: 111791, group: null,
-    epochs: [{ epoch: 1, trainLoss: 0.5, trainAccuracy: acc + 0.01, valLoss: 0.4, valAccuracy: acc - 0.01 }],
-    evaluation: { accuracy: acc, macroF1: acc - 0.03, crossEntropy: 0.4, trainAccuracy: null, trainLoss: null, valAccuracy: null, valLoss: null },
-    robustness: [{ sigma: 0, accuracy: acc }, { sigma: 0.1, accuracy: acc - 0.05 }],
-    bestEpoch: 1,
-  });
-
-  it('uses the newest run per preset and puts published figures beside ours in the same units', () => {
-    const by = latestByPreset([run('M0', '2026-01-01T00:00:00Z', 0.8), run('M0', '2026-01-02T00:00:00Z', 0.87), run('M1g', '2026-01-01T00:00:00Z', 0.885)], null);
-    expect(by.get('M0')!.evaluation!.accuracy).toBe(0.87);
-    const t = testTable(by);
-    const m1g = t.find((r) => r.model === 'M1g')!;
-    expect(m1g.published.accuracy).toBeCloseTo(0.8858);
-    expect(m1g.oursGainPp).toBeCloseTo(1.5);
-    expect(m1g.publishedGainPp).toBeCloseTo(1.13);
-    expect(t.find((r) => r.model === 'M2')!.ours).toBeNull();
-    const m1 = m1Table(by);
-    expect(m1.find((r) => r.model === 'M1g')!.ours.valAcc).toBeCloseTo(0.875); // falls back to the kept epoch
-    const rob = robustnessTable(by).find((r) => r.model === 'M0')!;
-    expect(rob.ours.slice(0, 3)).toEqual([0.87, 0.82, null]);
-    expect(rob.published[0]).toBeCloseTo(0.8745);
   });
 });

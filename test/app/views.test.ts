@@ -21,6 +21,16 @@ describe('runs list view in the address', () => {
     expect(listFilter(state)).toEqual({ status: ['RUNNING', 'QUEUED'], text: 'adam', dataset: 'mnist', owner: 'Dana', mine: true });
     expect(parseListState({ status: 'NOPE,FAILED', sort: 'DROP TABLE:ASC' })).toMatchObject({ statuses: ['FAILED'], sort: { field: 'CREATED_AT', direction: 'DESC' } });
   });
+
+  it('hides archived runs unless asked, and keeps a study group in the address', () => {
+    const group = '0b4c2f7e-1d55-4e3a-9a43-5a6f0c8e9d21';
+    const state = { ...EMPTY_STATE, group, archived: 'ALL' as const };
+    expect(listSearch(state)).toBe(`?group=${group}&archived=ALL`);
+    expect(parseListState(new URLSearchParams(listSearch(state)))).toEqual(state);
+    expect(listFilter(state)).toEqual({ group, archived: 'ALL' });
+    expect(listFilter(EMPTY_STATE)).toEqual({}); // the API's default: archived runs hidden
+    expect(parseListState({ archived: 'EVERYTHING' }).archived).toBe('ACTIVE');
+  });
 });
 
 describe('compare view in the address', () => {

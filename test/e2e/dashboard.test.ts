@@ -272,7 +272,8 @@ describe.skipIf(!chromiumPath)('dashboard in a browser', () => {
     await runsCountIs(page, 2);
     await page.check(`[data-run-id="${sgd}"] input[type=checkbox]`);
     await page.check(`[data-run-id="${adam}"] input[type=checkbox]`);
-    await page.click('button:has-text("Compare (2)")');
+    await page.waitForSelector('[data-testid=bulk-count]:has-text("2 selected")');
+    await page.click('[data-testid=bulk-bar] button:has-text("Compare")');
     await page.waitForURL(/\/compare\?ids=/);
     await page.waitForSelector('[data-testid=compare-metrics] tbody tr >> nth=1');
   });
@@ -296,38 +297,47 @@ describe.skipIf(!chromiumPath)('dashboard in a browser', () => {
     expect(await page.locator('[data-testid=splits] tbody tr').count()).toBe(3);
   });
 
-  it('opens the report page with our runs beside the published figures', async () => {
-    await finishedPair();
-    const finished = await countRuns(server.url, { status: ['SUCCEEDED'] });
-    await page.goto(`${server.url}/report`);
-    await page.waitForSelector('[data-testid=report-test]');
-    const text = (await page.locator('[data-testid=report-test]').textContent())!;
-    expect(text).toContain('87.45'); // M0's published test accuracy
-    expect(await page.locator('[data-testid=report-page]').textContent()).toContain(`${finished} finished runs`);
+  it('opens the report page: the published figures on EMNIST ByMerge, our finished runs on MNIST', async () => {
+    const { sgd } = await finishedPair();
+    await page.goto(`${server.url}/report?dataset=emnist-bymerge`);
+    await page.waitForSelector('[data-testid=report-rows]');
+    expect(await page.locator('[data-testid=report-rows] tr[data-preset=M0]').textContent()).toContain('87.45'); // M0's published test accuracy
+    await page.goto(`${server.url}/report?dataset=mnist`);
+    await page.waitForSelector('[data-testid=not-comparable]');
+    // The pair's runs are smaller than their presets: labelled modified, counted, not used unless pinned.
+    expect(await page.locator('[data-testid=report-rows] tr[data-preset=M0]').textContent()).toMatch(/modified runs? (is|are) not used unless pinned/);
+    await page.goto(`${server.url}/runs/${sgd}`);
+    expect(await page.textContent('[data-testid=run-facts]')).toMatch(/preset M0 \(modified: hidden, batchSize, epochs\)/);
   });
 
-  it('queues the whole study as one group from the launch page', async () => {
+  it('queues the whole study as one group through its own form, and lands on the group', async () => {
     const before = await countRuns(server.url);
     await page.goto(`${server.url}/launch`);
-    await page.waitForSelector('#f-dataset option[value="mnist"]', { state: 'attached' });
-    await page.selectOption('#f-dataset', 'mnist');
-    await page.fill('input[placeholder^="e.g. 5"]', '1');
-    await page.click('button:has-text("Reproduce the study")');
-    await page.waitForURL(`${server.url}/`);
-    await runsCountIs(page, before + 12);
+    await page.click('[data-testid=study-link]');
+    await page.waitForSelector('[data-testid=study-dataset] option[value="mnist"]', { state: 'attached' });
+    await page.selectOption('[data-testid=study-dataset]', 'mnist');
+    await page.fill('[data-testid=study-epochs]', '1');
+    await page.waitForSelector('[data-testid=study-preview] tbody tr >> nth=11');
+    await page.click('[data-testid=study-review]');
+    await page.click('[data-testid=study-confirm-yes]');
+    await page.waitForURL(/\/groups\/[0-9a-f-]{36}$/);
+    const groupId = new URL(page.url()).pathname.split('/').pop()!;
+    expect(await countRuns(server.url)).toBe(before + 12);
     const study = await gqlAt<{ runs: { edges: { node: { id: string; preset: string; group: string | null } }[] } }>(
-      server.url, 'query { runs(first: 200) { edges { node { id preset group } } } }',
+      server.url, 'query($g: String) { runs(filter: { group: $g }, first: 200) { edges { node { id preset group } } } }', { g: groupId },
     );
-    const grouped = study.runs.edges.map((e) => e.node).filter((r) => r.group);
+    const grouped = study.runs.edges.map((e) => e.node);
     expect(grouped.map((r) => r.preset).sort()).toEqual(['M0', 'M1a', 'M1b', 'M1c', 'M1d', 'M1e', 'M1f', 'M1g', 'M1h', 'M2', 'M3a', 'M3b']);
-    expect(new Set(grouped.map((r) => r.group)).size).toBe(1);
-    // A queued run's page shows where it stands in the queue.
+    // A queued run's page shows where it stands in the queue, and links back to its group.
     const last = grouped.find((r) => r.preset === 'M3b')!;
     await page.goto(`${server.url}/runs/${last.id}`);
     await page.waitForSelector('[data-testid=run-progress-text]:has-text("ahead")');
+    expect(await page.getAttribute('[data-testid=run-group-link]', 'href')).toBe(`/groups/${groupId}`);
     await page.click('button:has-text("Cancel run")');
     await page.waitForSelector('[data-testid=run-page][data-status=CANCELLED]');
-    // Cancel what is left so the worker is free (a run that already finished cannot be cancelled).
-    for (const r of grouped) await gqlAt(server.url, 'mutation($id: ID!){ cancelRun(id: $id){ id } }', { id: r.id }).catch(() => {});
+    // Cancel what is left from the group's page so the worker is free.
+    await page.goto(`${server.url}/groups/${groupId}`);
+    await page.click('[data-testid=group-cancel]');
+    await page.waitForSelector('[data-testid=group-actions] [role=status]');
   });
 });

@@ -9,7 +9,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
+import { newPool } from '../../server/db/pool';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPrisma, type PrismaClient } from '../../server/db/client';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../server/db/embedded';
@@ -33,9 +34,7 @@ beforeAll(async () => {
   url = await server.database('lifecycle');
   await migrate(url);
   prisma = createPrisma(url);
-  pool = new pg.Pool({ connectionString: url, max: 4 });
-  // An idle connection the database closes as it stops at the end must not fail the run.
-  pool.on('error', () => {});
+  pool = newPool({ connectionString: url, max: 4 });
 });
 afterAll(async () => {
   await prisma?.$disconnect();
@@ -250,7 +249,7 @@ describe('what the transitions write', () => {
     const stored = await snapshot(id);
     expect(stored.run).toMatchObject({ status: 'RUNNING', testAccuracy: 0.5, threads: 3, progress: { phase: 'saving' } });
     expect(stored.evaluation).toMatchObject({ accuracy: 0.5, macroF1: 0.4, count: 2, classNames: ['0', '1'] });
-    expect(stored.robustness).toEqual([{ runId: id, sigma: 0, accuracy: 0.5 }]);
+    expect(stored.robustness).toEqual([{ runId: id, clipped: true, sigma: 0, accuracy: 0.5 }]);
     expect(await lifecycle.succeed(pool, A, id, { modelPath: null, warning: 'The model was not saved (EACCES)' })).toBe(true);
     const after = await snapshot(id);
     expect(after.run).toMatchObject({ status: 'SUCCEEDED', workerId: null, modelPath: null, warning: 'The model was not saved (EACCES)', progress: null });

@@ -198,7 +198,7 @@ describe('document limits', () => {
     expect(heavy(op('RunDocument'), { id: 'x' })).toBe(false);
     expect(heavy(op('CompareDocument'), { ids: ['a', 'b'] })).toBe(false);
     expect(heavy(op('CompareDocument'), { ids: Array.from({ length: 20 }, (_, i) => `r${i}`) })).toBe(true);
-    expect(heavy(op('ReportDocument'), {})).toBe(true);
+    expect(heavy(op('StudyReportDocument'), { dataset: 'mnist' })).toBe(false); // the report is computed on the server: one light query
     expect(heavy('query($n: Int) { runs(first: $n) { edges { node { evaluation { confusion } } } } }', { n: 6 })).toBe(true);
     const gate = new HeavyGate(1, 1);
     const order: string[] = [];

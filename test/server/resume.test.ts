@@ -8,7 +8,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
+import { newPool } from '../../server/db/pool';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -127,7 +128,7 @@ describe('runs whose worker is gone', () => {
   beforeAll(async () => {
     svc = await startTestService({ workers: 0 });
     prisma = createPrisma(svc.databaseUrl);
-    pool = new pg.Pool({ connectionString: svc.databaseUrl, max: 1 });
+    pool = newPool({ connectionString: svc.databaseUrl, max: 1 });
   });
   afterAll(async () => {
     await prisma?.$disconnect();

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import pg from 'pg';
+import { newPool } from '../../server/db/pool';
 import { startRunService, type RunService } from '../../server/app';
 import { oidcConfigFromEnv } from '../../server/auth/oidc';
 import { startTestService } from './helpers';
@@ -61,7 +61,7 @@ describe('npm run user', () => {
     const short = await cli(['create', '--email', 'e@example.org', '--name', 'E', '--role', 'member'], env, 'short');
     expect(short.stderr).toMatch(/password: at least 10 characters/);
     // The audit trail says the CLI did it.
-    const pool = new pg.Pool({ connectionString: service.databaseUrl });
+    const pool = newPool({ connectionString: service.databaseUrl });
     const { rows } = await pool.query(`SELECT "action", "via", "actorName" FROM "AuditEntry" ORDER BY "id"`);
     await pool.end();
     expect(rows.map((r) => `${r.action} ${r.via}`)).toEqual(['createUser cli', 'createApiToken cli']);

@@ -1,8 +1,8 @@
 // Data-parallel training (trainer/parallel/) against single-thread training: the same batches in the
 // same order, the same optimiser, so N replicas must train what one thread trains, up to float summation
 // order — per-step losses, validation, final weights, BatchNorm running statistics, optimiser moments and
-// dropout draws — for both engines, with BatchNorm and dropout, with uneven shards and with a last batch
-// smaller than the replica count. A run checkpointed and resumed on N threads ends bit for bit where the
+// dropout draws — for both engines, with BatchNorm and dropout, with uneven shards, with a last batch
+// smaller than the replica count, and with the summed loss (lossReduction 'sum'). A run checkpointed and resumed on N threads ends bit for bit where the
 // uninterrupted N-thread run ends; a cancel stops within a step; thread-count defaults.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { initBackend } from '../../trainer/engine/backend';
@@ -85,6 +85,15 @@ describe('data-parallel training equals single-thread training', () => {
     {
       name: 'layers engine, dropout + GELU, momentum SGD with coupled weight decay and L2',
       config: (rows) => withOverrides(findPreset('M3a').config, { hidden: [24, 16], epochs: 2, batchSize: batchSizeWithTinyLastBatch(rows), seed: 33, backend: 'cpu', optimizer: 'sgd', lr: 0.05, momentum: 0.9, weightDecay: 0.01, weightDecayMode: 'coupled', l2: 0.001 }),
+    },
+    {
+      // Shards divide their CE by 1 instead of the batch's rows: the summed gradient is the batch's sum.
+      name: 'scratch engine, plain SGD, summed loss (lossReduction sum, M0)',
+      config: (rows) => withOverrides(findPreset('M0').config, { hidden: [32, 16], epochs: 2, batchSize: batchSizeWithTinyLastBatch(rows), seed: 36, backend: 'cpu', lossReduction: 'sum', lr: 0.0005 }),
+    },
+    {
+      name: 'layers engine, BatchNorm + dropout, summed loss (lossReduction sum, M3b)',
+      config: (rows) => withOverrides(findPreset('M3b').config, { hidden: [24, 16], epochs: 2, batchSize: batchSizeWithTinyLastBatch(rows), seed: 37, backend: 'cpu', lossReduction: 'sum' }),
     },
   ];
 

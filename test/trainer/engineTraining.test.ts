@@ -16,6 +16,8 @@ import { splitDataset } from '../../trainer/data/split';
 import { trainModel } from '../../trainer/train/loop';
 import { loadModel } from '../../trainer/model/savedModel';
 import { predict } from '../../trainer/eval/evaluate';
+import { robustnessCurve } from '../../trainer/eval/robustness';
+import { deriveSeed } from '../../trainer/util/rng';
 import { EMNIST_DIR, hasEmnist, needsEmnist } from '../helpers/emnist';
 
 describe.skipIf(!hasEmnist)(`scratch engine on the EMNIST fixture${needsEmnist}`, () => {
@@ -93,5 +95,14 @@ describe.skipIf(!hasEmnist)(`scratch engine on the EMNIST fixture${needsEmnist}`
     p.truth.forEach((t, i) => (correct += t === p.predicted[i] ? 1 : 0));
     expect(correct / p.truth.length).toBe(r.test!.accuracy);
     expect(p.crossEntropySum / p.truth.length).toBeCloseTo(r.test!.crossEntropy, 6);
+    // The run measured its own robustness curve (not clipped) and the clipped one from the same noise
+    // draw: both equal the curves of the reloaded model, and clipping only changes the noisy points.
+    const options = { sigmas: config.robustness.sigmas, seed: deriveSeed(config.seed, 'robustness') };
+    expect(r.robustness.clip).toBe(false);
+    expect(r.robustness.points).toEqual(robustnessCurve(model, ds, split.test, { ...options, clip: false }));
+    expect(r.robustness.other?.clip).toBe(true);
+    expect(r.robustness.other?.points).toEqual(robustnessCurve(model, ds, split.test, { ...options, clip: true }));
+    expect(r.robustness.other?.points[0]).toEqual(r.robustness.points[0]);
+    model.dispose();
   });
 });

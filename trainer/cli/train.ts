@@ -80,7 +80,8 @@ function printSummary(r: RunResult): void {
     ['test accuracy', pct(r.test?.accuracy)],
     ['test macro F1', pct(r.test?.macroF1)],
     ['test cross-entropy', r.test?.crossEntropy.toFixed(4) ?? '–'],
-    ['robustness (σ: acc)', r.robustness.points.map((p) => `${p.sigma}: ${pct(p.accuracy)}`).join('  ') || '–'],
+    [`robustness (σ: acc${r.robustness.clip ? ', clipped' : ''})`, r.robustness.points.map((p) => `${p.sigma}: ${pct(p.accuracy)}`).join('  ') || '–'],
+    ...(r.robustness.other ? [[`  ${r.robustness.other.clip ? 'clipped to [0,1]' : 'not clipped'}`, r.robustness.other.points.map((p) => `${p.sigma}: ${pct(p.accuracy)}`).join('  ')] as [string, string]] : []),
     ['most confused (true→pred)', r.test ? topConfusedPairs(r.test.confusion, r.dataset.classNames, 5).map((c) => `${c.trueName}→${c.predName} ${c.count}`).join(', ') : '–'],
     ['time', `${r.timings.totalSeconds.toFixed(1)}s total, ${r.timings.meanEpochSeconds.toFixed(1)}s/epoch, ${Math.round(r.timings.samplesPerSecond).toLocaleString('en-US')} samples/s, evaluation ${r.timings.evalSeconds.toFixed(1)}s`],
   ];

@@ -9,6 +9,8 @@ export const ENGINES = ['scratch', 'layers'] as const;
 export const ACTIVATIONS = ['relu', 'gelu', 'silu'] as const;
 export const OPTIMIZERS = ['sgd', 'adam'] as const;
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+/** How the cross-entropy of a mini-batch is reduced to the objective (see lossReduction below). */
+export const LOSS_REDUCTIONS = ['mean', 'sum'] as const;
 
 const positiveInt = z.number().int().positive();
 /** Upper bound on the `threads` field: more replicas than this only adds synchronisation cost. */
@@ -76,6 +78,14 @@ export const runConfigSchema = z
      * stored before the field existed still validate.
      */
     threads: z.number().int().min(0).max(MAX_THREADS).default(0),
+    /**
+     * The objective's data term over a mini-batch of m rows: 'mean' = Σ CE / m (PyTorch's default,
+     * ours), 'sum' = Σ CE, whose gradients are exactly m times the mean's (the L2 penalty is not
+     * scaled). 'sum' is a likely reading of the study's hand-written SGD (dW = aᵀ·dz without the 1/m):
+     * with η = 0.001 it steps m× further. Reported losses stay the mean CE either way. Optional so
+     * configs stored before the field existed still validate (as 'mean', what they trained with).
+     */
+    lossReduction: z.enum(LOSS_REDUCTIONS).default('mean'),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -99,6 +109,7 @@ export const runConfigSchema = z
 export type RunConfig = z.infer<typeof runConfigSchema>;
 export type Schedule = z.infer<typeof scheduleSchema>;
 export type SplitConfig = z.infer<typeof splitSchema>;
+export type LossReduction = (typeof LOSS_REDUCTIONS)[number];
 
 /** Defaults every preset starts from: the study's M0 with its fixed protocol (batch 512, 70/10/20). */
 export const DEFAULT_CONFIG: RunConfig = {
@@ -125,6 +136,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   robustness: { sigmas: [0, 0.1, 0.2, 0.3, 0.4, 0.5], clip: false },
   backend: 'auto',
   threads: 0,
+  lossReduction: 'mean',
 };
 
 /** One problem with a config: the dotted field path and the rule it broke. */

@@ -24,7 +24,7 @@
  * and batch_norm_l/{gamma,beta,moving_mean,moving_variance}, in layer order.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { RunConfig } from '../config/schema';
+import type { LossReduction, RunConfig } from '../config/schema';
 import { deriveSeed } from '../util/rng';
 import { activationLayer, TFJS_ACTIVATION, type ActivationName } from './layersActivations';
 import { SeededDropout } from './layersDropout';
@@ -48,6 +48,8 @@ export interface LayersMlpOptions {
   weightDecay: number;
   weightDecayMode: 'coupled' | 'decoupled';
   seed: number;
+  /** 'mean' (default) or 'sum' of the batch's cross-entropy as the objective's data term (schema.ts). */
+  lossReduction?: LossReduction;
 }
 
 /** PyTorch BatchNorm1d defaults, in tfjs terms (tfjs momentum = 1 − PyTorch momentum). */
@@ -75,6 +77,7 @@ export function layersOptionsFromConfig(config: RunConfig, inputSize: number, cl
     weightDecay: config.weightDecay,
     weightDecayMode: config.weightDecayMode,
     seed: config.seed,
+    lossReduction: config.lossReduction,
   };
 }
 
@@ -185,16 +188,18 @@ export class LayersMlp implements TrainableModel {
   }
 
   /**
-   * The objective autograd differentiates: mean CE (+ λ/2·Σ‖W‖² when l2 > 0). Returns the CE and logits too.
-   * For a shard of a larger batch it is Σ_shard CE / batchRows (+ the penalty only where shard.withPenalty),
-   * so the shards' gradients add up to the whole batch's; `ce` is then the shard's CE sum.
+   * The objective autograd differentiates: Σ CE / d (+ λ/2·Σ‖W‖² when l2 > 0), d = the batch's row count
+   * (lossReduction 'mean') or 1 ('sum'). Returns the CE and logits too. For a shard of a larger batch
+   * it is Σ_shard CE / d of the whole batch (+ the penalty only where shard.withPenalty), so the shards'
+   * gradients add up to the whole batch's; `ce` is then the shard's CE sum, else the batch's mean CE.
    */
   private objective(x: tf.Tensor2D, targets: tf.Tensor2D, shard?: Shard): { objective: tf.Scalar; ce: tf.Scalar; logits: tf.Tensor2D } {
     const logits = this.forward(x, true); // [n, classes]
-    const ce = shard
+    const sum = this.options.lossReduction === 'sum';
+    const ce = shard || sum
       ? (tf.losses.softmaxCrossEntropy(targets, logits, undefined, undefined, tf.Reduction.SUM) as tf.Scalar)
       : (tf.losses.softmaxCrossEntropy(targets, logits) as tf.Scalar); // mean over the batch
-    let objective: tf.Scalar = shard ? tf.mul(ce, 1 / shard.batchRows) : ce;
+    let objective: tf.Scalar = shard && !sum ? tf.mul(ce, 1 / shard.batchRows) : ce;
     if (this.options.l2 > 0 && (!shard || shard.withPenalty)) {
       for (const W of this.kernels) objective = tf.add(objective, tf.mul(tf.sum(tf.square(W)), this.options.l2 / 2));
     }
@@ -215,8 +220,10 @@ export class LayersMlp implements TrainableModel {
         return objective;
       }, this.trainables);
       const [ce, logits] = kept as [tf.Scalar, tf.Tensor2D];
+      // The summed CE of a whole batch is reported as its mean, like every other loss figure.
+      const reported = !shard && this.options.lossReduction === 'sum' ? ce.dataSync()[0] / labels.length : ce.dataSync()[0];
       const correct = tf.tidy(() => tf.sum(tf.equal(tf.argMax(logits, 1), labelTensor).toInt()));
-      const result = { grads: this.trainables.map((v) => grads[v.name]), ce: ce.dataSync()[0], correct: correct.dataSync()[0] };
+      const result = { grads: this.trainables.map((v) => grads[v.name]), ce: reported, correct: correct.dataSync()[0] };
       tf.dispose([value, correct]);
       return result;
     } finally {

@@ -1,9 +1,19 @@
 /**
  * Softmax cross-entropy, fused and numerically stable.
  * Forward: log p = z − logsumexp(z) (max-shifted inside tf.logSumExp), loss = −mean_i log p[i, y_i].
- * Backward: ∂loss/∂z = (softmax(z) − onehot(y)) / n — the fused form never divides by a probability.
+ * Backward: ∂loss/∂z = (softmax(z) − onehot(y)) / d — the fused form never divides by a probability.
+ * d is the reduction's divisor: the batch's row count for the mean (the default), 1 for the sum.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { LossReduction } from '../config/schema';
+
+/**
+ * What the summed cross-entropy of a mini-batch of `batchRows` rows is divided by to give the objective's
+ * data term: the row count ('mean'), or 1 ('sum', whose gradients are batchRows times the mean's).
+ */
+export function lossDivisor(reduction: LossReduction, batchRows: number): number {
+  return reduction === 'sum' ? 1 : batchRows;
+}
 
 export function oneHot(labels: Int32Array | tf.Tensor1D, classes: number): tf.Tensor2D {
   return tf.tidy(() => tf.oneHot(labels instanceof Int32Array ? tf.tensor1d(labels, 'int32') : labels, classes).toFloat() as tf.Tensor2D);
@@ -18,11 +28,15 @@ export function softmaxCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor2D): 
 }
 
 /**
- * ∂(mean CE)/∂logits = (softmax(logits) − targets) / n. For a shard of a larger batch (data-parallel
- * training) n is the whole batch's row count, so the shards' gradients add up to the batch's.
+ * ∂(Σ CE / divisor)/∂logits = (softmax(logits) − targets) / divisor. The default divisor is the row
+ * count (mean CE). For a shard of a larger batch (data-parallel training) the caller passes the whole
+ * batch's divisor (lossDivisor), so the shards' gradients add up to the batch's.
  */
-export function softmaxCrossEntropyGrad(logits: tf.Tensor2D, targets: tf.Tensor2D, batchRows = logits.shape[0]): tf.Tensor2D {
-  return tf.tidy(() => tf.div(tf.sub(tf.softmax(logits), targets), batchRows) as tf.Tensor2D);
+export function softmaxCrossEntropyGrad(logits: tf.Tensor2D, targets: tf.Tensor2D, divisor = logits.shape[0]): tf.Tensor2D {
+  return tf.tidy(() => {
+    const d = tf.sub(tf.softmax(logits), targets); // [n, classes]
+    return (divisor === 1 ? d : tf.div(d, divisor)) as tf.Tensor2D;
+  });
 }
 
 /** Number of rows whose arg-max logit is the label (given as [n] int32 labels, or [n, c] one-hot). */

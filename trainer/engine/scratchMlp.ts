@@ -6,12 +6,13 @@
  *
  * Shapes: x [n, d0]; W_l [d_l, d_{l+1}]; b_l [d_{l+1}]; z_l = a_l·W_l + b_l [n, d_{l+1}];
  * a_{l+1} = relu(z_l) for hidden layers; the last z is the logits [n, classes].
- * Objective: mean CE + λ/2·Σ_l ‖W_l‖² (L2 on weights only, never biases).
+ * Objective: Σ CE / d + λ/2·Σ_l ‖W_l‖² (L2 on weights only, never biases), d = the batch's row count
+ * (lossReduction 'mean', the default) or 1 ('sum': every data gradient m times the mean's).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { RunConfig } from '../config/schema';
+import type { LossReduction, RunConfig } from '../config/schema';
 import { deriveSeed, fillNormal, mulberry32 } from '../util/rng';
-import { countCorrect, oneHot, softmaxCrossEntropy, softmaxCrossEntropyGrad } from './loss';
+import { countCorrect, lossDivisor, oneHot, softmaxCrossEntropy, softmaxCrossEntropyGrad } from './loss';
 import type { Shard, ShardGradients, StepResult, TrainableModel, TrainingState, WeightSnapshot } from './model';
 import { makeOptimizer, type Optimizer } from './optimizers';
 
@@ -51,6 +52,7 @@ export class ScratchMlp implements TrainableModel {
     initial: WeightSnapshot,
     private readonly l2: number,
     private readonly optimizer: Optimizer,
+    readonly lossReduction: LossReduction = 'mean',
   ) {
     this.names = initial.names.slice();
     this.variables = tf.tidy(() => initial.values.map((v, i) => tf.variable(tf.tensor(v, initial.shapes[i]))));
@@ -59,7 +61,7 @@ export class ScratchMlp implements TrainableModel {
 
   static fromConfig(config: RunConfig, inputSize: number, classes: number): ScratchMlp {
     const sizes = [inputSize, ...config.hidden, classes];
-    return new ScratchMlp(sizes, heInitialWeights(sizes, config.seed), config.l2, makeOptimizer(config));
+    return new ScratchMlp(sizes, heInitialWeights(sizes, config.seed), config.l2, makeOptimizer(config), config.lossReduction);
   }
 
   private get layerCount(): number {
@@ -93,8 +95,9 @@ export class ScratchMlp implements TrainableModel {
 
   /**
    * Loss and hand-derived gradients of the objective for one batch (tensors owned by the caller). Given
-   * a shard of a larger batch, the CE gradient is scaled by the whole batch's size and the L2 term is
-   * added only where shard.withPenalty, so the shards' gradients sum to the batch's.
+   * a shard of a larger batch, the CE gradient is divided by the whole batch's divisor (its row count
+   * for the mean, 1 for the sum) and the L2 term is added only where shard.withPenalty, so the shards'
+   * gradients sum to the batch's.
    */
   gradients(x: tf.Tensor2D, targets: tf.Tensor2D, xT?: tf.Tensor2D, shard?: Shard): Gradients {
     return tf.tidy(() => {
@@ -103,7 +106,7 @@ export class ScratchMlp implements TrainableModel {
       const loss = softmaxCrossEntropy(logits, targets);
       const grads: tf.Tensor[] = new Array(2 * this.layerCount);
       const penalty = this.l2 > 0 && (!shard || shard.withPenalty);
-      let dz = softmaxCrossEntropyGrad(logits, targets, shard?.batchRows); // [n, classes]
+      let dz = softmaxCrossEntropyGrad(logits, targets, lossDivisor(this.lossReduction, shard?.batchRows ?? x.shape[0])); // [n, classes]
       for (let l = this.layerCount - 1; l >= 0; l--) {
         const W = this.variables[2 * l];
         let dW = l === 0 && xT ? tf.matMul(xT, dz) : tf.matMul(inputs[l], dz, true, false); // aᵀ·dz: [d_l, d_{l+1}]
@@ -119,7 +122,7 @@ export class ScratchMlp implements TrainableModel {
     });
   }
 
-  /** The full objective value (CE + L2 penalty); the gradient check differentiates exactly this. */
+  /** The full objective value (reduced CE + L2 penalty); the gradient check differentiates exactly this. */
   objective(x: tf.Tensor2D, targets: tf.Tensor2D, variables: tf.Tensor[] = this.variables): tf.Scalar {
     return tf.tidy(() => {
       let a: tf.Tensor2D = x;
@@ -127,7 +130,8 @@ export class ScratchMlp implements TrainableModel {
         const z = tf.add(tf.matMul(a, variables[2 * l] as tf.Tensor2D), variables[2 * l + 1]) as tf.Tensor2D;
         a = l < this.layerCount - 1 ? tf.relu(z) : z;
       }
-      let loss = softmaxCrossEntropy(a, targets);
+      let loss = softmaxCrossEntropy(a, targets); // the mean
+      if (this.lossReduction === 'sum') loss = tf.mul(loss, x.shape[0]);
       if (this.l2 > 0) {
         for (let l = 0; l < this.layerCount; l++) loss = tf.add(loss, tf.mul(tf.sum(tf.square(variables[2 * l])), this.l2 / 2));
       }

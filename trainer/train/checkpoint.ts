@@ -43,12 +43,14 @@ export class CheckpointError extends Error {}
  * A hash of what decides the training trajectory: the config, the dataset's identity and the split. The
  * thread count is left out: N data-parallel threads train the same trajectory up to float summation
  * order, so a run may resume on a host with other cores (bit for bit when the count is the same), and
- * checkpoints written before `threads` existed still resume.
+ * checkpoints written before `threads` existed still resume. `lossReduction` enters only when it is
+ * not the default 'mean', so checkpoints written before that field existed (all 'mean') resume too.
  */
 export function checkpointFingerprint(config: RunConfig, ds: Dataset, split: Split): string {
   const hash = crypto.createHash('sha256');
   const trajectory: Partial<RunConfig> = { ...config };
   delete trajectory.threads;
+  if (trajectory.lossReduction === 'mean') delete trajectory.lossReduction;
   hash.update(JSON.stringify({ config: trajectory, dataset: { name: ds.name, count: ds.count, classes: ds.classNames, rows: ds.rows, cols: ds.cols } }));
   for (const part of [split.train, split.val, split.test]) hash.update(new Uint8Array(part.buffer, part.byteOffset, part.byteLength));
   return hash.digest('hex');

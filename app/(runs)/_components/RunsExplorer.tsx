@@ -3,20 +3,20 @@
  * The runs list in the browser: starts from the page the server rendered, then keeps the view in the
  * address (filters, search, sort), pages by cursor, and stays live: the `runsChanged` subscription
  * triggers a (throttled) refetch, and a slow poll runs while anything is queued or running (progress
- * does not fire runsChanged). Rows can be selected to compare.
+ * does not fire runsChanged). Selected rows get the bulk bar: compare, cancel, archive, restore, tag,
+ * delete (BulkBar).
  */
-import { useRouter } from 'next/navigation';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { RunsChangedDocument, RunsDocument, type RunsQuery } from '../../_graphql/generated';
 import { useQuery, useSubscription } from '../../_lib/hooks';
 import { isActive } from '../../_lib/runStatus';
 import { ErrorBox, buttonClass } from '../../_components/ui';
+import { BulkBar } from './BulkBar';
 import { PAGE_SIZE, isFiltered, listFilter, listSearch, type ListState } from '../_lib/listState';
 import { RunsFilters } from './RunsFilters';
 import { RunsTable } from './RunsTable';
 
 export function RunsExplorer({ initialState, initialPage, datasets, myName }: { initialState: ListState; initialPage: RunsQuery; datasets: { name: string; title: string }[]; myName: string | null }) {
-  const router = useRouter();
   const [state, setState] = useState(initialState);
   const [cursors, setCursors] = useState<(string | null)[]>([null]); // cursor of each visited page
   const [selected, setSelected] = useState<string[]>([]);
@@ -48,21 +48,25 @@ export function RunsExplorer({ initialState, initialPage, datasets, myName }: { 
   const owners = useMemo(() => [...new Set([...(myName ? [myName] : []), ...rows.map((r) => r.owner).filter((o): o is string => !!o)])].sort(), [rows, myName]);
   const page = cursors.length;
   const total = data?.runs.totalCount ?? 0;
+  // Names of the runs selected so far (they may be on other pages by now), for the bar's messages.
+  const seen = useRef(new Map<string, string>());
+  for (const r of rows) seen.current.set(r.id, r.name);
+  const names = seen.current;
   const toggle = (id: string) => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id]));
 
   return (
     <div className="space-y-3">
       <RunsFilters state={state} onChange={setState} datasets={datasets} owners={owners}>
-        <button
-          type="button"
-          disabled={selected.length < 2}
-          onClick={() => router.push(`/compare?ids=${selected.map(encodeURIComponent).join(',')}`)}
-          className={buttonClass.primary}
-          title={selected.length < 2 ? 'Select at least two runs' : undefined}
-        >
-          Compare{selected.length ? ` (${selected.length})` : ''}
-        </button>
+        {selected.length === 0 && <span className="text-xs text-slate-600">Select runs to compare, cancel, archive, tag or delete them</span>}
       </RunsFilters>
+      {selected.length > 0 && (
+        <BulkBar
+          selected={selected}
+          names={names}
+          onDone={(deleted) => { setSelected((s) => s.filter((id) => !deleted.includes(id))); void refetch(); }}
+          onClear={() => setSelected([])}
+        />
+      )}
 
       {subError && <div className="text-xs text-amber-800">Live updates interrupted ({subError.message}); reconnecting…</div>}
       {error && <ErrorBox title="Could not load runs" error={error} onRetry={() => void refetch()} />}

@@ -2,8 +2,10 @@
 /**
  * The runs list's filter bar: search (name, owner, preset, tags, notes; debounced), status chips,
  * preset, engine and dataset choices, an owner filter (type a name or pick one seen; "only mine"),
- * and whatever actions the page puts beside them (Compare). Wraps to several rows on a phone.
+ * archived runs (hidden unless asked), the study group when one is chosen (?group=), and whatever the
+ * page puts beside them. Wraps to several rows on a phone.
  */
+import Link from 'next/link';
 import { useEffect, useState, type ReactNode } from 'react';
 import { ENGINES } from '../../../trainer/config/schema';
 import { PRESETS } from '../../../trainer/config/presets';
@@ -68,6 +70,17 @@ export function RunsFilters({ state, onChange, datasets, owners, children }: { s
       </select>
       <input value={owner} onChange={(e) => setOwner(e.target.value)} list="run-owners" placeholder="any owner" aria-label="Filter by owner" maxLength={200} className={`${selectClass} w-36`} />
       <datalist id="run-owners">{owners.map((o) => <option key={o} value={o} />)}</datalist>
+      <select value={state.archived} onChange={(e) => set('archived', e.target.value as ListState['archived'])} aria-label="Archived runs" className={selectClass} data-testid="filter-archived">
+        <option value="ACTIVE">active runs</option>
+        <option value="ARCHIVED">archived runs</option>
+        <option value="ALL">active and archived</option>
+      </select>
+      {state.group && (
+        <span className="inline-flex items-center gap-1 rounded-full border border-sky-700 bg-sky-50 px-2.5 py-1 text-xs text-sky-900" data-testid="filter-group">
+          <Link href={`/groups/${encodeURIComponent(state.group)}`} className="underline">one study group</Link>
+          <button type="button" onClick={() => set('group', '')} aria-label="Show runs of every group" className="ml-1 font-bold">×</button>
+        </span>
+      )}
       <label className="inline-flex items-center gap-1.5 text-sm text-slate-700">
         <input type="checkbox" checked={state.mine} onChange={(e) => set('mine', e.target.checked)} className="h-4 w-4 accent-sky-700" /> only mine
       </label>

@@ -3,7 +3,8 @@
  * The runs as a table from the md breakpoint up (fixed column widths, so rows arriving or changing
  * status never shift the columns; wider than the screen it scrolls inside its card) and as one card
  * per run on a phone: the same rows and cells, laid out by CSS, with the column name beside each
- * value where the header is hidden. Sortable headers; a click on an owner filters by them.
+ * value where the header is hidden. Sortable headers; a click on an owner filters by them. Each run
+ * shows its preset as "M0 (modified: …)" when it differs, and links to its study group.
  */
 import Link from 'next/link';
 import type { ReactNode } from 'react';
@@ -78,7 +79,11 @@ export function RunsTable({ rows, loading, sort, onSort, selected, onToggle, onO
               </td>
               <td className="min-w-0 flex-1 md:table-cell md:px-2">
                 <Link href={`/runs/${r.id}`} className="block truncate font-medium text-sky-800 hover:underline">{r.name}</Link>
-                <div className="truncate text-xs text-slate-600">{[r.preset, r.dataset, r.group && `group ${r.group.slice(0, 8)}`].filter(Boolean).join(' · ')}</div>
+                <div className="truncate text-xs text-slate-600">
+                  {[r.presetLabel, r.dataset].filter(Boolean).join(' · ')}
+                  {r.studyGroup && <> · <Link href={`/groups/${r.studyGroup.id}`} className="text-sky-800 hover:underline" title={r.studyGroup.name}>study group</Link></>}
+                  {r.archivedAt && <span className="ml-1 rounded bg-slate-200 px-1 text-slate-800">archived</span>}
+                </div>
               </td>
               <td className="shrink-0 md:table-cell md:px-2"><StatusBadge status={r.status} extra={statusDetail(r)} /></td>
               <td className="basis-full truncate text-xs text-slate-700 md:table-cell md:px-2">

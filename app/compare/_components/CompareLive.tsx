@@ -18,7 +18,7 @@ import { CompareMetrics } from './CompareMetrics';
 import { ConfigDiff } from './ConfigDiff';
 import { ConfusionDiff } from './ConfusionDiff';
 
-export function CompareLive({ initialRuns, initialView, missing }: { initialRuns: RunDetailFragment[]; initialView: CompareView; missing: string[] }) {
+export function CompareLive({ initialRuns, initialView, missing, warnings }: { initialRuns: RunDetailFragment[]; initialView: CompareView; missing: string[]; warnings: string[] }) {
   const [runs, setRuns] = useState(initialRuns);
   const [view, setView] = useState(initialView);
   const [liveError, setLiveError] = useState<Error | null>(null);
@@ -51,6 +51,7 @@ export function CompareLive({ initialRuns, initialView, missing }: { initialRuns
       {active.map((r) => <LiveRunFeed key={r.id} id={r.id} onUpdate={onUpdate} onEpoch={onEpoch} onError={setLiveError} />)}
       <PageTitle title={`Compare ${runs.length} runs`} lead="This page's address holds the runs and every view choice; share it to show the same comparison." />
       {missing.length > 0 && <ErrorBox title="Some runs were not found" error={`No run with id ${missing.join(', ')}.`} />}
+      {warnings.length > 0 && <Notice testId="compare-warnings">{warnings.join(' ')}</Notice>}
       {active.length > 0 && <p className="text-xs text-slate-600" data-testid="compare-live">{active.length} of these runs {active.length === 1 ? 'is' : 'are'} still training; the page follows {active.length === 1 ? 'it' : 'them'} live.</p>}
       {liveError && <Notice>Live updates interrupted ({liveError.message}); reconnecting…</Notice>}
       <CompareMetrics runs={runs} />

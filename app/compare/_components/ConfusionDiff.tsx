@@ -32,7 +32,8 @@ export function ConfusionDiff({ runs, a, b, same, scale, onChange }: Props) {
   const data = useMemo(() => {
     const ea = runA?.evaluation;
     const eb = runB?.evaluation;
-    if (!ea || !eb || ea.confusion.length !== eb.confusion.length) return null;
+    // A − B means something only over the same classes in the same order.
+    if (!ea || !eb || ea.classNames.join('\u0001') !== eb.classNames.join('\u0001')) return null;
     return { matrix: confusionDifference(ea.confusion, eb.confusion), rowLabels: eb.classNames, colLabels: eb.classNames };
   }, [runA, runB]);
   const [cell, setCell] = useState<[number, number] | null>(null);
@@ -61,7 +62,11 @@ export function ConfusionDiff({ runs, a, b, same, scale, onChange }: Props) {
       {data ? (
         <div className="mx-auto max-w-[760px]"><Chart draw={heatmap} data={data} options={options} minHeight={300} name={`Confusion difference, ${runB?.name} minus ${runA?.name}`} testId="confusion-diff-heatmap" /></div>
       ) : (
-        <div className="flex h-24 items-center justify-center text-center text-sm text-slate-600">Both runs need a finished test evaluation on the same classes.</div>
+        <div className="flex h-24 items-center justify-center text-center text-sm text-slate-600" data-testid="confusion-diff-unavailable">
+          {runA?.evaluation && runB?.evaluation
+            ? `No difference: ${runA.name} and ${runB.name} have different classes (${runA.evaluation.classNames.length} and ${runB.evaluation.classNames.length}${runA.dataset !== runB.dataset ? `, ${runA.dataset} and ${runB.dataset}` : ''}); pick two runs on the same classes.`
+            : 'Both runs need a finished test evaluation on the same classes.'}
+        </div>
       )}
       {data && cell && runA && runB && <CompareExamples a={runA} b={runB} names={data.rowLabels} cell={cell} onClose={() => setCell(null)} />}
     </Card>

@@ -2,8 +2,10 @@
 /**
  * Where the run starts from: a preset (switching keeps the person's edits, says which, and offers the
  * preset's own values instead) and the dataset (missing ones are listed, disabled, with what to do).
+ * Once the fields differ from the preset, it says so as every page will: "M0 (modified: hidden, epochs)".
  */
 import { PRESETS } from '../../../trainer/config/presets';
+import { changedFields, modifiedLabel } from '../../../trainer/config/presetDiff';
 import type { LaunchOptionsQuery } from '../../_graphql/generated';
 import { labelOf } from '../_lib/fields';
 import { Card, fieldClass } from '../../_components/ui';
@@ -25,6 +27,11 @@ export function StartFrom({ form, datasets, source }: { form: LaunchFormApi; dat
             {PRESETS.map((p) => <option key={p.name} value={p.name}>{p.name} · {p.group}</option>)}
           </select>
           <p id="f-preset-hint" className="mt-1 text-xs text-slate-600">{preset?.description ?? (source ? 'Cloned from an existing run; edit anything below.' : '')}</p>
+          {preset && form.result.ok && (
+            <p className="mt-1 text-xs font-medium text-slate-800" data-testid="preset-label" aria-live="polite">
+              Launches as {modifiedLabel(preset.name, changedFields(form.result.config, preset.config))}
+            </p>
+          )}
         </div>
         <div className="min-w-0">
           <label className="block text-xs font-medium text-slate-800" htmlFor="f-dataset">Dataset</label>

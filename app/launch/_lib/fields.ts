@@ -51,6 +51,7 @@ export const CHOICE_LABELS: Record<string, string> = {
   optimizer: 'Optimizer',
   backend: 'Backend',
   weightDecayMode: 'Decay mode',
+  lossReduction: 'Batch loss',
   batchNorm: 'BatchNorm',
   'schedule.type': 'Learning-rate schedule',
   'split.mode': 'Split',

@@ -11,6 +11,7 @@ import { RunCurves } from './_components/RunCurves';
 import { RunEvaluation } from './_components/RunEvaluation';
 import { RunHeader } from './_components/RunHeader';
 import { RunHistory } from './_components/RunHistory';
+import { RunManage } from './_components/RunManage';
 import { RunMetrics } from './_components/RunMetrics';
 import { RunNotes } from './_components/RunNotes';
 import { RunNotices } from './_components/RunNotices';
@@ -35,9 +36,12 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function RunPage({ params }: Props) {
   const id = decodeURIComponent((await params).id);
   const [run, confusions] = await Promise.all([loadRun(id), loadEpochConfusions(id)]);
+  // Members and admins may pin (server/auth/policy.ts); the API refuses anyone else anyway.
+  const canPin = run.can.annotate;
   return (
     <LiveRunProvider initial={run}>
       <RunHeader />
+      <RunManage canPin={canPin} />
       <RunNotices />
       <RunProgress />
       <RunMetrics />

@@ -1,6 +1,7 @@
 /** Presets, datasets (with class statistics, split sizes and a sample per class) and the system view (workers: workers.ts). */
 import { countParameters, PRESETS } from '../../../trainer/config/presets';
 import { datasetDetails, defaultDataset, findDataset, listDatasets } from '../../datasets/catalog';
+import { PUBLISHED, PUBLISHED_DATASET } from '../../report/published';
 import { backendUnion, takingRuns } from '../../worker/registry';
 import type { DatasetResolvers, PresetResolvers, QueryResolvers } from '../generated';
 import { liveWorkersOf } from './workers';
@@ -42,4 +43,12 @@ export const Dataset: DatasetResolvers = {
   stats: async (d) => (await details(d))?.stats ?? null,
   splits: async (d) => (await details(d))?.splits ?? [],
   samples: async (d) => (await details(d))?.samples ?? [],
+  published: (d) => {
+    if (!d.name.startsWith(PUBLISHED_DATASET)) return null;
+    const { images, classes, perClass } = PUBLISHED.dataset;
+    return {
+      images, classes, meanPerClass: perClass.mean, stdPerClass: perClass.std, largestClass: perClass.max.class, largestCount: perClass.max.count,
+      smallestClass: perClass.min.class, smallestCount: perClass.min.count, maxMinRatio: perClass.maxMinRatio,
+    };
+  },
 };

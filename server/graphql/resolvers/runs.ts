@@ -8,7 +8,11 @@ import type { ClassScore, EvaluationResolvers, QueryResolvers, RunResolvers } fr
 import { listAttempts } from '../../runs/lifecycle';
 import type { GraphQLContext } from '../context';
 import type { RunModel } from '../mappers';
+import { presetLabel } from '../../runs/configIdentity';
+import { PUBLISHED_DATASET } from '../../report/published';
+import { publishedFigures } from '../../report/studyReport';
 import { listRuns, UUID } from '../../runs/service';
+import { scheduleFor } from './groups';
 import { waitingReason } from './workers';
 
 /** Never an absolute server path: relative to the server's folder when inside it, else the last two parts. */
@@ -40,7 +44,23 @@ export const Run: RunResolvers = {
     rename: mayActOnRun(principal, 'rename', r),
     annotate: mayActOnRun(principal, 'annotate', r),
     clone: mayActOnRun(principal, 'clone', r),
+    archive: mayActOnRun(principal, 'archive', r),
   }),
+  presetChanges: (r) => r.presetChanges ?? [],
+  presetLabel: (r) => presetLabel(r),
+  archivedAt: (r) => iso(r.archivedAt),
+  pins: (r, _a, { loaders }) => loaders.pins.load(r.id),
+  // The study's figures belong beside a run only when it IS the preset, on the study's data.
+  published: (r) => {
+    if (!r.preset || r.presetExact !== true || r.dataset !== PUBLISHED_DATASET) return null;
+    const { figures, robustness } = publishedFigures(r.preset);
+    return { ...figures, robustness: robustness ? robustness.sigmas.map((sigma, i) => ({ sigma, accuracy: robustness.accuracy[i] })) : [] };
+  },
+  eta: async (r, _a, ctx) => {
+    if (r.status !== 'QUEUED' && r.status !== 'RUNNING') return null;
+    const scheduled = (await scheduleFor(ctx)).runs.get(r.id);
+    return scheduled ? { remainingSeconds: scheduled.remainingSeconds, finishesInSeconds: scheduled.finishesInSeconds, speedSource: scheduled.speedSource } : null;
+  },
   history: async (r, _a, { access }) => (await runHistory(access.pool, r.id, r.groupId)).map(auditToGraphQL),
   modelPath: (r) => (r.modelPath ? publicModelPath(r.modelPath) : null),
   createdAt: (r) => r.createdAt.toISOString(),
@@ -48,6 +68,7 @@ export const Run: RunResolvers = {
   finishedAt: (r) => iso(r.finishedAt),
   heartbeatAt: (r) => iso(r.heartbeatAt),
   group: (r) => r.groupId,
+  studyGroup: (r, _a, { loaders }) => (r.groupId ? loaders.group.load(r.groupId) : null),
   durationSeconds: (r) => r.durationSeconds ?? (r.startedAt ? ((r.finishedAt ?? new Date()).getTime() - r.startedAt.getTime()) / 1000 : null),
   queuePosition: (r, _a, { loaders }) => (r.status === 'QUEUED' ? loaders.queuePosition.load(r.id) : null),
   progress: (r) => {
@@ -74,7 +95,11 @@ export const Run: RunResolvers = {
   epochs: (r, _a, { loaders }) => loaders.epochs.load(r.id),
   config: (r, _a, { loaders }) => (r.config !== undefined ? r.config : loaders.config.load(r.id)),
   evaluation: (r, _a, { loaders }) => loaders.evaluation.load(r.id),
-  robustness: (r, _a, { loaders }) => loaders.robustness.load(r.id),
+  robustness: async (r, { clip }, { loaders }) => {
+    const own = async () => Boolean(((r.config ?? (await loaders.config.load(r.id))) as { robustness?: { clip?: boolean } } | null)?.robustness?.clip);
+    const wanted = clip ?? (await own());
+    return (await loaders.robustness.load(r.id)).filter((p) => p.clipped === wanted);
+  },
 };
 
 /**

@@ -1,14 +1,13 @@
-/** Per-class statistics of the dataset, and for ByMerge the published figures of the full set beside them. */
+/** Per-class statistics of the dataset, and for ByMerge the published figures of the full set beside them (from the API). */
 import type { DatasetQuery } from '../../../_graphql/generated';
 import { int } from '../../../_lib/format';
-import { PUBLISHED } from '../../../_lib/published';
 import { Card, Stat } from '../../../_components/ui';
 
 type Dataset = NonNullable<DatasetQuery['dataset']>;
 
 export function ClassStatistics({ dataset: ds }: { dataset: Dataset }) {
   const s = ds.stats;
-  const pub = PUBLISHED.dataset;
+  const pub = ds.published;
   const name = (i: number) => ds.classNames[i] ?? String(i);
   return (
     <Card title="Class statistics">
@@ -22,10 +21,10 @@ export function ClassStatistics({ dataset: ds }: { dataset: Dataset }) {
           <Stat label="Images" value={int(ds.imageCount)} />
         </div>
       ) : <div className="text-sm text-slate-600">No statistics.</div>}
-      {ds.name.startsWith('emnist-bymerge') && (
+      {pub && (
         <p className="mt-4 border-t border-slate-100 pt-3 text-xs text-slate-600" data-testid="published-dataset">
-          Published for the full ByMerge set ({int(pub.images)} images): mean {int(pub.perClass.mean)} ± {int(pub.perClass.std)} per class,
-          largest {name(pub.perClass.max.class)} ({int(pub.perClass.max.count)}), smallest {name(pub.perClass.min.class)} ({int(pub.perClass.min.count)}), ratio {pub.perClass.maxMinRatio}.
+          Published for the full ByMerge set ({int(pub.images)} images): mean {int(pub.meanPerClass)} ± {int(pub.stdPerClass)} per class,
+          largest {name(pub.largestClass)} ({int(pub.largestCount)}), smallest {name(pub.smallestClass)} ({int(pub.smallestCount)}), ratio {pub.maxMinRatio}.
         </p>
       )}
     </Card>

@@ -3,8 +3,9 @@
  * What a run's predictions look like: the confusion matrix with its scrubber (the validation matrix
  * after each epoch, live while the run trains, then the test set's), the gallery of a chosen cell's
  * test images, per-class F1 and the most confused pairs of the frame shown, the top pairs over the
- * epochs, and the robustness curve beside the study's published one. Before any matrix, a line saying
- * when they appear.
+ * epochs, and the robustness curves (noisy pixels not clipped and clipped to [0,1], from the same noise
+ * draw) beside the study's published one when the run is exactly its preset on EMNIST ByMerge
+ * (Run.published). Before any matrix, a line saying when they appear.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { lineChart } from '../../../_charts/lineChart';
@@ -13,7 +14,6 @@ import { Card } from '../../../_components/ui';
 import { isActive } from '../../../_lib/runStatus';
 import { confusionFrames, nextFrameIndex } from '../_lib/confusionTimeline';
 import { selectedCell, type GallerySelection } from '../_lib/gallerySelection';
-import { publishedFor } from '../_lib/published';
 import { ClassF1 } from './ClassF1';
 import { ConfusionPanel } from './ConfusionPanel';
 import { ConfusionScrubber } from './ConfusionScrubber';
@@ -40,15 +40,17 @@ export function RunEvaluation({ initialConfusions }: { initialConfusions: EpochC
   }, [frames.length]);
   const [selection, setSelection] = useState<GallerySelection | null>(null);
   const onSelect = useCallback((t: number, p: number) => setSelection({ kind: 'cell', trueClass: t, predictedClass: p }), []);
-  const published = useMemo(() => publishedFor(run.preset), [run.preset]);
-  const robustSeries = useMemo(
-    () => [
-      { name: 'this run', points: run.robustness.map((p) => ({ x: p.sigma, y: p.accuracy })) },
-      ...(published.robustness ? [{ name: `${run.preset} published`, points: published.robustness, dashed: true, color: '#64748b' }] : []),
-    ],
-    [run.robustness, run.preset, published],
-  );
-  const sigmas = useMemo(() => [...new Set([...run.robustness.map((p) => p.sigma), ...(published.robustness ?? []).map((p) => p.x)])].sort((a, b) => a - b), [run.robustness, published]);
+  const published = useMemo(() => run.published?.robustness.map((p) => ({ x: p.sigma, y: p.accuracy })) ?? [], [run.published]);
+  const robustSeries = useMemo(() => {
+    // Runs from before both curves were measured have only their own (run.robustness).
+    const curve = (name: string, points: { sigma: number; accuracy: number }[], dashed = false) => ({ name, dashed, points: points.map((p) => ({ x: p.sigma, y: p.accuracy })) });
+    const both = run.unclipped.length && run.clipped.length;
+    return [
+      ...(both ? [curve('not clipped', run.unclipped), curve('clipped to [0,1]', run.clipped, true)] : [curve('this run', run.robustness)]),
+      ...(published.length ? [{ name: `${run.preset} published`, points: published, dashed: true, color: '#64748b' }] : []),
+    ];
+  }, [run.robustness, run.clipped, run.unclipped, run.preset, published]);
+  const sigmas = useMemo(() => [...new Set([...run.robustness.map((p) => p.sigma), ...published.map((p) => p.x)])].sort((a, b) => a - b), [run.robustness, published]);
   const robustOpts = useMemo(() => ({ xLabel: 'noise σ (pixel scale 0–1)', yLabel: 'test accuracy', yKind: 'percent' as const, yDomain: [0, 1] as [number, number], xTickValues: sigmas, emptyText: 'Measured after training' }), [sigmas]);
 
   if (!frame || !names.length) {

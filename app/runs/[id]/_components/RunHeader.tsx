@@ -1,7 +1,8 @@
 'use client';
 /**
- * The run's name (renamed in place by its owner or an admin), status, what it is (preset, engine,
- * backend, dataset, seed, owner), and what can be done: cancel, clone and edit, download JSON/CSV.
+ * The run's name (renamed in place by its owner or an admin), status, what it is (its preset as
+ * "M0 (modified: hidden, epochs)" when it differs, engine, backend, dataset, seed, owner, its study
+ * group), and what can be done: cancel, clone and edit, download JSON/CSV (archive, delete and pin: RunManage).
  */
 import Link from 'next/link';
 import { useState } from 'react';
@@ -42,9 +43,14 @@ export function RunHeader() {
               {run.can.rename && <button type="button" className="text-sm text-sky-800 underline-offset-2 hover:underline" onClick={() => setRenaming(true)}>Rename</button>}
             </div>
           )}
-          <p className="mt-0.5 text-sm text-slate-600">
-            {[run.preset && `preset ${run.preset}`, run.engine, run.backend && `on ${run.backend}`, run.threads && `${run.threads} thread${run.threads === 1 ? '' : 's'}`, run.dataset, `seed ${run.seed}`, run.owner && `by ${run.owner}`].filter(Boolean).join(' · ')}
+          <p className="mt-0.5 text-sm text-slate-600" data-testid="run-facts">
+            {[run.presetLabel && `preset ${run.presetLabel}`, run.engine, run.backend && `on ${run.backend}`, run.threads && `${run.threads} thread${run.threads === 1 ? '' : 's'}`, run.dataset, `seed ${run.seed}`, run.owner && `by ${run.owner}`].filter(Boolean).join(' · ')}
           </p>
+          {run.studyGroup && (
+            <p className="text-sm text-slate-600">
+              Part of the study group <Link href={`/groups/${run.studyGroup.id}`} className="text-sky-800 underline" data-testid="run-group-link">{run.studyGroup.name}</Link>
+            </p>
+          )}
         </div>
         <div className="flex flex-wrap gap-2">
           {isActive(run.status) && run.can.cancel && <button type="button" onClick={() => void cancel()} className={buttonClass.danger}>Cancel run</button>}

@@ -12,7 +12,7 @@ const GROUPS: { title: string; fields: [key: string, label: string][] }[] = [
   { title: 'Model', fields: [['engine', 'engine'], ['hidden', 'hidden layers'], ['activation', 'activation'], ['batchNorm', 'BatchNorm'], ['dropout', 'dropout']] },
   {
     title: 'Optimiser',
-    fields: [['optimizer', 'optimizer'], ['lr', 'learning rate η'], ['momentum', 'momentum β'], ['beta1', 'Adam β1'], ['beta2', 'Adam β2'], ['epsilon', 'Adam ε'], ['l2', 'L2 λ'], ['weightDecay', 'weight decay'], ['weightDecayMode', 'decay mode']],
+    fields: [['optimizer', 'optimizer'], ['lr', 'learning rate η'], ['momentum', 'momentum β'], ['beta1', 'Adam β1'], ['beta2', 'Adam β2'], ['epsilon', 'Adam ε'], ['l2', 'L2 λ'], ['weightDecay', 'weight decay'], ['weightDecayMode', 'decay mode'], ['lossReduction', 'batch loss (mean or sum)']],
   },
   {
     title: 'Training',

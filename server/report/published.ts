@@ -1,7 +1,8 @@
 /**
  * Figures published by the study this product reproduces (EMNIST ByMerge MLPs, hand-written backprop,
- * 2025), copied from the study's published.json so the report page can show them beside our runs.
- * Accuracies and F1 here are in PERCENT (as published); the API reports fractions.
+ * 2025), copied from ../shared/study/published.json (facts only). Accuracies and F1 are in PERCENT, as
+ * published; the report (studyReport.ts) turns them into fractions like every other figure of the API.
+ * They are for EMNIST ByMerge only: the report shows them for no other dataset.
  */
 export const PUBLISHED = {
   "dataset": {
@@ -44,6 +45,145 @@ export const PUBLISHED = {
       }
     ],
     "preprocessing": "pixels / 255 to float32 in [0,1], flattened to 784, labels one-hot over 47 classes"
+  },
+  "presets": {
+    "M0": {
+      "hidden": [
+        128,
+        64
+      ],
+      "activation": "relu",
+      "optimizer": "sgd",
+      "lr": 0.001,
+      "momentum": 0,
+      "batch": 512,
+      "epochs": 50,
+      "l2": 0,
+      "earlyStopping": null,
+      "params": 111791
+    },
+    "M1a": {
+      "group": "optimizer",
+      "hidden": [
+        128,
+        64
+      ],
+      "optimizer": "sgd",
+      "momentum": 0.9,
+      "earlyStoppingPatience": 5,
+      "params": 111791
+    },
+    "M1b": {
+      "group": "optimizer",
+      "hidden": [
+        128,
+        64
+      ],
+      "optimizer": "adam",
+      "lr": 0.001,
+      "beta1": 0.9,
+      "beta2": 0.999,
+      "earlyStoppingPatience": 5,
+      "params": 111791
+    },
+    "M1c": {
+      "group": "regularization",
+      "hidden": [
+        128,
+        64
+      ],
+      "optimizer": "adam",
+      "l2": 0.01,
+      "params": 111791
+    },
+    "M1d": {
+      "group": "regularization",
+      "hidden": [
+        128,
+        64
+      ],
+      "optimizer": "sgd",
+      "momentum": 0.9,
+      "l2": 0.01,
+      "earlyStoppingPatience": 5,
+      "params": 111791
+    },
+    "M1e": {
+      "group": "schedule",
+      "hidden": [
+        128,
+        64
+      ],
+      "optimizer": "adam",
+      "schedule": "linear: lr_t = max(lr_min, lr_0 - alpha*t)",
+      "params": 111791
+    },
+    "M1f": {
+      "group": "schedule",
+      "hidden": [
+        128,
+        64
+      ],
+      "optimizer": "adam",
+      "schedule": "exponential: lr_t = lr_0 * gamma^t, gamma about 0.95",
+      "params": 111791
+    },
+    "M1g": {
+      "group": "architecture",
+      "hidden": [
+        400,
+        240,
+        120
+      ],
+      "optimizer": "adam",
+      "lr": 0.001,
+      "earlyStoppingPatience": 5,
+      "params": 444847
+    },
+    "M1h": {
+      "group": "architecture",
+      "hidden": [
+        370,
+        370
+      ],
+      "optimizer": "adam",
+      "lr": 0.001,
+      "earlyStoppingPatience": 5,
+      "params": 445157
+    },
+    "M2": {
+      "engine": "framework",
+      "sameAs": "M1g"
+    },
+    "M3a": {
+      "engine": "framework",
+      "hidden": [
+        256,
+        128,
+        64,
+        64
+      ],
+      "activation": "gelu",
+      "dropout": 0.2,
+      "weightDecay": 0.01,
+      "optimizer": "adam",
+      "lr": 0.001,
+      "earlyStoppingPatience": 7
+    },
+    "M3b": {
+      "engine": "framework",
+      "hidden": [
+        400,
+        400
+      ],
+      "activation": "silu",
+      "batchNorm": true,
+      "dropout": 0.3,
+      "weightDecay": 0.01,
+      "optimizer": "adam",
+      "lr": 0.001,
+      "earlyStoppingPatience": 7
+    }
   },
   "m1Results": [
     {
@@ -195,146 +335,8 @@ export const PUBLISHED = {
       ]
     }
   },
-  "hardware": "one laptop GPU with 4 GB memory; batch 512; about 1.2 GB of GPU memory used during training",
-  "presets": {
-    "M0": {
-      "hidden": [
-        128,
-        64
-      ],
-      "activation": "relu",
-      "optimizer": "sgd",
-      "lr": 0.001,
-      "momentum": 0,
-      "batch": 512,
-      "epochs": 50,
-      "l2": 0,
-      "earlyStopping": null,
-      "params": 111791
-    },
-    "M1a": {
-      "group": "optimizer",
-      "hidden": [
-        128,
-        64
-      ],
-      "optimizer": "sgd",
-      "momentum": 0.9,
-      "earlyStoppingPatience": 5,
-      "params": 111791
-    },
-    "M1b": {
-      "group": "optimizer",
-      "hidden": [
-        128,
-        64
-      ],
-      "optimizer": "adam",
-      "lr": 0.001,
-      "beta1": 0.9,
-      "beta2": 0.999,
-      "earlyStoppingPatience": 5,
-      "params": 111791
-    },
-    "M1c": {
-      "group": "regularization",
-      "hidden": [
-        128,
-        64
-      ],
-      "optimizer": "adam",
-      "l2": 0.01,
-      "params": 111791
-    },
-    "M1d": {
-      "group": "regularization",
-      "hidden": [
-        128,
-        64
-      ],
-      "optimizer": "sgd",
-      "momentum": 0.9,
-      "l2": 0.01,
-      "earlyStoppingPatience": 5,
-      "params": 111791
-    },
-    "M1e": {
-      "group": "schedule",
-      "hidden": [
-        128,
-        64
-      ],
-      "optimizer": "adam",
-      "schedule": "linear: lr_t = max(lr_min, lr_0 - alpha*t)",
-      "params": 111791
-    },
-    "M1f": {
-      "group": "schedule",
-      "hidden": [
-        128,
-        64
-      ],
-      "optimizer": "adam",
-      "schedule": "exponential: lr_t = lr_0 * gamma^t, gamma about 0.95",
-      "params": 111791
-    },
-    "M1g": {
-      "group": "architecture",
-      "hidden": [
-        400,
-        240,
-        120
-      ],
-      "optimizer": "adam",
-      "lr": 0.001,
-      "earlyStoppingPatience": 5,
-      "params": 444847
-    },
-    "M1h": {
-      "group": "architecture",
-      "hidden": [
-        370,
-        370
-      ],
-      "optimizer": "adam",
-      "lr": 0.001,
-      "earlyStoppingPatience": 5,
-      "params": 445157
-    },
-    "M2": {
-      "engine": "framework",
-      "sameAs": "M1g"
-    },
-    "M3a": {
-      "engine": "framework",
-      "hidden": [
-        256,
-        128,
-        64,
-        64
-      ],
-      "activation": "gelu",
-      "dropout": 0.2,
-      "weightDecay": 0.01,
-      "optimizer": "adam",
-      "lr": 0.001,
-      "earlyStoppingPatience": 7
-    },
-    "M3b": {
-      "engine": "framework",
-      "hidden": [
-        400,
-        400
-      ],
-      "activation": "silu",
-      "batchNorm": true,
-      "dropout": 0.3,
-      "weightDecay": 0.01,
-      "optimizer": "adam",
-      "lr": 0.001,
-      "earlyStoppingPatience": 7
-    }
-  }
+  "hardware": "one laptop GPU with 4 GB memory; batch 512; about 1.2 GB of GPU memory used during training"
 } as const;
 
-export type PublishedModel = keyof typeof PUBLISHED.robustness.accuracy;
+/** The dataset the published figures are for. */
+export const PUBLISHED_DATASET = 'emnist-bymerge';

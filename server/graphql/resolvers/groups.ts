@@ -1,0 +1,143 @@
+/**
+ * Study groups over GraphQL: one group with its members' progress, ETA and mini-report, the recent
+ * groups, the study launch preview, and the group actions (cancel, re-run failed, delete). The queue
+ * schedule behind every ETA is computed once per request (`scheduleFor`), however many groups and runs
+ * the query asks about. Per-run permissions come from server/auth/policy.ts (runRefusal).
+ */
+import { runRefusal } from '../../auth/policy';
+import type { Principal } from '../../auth/principal';
+import type { Run } from '../../db/client';
+import { inputError } from '../../errors';
+import { groupReport } from '../../report/report';
+import { cancelGroup, currentMembers, deleteGroup, epochsTrained, findGroup, getGroupOrThrow, groupRuns, listGroups, rerunFailed, summarizeGroup, type GroupSummary } from '../../runs/groups';
+import { loadQueueSchedule, type QueueSchedule } from '../../runs/queueSchedule';
+import type { RunOutcome } from '../../runs/removal';
+import { studyPreview } from '../../runs/studyPreview';
+import type { GraphQLContext } from '../context';
+import type { MutationResolvers, QueryResolvers, StudyGroupResolvers } from '../generated';
+import type { StudyGroupModel } from '../mappers';
+import { mayActOnRun } from '../../auth/policy';
+
+const schedules = new WeakMap<GraphQLContext, Promise<QueueSchedule>>();
+
+/** The queue schedule, once per request. */
+export function scheduleFor(ctx: GraphQLContext): Promise<QueueSchedule> {
+  let hit = schedules.get(ctx);
+  if (!hit) {
+    hit = loadQueueSchedule(ctx.pool ?? ctx.prisma);
+    schedules.set(ctx, hit);
+  }
+  return hit;
+}
+
+interface GroupState {
+  runs: Run[];
+  current: Run[];
+  replaced: Run[];
+  summary: GroupSummary;
+}
+
+const states = new WeakMap<GraphQLContext, Map<string, Promise<GroupState>>>();
+
+/** A group's runs and summary, once per request and group. */
+function stateOf(ctx: GraphQLContext, groupId: string): Promise<GroupState> {
+  let perRequest = states.get(ctx);
+  if (!perRequest) states.set(ctx, (perRequest = new Map()));
+  let hit = perRequest.get(groupId);
+  if (!hit) {
+    hit = (async () => {
+      const runs = await groupRuns(ctx.prisma, groupId);
+      const { current, replaced } = currentMembers(runs);
+      const [schedule, trained] = await Promise.all([scheduleFor(ctx), epochsTrained(ctx.prisma, current.map((r) => r.id))]);
+      return { runs, current, replaced, summary: summarizeGroup(current, schedule, trained) };
+    })();
+    perRequest.set(groupId, hit);
+  }
+  return hit;
+}
+
+const ownerOf = (p: Principal) => (p.userId ? { userId: p.userId, name: p.name } : null);
+
+/** Outcomes as BulkRunResult values: the run after the action (null once deleted), the name for the audit. */
+async function withRuns(ctx: GraphQLContext, outcomes: (RunOutcome & { newRunId?: string })[], before: Run[]) {
+  const names = new Map(before.map((r) => [r.id, r.name]));
+  return Promise.all(outcomes.map(async (o) => ({ ...o, name: names.get(o.id), run: await ctx.loaders.run.load(o.newRunId ?? o.id) })));
+}
+
+const sentence = (done: number, what: string, refused: number) => `${done} run${done === 1 ? '' : 's'} ${what}${refused ? `; ${refused} not (see each run's message)` : ''}.`;
+
+export const groupQueries: QueryResolvers = {
+  group: (_root, { id }, { prisma }) => findGroup(prisma, id),
+  groups: (_root, { first }, { prisma }) => {
+    const n = first ?? 20;
+    if (n < 1 || n > 100) throw inputError('first: must be between 1 and 100', [{ field: 'first', message: 'between 1 and 100' }]);
+    return listGroups(prisma, n);
+  },
+  studyPreview: (_root, { input }, { prisma, access }) => studyPreview(prisma, input ?? {}, access.quotas),
+};
+
+export const groupMutations: MutationResolvers = {
+  cancelGroup: async (_root, { id }, ctx) => {
+    const group = await getGroupOrThrow(ctx.prisma, id);
+    const { current } = await stateOf(ctx, id);
+    const outcomes = await cancelGroup(ctx.prisma, current, (run) => runRefusal(ctx.principal, 'cancel', run));
+    ctx.loaders.run.clearAll();
+    states.delete(ctx);
+    schedules.delete(ctx);
+    const done = outcomes.filter((o) => o.ok).length;
+    return { group, results: await withRuns(ctx, outcomes, current), message: outcomes.length ? sentence(done, 'cancelled or stopping', outcomes.length - done) : 'Nothing to cancel: no member is queued or running.' };
+  },
+  rerunFailedInGroup: async (_root, { id }, ctx) => {
+    const group = await getGroupOrThrow(ctx.prisma, id);
+    const { current } = await stateOf(ctx, id);
+    const outcomes = await rerunFailed(ctx.prisma, group, current, ownerOf(ctx.principal), ctx.access.quotas, (run) => runRefusal(ctx.principal, 'clone', run));
+    states.delete(ctx);
+    schedules.delete(ctx);
+    const done = outcomes.filter((o) => o.ok).length;
+    return { group, results: await withRuns(ctx, outcomes, current), message: outcomes.length ? sentence(done, 'queued again', outcomes.length - done) : 'Nothing to re-run: no member failed or was cancelled.' };
+  },
+  deleteGroup: async (_root, { id }, ctx) => {
+    const group = await getGroupOrThrow(ctx.prisma, id);
+    const runs = await groupRuns(ctx.prisma, id);
+    const { outcomes, groupDeleted } = await deleteGroup(ctx.prisma, group, runs, (run) => runRefusal(ctx.principal, 'delete', run));
+    ctx.loaders.run.clearAll();
+    states.delete(ctx);
+    const done = outcomes.filter((o) => o.ok).length;
+    return {
+      group: groupDeleted ? null : group,
+      results: await withRuns(ctx, outcomes, runs),
+      message: `${sentence(done, 'deleted', outcomes.length - done)}${groupDeleted ? ' The group is deleted.' : ' The group stays while it has runs.'}`,
+    };
+  },
+};
+
+export const StudyGroup: StudyGroupResolvers = {
+  createdAt: (g) => g.createdAt.toISOString(),
+  owner: (g, _a, { loaders }) => (g.ownerId ? loaders.userName.load(g.ownerId) : null),
+  overrides: (g) => g.overrides ?? null,
+  runs: async (g, _a, ctx) => (await stateOf(ctx, g.id)).current,
+  replacedRuns: async (g, _a, ctx) => (await stateOf(ctx, g.id)).replaced,
+  members: async (g, _a, ctx) => (await stateOf(ctx, g.id)).summary.members,
+  status: async (g, _a, ctx) => (await stateOf(ctx, g.id)).summary.status,
+  total: async (g, _a, ctx) => (await stateOf(ctx, g.id)).summary.total,
+  queued: async (g, _a, ctx) => (await stateOf(ctx, g.id)).summary.queued,
+  running: async (g, _a, ctx) => (await stateOf(ctx, g.id)).summary.running,
+  succeeded: async (g, _a, ctx) => (await stateOf(ctx, g.id)).summary.succeeded,
+  failed: async (g, _a, ctx) => (await stateOf(ctx, g.id)).summary.failed,
+  cancelled: async (g, _a, ctx) => (await stateOf(ctx, g.id)).summary.cancelled,
+  finished: async (g, _a, ctx) => (await stateOf(ctx, g.id)).summary.finished,
+  epochsDone: async (g, _a, ctx) => (await stateOf(ctx, g.id)).summary.epochsDone,
+  epochsTotal: async (g, _a, ctx) => (await stateOf(ctx, g.id)).summary.epochsTotal,
+  progress: async (g, _a, ctx) => (await stateOf(ctx, g.id)).summary.progress,
+  etaSeconds: async (g, _a, ctx) => (await stateOf(ctx, g.id)).summary.etaSeconds,
+  report: async (g: StudyGroupModel, _a, ctx) => groupReport(ctx.pool ?? ctx.prisma, g, new Set((await stateOf(ctx, g.id)).current.map((r) => r.id))),
+  can: async (g, _a, ctx) => {
+    const { runs, current } = await stateOf(ctx, g.id);
+    const p = ctx.principal;
+    return {
+      cancel: current.some((r) => (r.status === 'QUEUED' || r.status === 'RUNNING') && mayActOnRun(p, 'cancel', r)),
+      rerun: current.some((r) => (r.status === 'FAILED' || r.status === 'CANCELLED') && mayActOnRun(p, 'clone', r)),
+      delete: runs.length > 0 && runs.every((r) => mayActOnRun(p, 'delete', r)),
+    };
+  },
+};
