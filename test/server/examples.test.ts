@@ -199,12 +199,13 @@ describe.skipIf(!hasEmnist)(`examples, per-epoch confusion and predict${needsEmn
     // The worker wrote every evaluation step (a new step is always written), in order, each with its progress.
     const written = (await db.query('SELECT progress FROM progress_log WHERE "runId" = $1 ORDER BY at', [id])).rows.map((r) => r.progress);
     const steps = written.map((p) => p.label ?? p.phase).filter((l, k, all) => k === 0 || l !== all[k - 1]);
-    expect(steps.slice(steps.indexOf('evaluating'))).toEqual(['evaluating', 'evaluating training set', 'evaluating test set', 'robustness', 'robustness σ 0.2 (2 of 2)', 'saving']);
+    // Both robustness protocols from the same noise draw: the config's (clipped), then the other.
+    expect(steps.slice(steps.indexOf('evaluating'))).toEqual(['evaluating', 'evaluating training set', 'evaluating test set', 'robustness', 'robustness σ 0.2 (2 of 2)', 'robustness σ 0.2 (2 of 2), unclipped', 'saving']);
     const labelled = [...written, ...updates.values.map((u) => u.progress)].filter((p) => p?.label);
     for (const p of labelled) {
-      expect(['evaluating training set', 'evaluating test set', 'robustness σ 0.2 (2 of 2)']).toContain(p.label);
+      expect(['evaluating training set', 'evaluating test set', 'robustness σ 0.2 (2 of 2)', 'robustness σ 0.2 (2 of 2), unclipped']).toContain(p.label);
       expect(p.phase).toBe(p.label.startsWith('robustness') ? 'robustness' : 'evaluating');
-      expect(p.total).toBe({ 'evaluating training set': 3290, 'evaluating test set': 940, 'robustness σ 0.2 (2 of 2)': 940 }[p.label as string]);
+      expect(p.total).toBe({ 'evaluating training set': 3290, 'evaluating test set': 940, 'robustness σ 0.2 (2 of 2)': 940, 'robustness σ 0.2 (2 of 2), unclipped': 940 }[p.label as string]);
       expect(p.done).toBeGreaterThan(0);
       expect(p.done).toBeLessThanOrEqual(p.total);
     }

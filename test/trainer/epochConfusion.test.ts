@@ -57,7 +57,8 @@ describe('per-epoch validation confusion', () => {
 
     // Phases with progress, in order, each ending at its total.
     const labels = [...new Set(progress.map((p) => p.label))];
-    expect(labels).toEqual(['evaluating training set', 'evaluating test set', 'robustness σ 0.2 (2 of 3)', 'robustness σ 0.4 (3 of 3)']);
+    // The config's robustness protocol, then the other one from the same noise draw.
+    expect(labels).toEqual(['evaluating training set', 'evaluating test set', 'robustness σ 0.2 (2 of 3)', 'robustness σ 0.4 (3 of 3)', 'robustness σ 0.2 (2 of 3), unclipped', 'robustness σ 0.4 (3 of 3), unclipped']);
     for (const label of labels) {
       const mine = progress.filter((p) => p.label === label);
       expect(mine.every((p, i) => i === 0 || p.done > mine[i - 1].done)).toBe(true);
