@@ -49,7 +49,16 @@ async function main() {
     await gqlAt(server.url, 'mutation($id: ID!, $i: UpdateRunInput!){ updateRun(id: $id, input: $i){ id } }', { id: byPreset('M1g'), i: { tags: ['deeper', 'study'], notes: 'Deeper MLP (M1g) from the screenshot study.' } });
     await shoot(page, `${server.url}/`, 'runs', '[data-run-id]');
     await shoot(page, `${server.url}/runs/${byPreset('M1g')}`, 'run', '[data-testid=confusion] svg');
+    // The gallery of the run's most confused pair, opened from the list beside the matrix.
+    await page.click('[data-testid=confused-pairs] button >> nth=0');
+    await page.waitForSelector('[data-testid=examples] [data-testid=example] canvas');
+    await page.waitForTimeout(800);
+    await save(page, 'run-gallery');
     await shoot(page, `${server.url}/compare?ids=${['M0', 'M1g', 'M3b'].map(byPreset).join(',')}`, 'compare', '[data-testid=confusion-diff] svg');
+    await shoot(page, `${server.url}/playground?runs=${['M0', 'M1g', 'M3b'].map(byPreset).join(',')}`, 'playground-empty', '[data-testid=drawing-pad]');
+    await drawSeven(page);
+    await page.waitForSelector('[data-testid=run-answer] >> nth=2');
+    await save(page, 'playground');
     await shoot(page, `${server.url}/launch`, 'launch', '[data-testid=launch-form]');
     await page.fill('#f-lr', '-1');
     await page.fill('#f-hidden', '128, abc');
@@ -87,6 +96,16 @@ async function main() {
     await close();
     await server.stop();
   }
+}
+
+/** A '7' on the playground's pad: a top bar, then a diagonal down to the left. */
+async function drawSeven(page: Page) {
+  const box = (await page.locator('[data-testid=drawing-pad]').boundingBox())!;
+  const at = (x: number, y: number) => [box.x + box.width * x, box.y + box.height * y] as const;
+  await page.mouse.move(...at(0.25, 0.2));
+  await page.mouse.down();
+  for (const [x, y] of [[0.5, 0.2], [0.75, 0.2], [0.62, 0.45], [0.5, 0.65], [0.42, 0.82]]) await page.mouse.move(...at(x, y), { steps: 6 });
+  await page.mouse.up();
 }
 
 async function shoot(page: Page, url: string, name: string, readySelector: string) {
