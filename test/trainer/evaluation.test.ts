@@ -129,6 +129,26 @@ describe('evaluation', () => {
     }
   });
 
+  it('an evaluator kept across requests (its noise and clean pixels cached) gives each request the figures a fresh one gives', async () => {
+    // What a run does: both clipping protocols from the same seed in turn, on the test split; then the
+    // same seed on other images (the cached clean pixels must not be reused for them), then a clean pass.
+    const requests = [
+      [split.test, noisePass(robustness(false))!],
+      [split.test, noisePass(robustness(true))!],
+      [split.train.subarray(0, split.test.length), noisePass(robustness(true))!], // as many images, other ones
+      [split.test.subarray(1), noisePass(robustness(false))!],
+      [split.test, CLEAN_PASS],
+    ] as const;
+    for (const [name, evaluator] of [['this thread', localEvaluator(model, ds)], ['2 replicas', pool.evaluator(model.snapshot())]] as const) {
+      for (const [indices, request] of requests) {
+        const kept = await evaluator.infer(indices, request);
+        const fresh = inferAll(model, ds, indices, request);
+        expect(Array.from(kept.noisyCorrect), name).toEqual(Array.from(fresh.noisyCorrect));
+        expect(Array.from(kept.predicted), name).toEqual(Array.from(fresh.predicted));
+      }
+    }
+  });
+
   it('reports progress after every step, the robustness pass σ by σ; smaller noise groups give the same counts', async () => {
     const pass = noisePass(robustness(true))!;
     const n = split.train.length; // 7,001: four blocks

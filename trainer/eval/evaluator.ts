@@ -16,10 +16,13 @@ export interface Evaluator {
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export function localEvaluator(model: TrainableModel, ds: Dataset): Evaluator {
+  // Kept between requests, as each replica keeps its own: the second robustness protocol (same seed,
+  // other clipping) then finds its blocks' noise already drawn. A clean pass empties it.
+  const cache = new NoiseCache();
   return {
     infer: async (indices, request, onProgress) => {
       const out = allocateOutputs(indices.length, request, false);
-      const cache = new NoiseCache();
+      if (request.clean) cache.clear();
       await walkSteps(indices.length, request, { blocksPerStep: 1, noiseGroupBlocks: noiseGroupBlocks(ds.rows * ds.cols) }, async (step) => {
         inferStep(model, ds, indices, step, request, out, cache);
         await yieldToEventLoop();

@@ -13,7 +13,9 @@
  *
  * A request is walked as a list of steps (inferenceSteps), so a caller can report progress between them:
  * the clean pass block by block, then the robustness pass σ by σ — "σ 0.3 (4 of 6)" — over groups of
- * blocks whose noise stays cached (NoiseCache, at most NOISE_CACHE_BYTES) while every σ visits the group.
+ * blocks whose noise (at most NOISE_CACHE_BYTES) and clean pixels (as much again) stay cached (NoiseCache)
+ * while every σ visits the group; the cache outlives a request, so the other clipping protocol, drawn
+ * from the same seed, reuses the noise.
  * The order changes no figure: each (block, σ) sees the same pixels and the same noise either way.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -148,6 +150,12 @@ export async function walkSteps(count: number, request: InferenceRequest, plan: 
  */
 export class NoiseCache {
   private readonly blocks = new Map<number, Float32Array>();
+  /**
+   * The clean, scaled pixels of the same blocks, gathered once rather than once per σ (as much memory
+   * again as the noise), with the image indices they were gathered for: a later request on other images
+   * gathers afresh.
+   */
+  private readonly cleanBlocks = new Map<number, { ids: Uint32Array; pixels: Float32Array; labels: Int32Array }>();
   private seed: number | null = null;
   private scratch: Float32Array | null = null;
 
@@ -165,6 +173,16 @@ export class NoiseCache {
     return hit;
   }
 
+  /** Block b's clean pixels and labels (images indices[from, to)), gathered by `gather` unless kept. */
+  clean(b: number, indices: ArrayLike<number>, from: number, to: number, gather: () => { pixels: Float32Array; labels: Int32Array }): { pixels: Float32Array; labels: Int32Array } {
+    const hit = this.cleanBlocks.get(b);
+    if (hit && sameIndices(hit.ids, indices, from, to)) return hit;
+    const ids = Uint32Array.from({ length: to - from }, (_, k) => indices[from + k]);
+    const fresh = { ids, ...gather() };
+    this.cleanBlocks.set(b, fresh);
+    return fresh;
+  }
+
   /** A reusable buffer for the noisy pixels. */
   buffer(length: number): Float32Array {
     if (!this.scratch || this.scratch.length < length) this.scratch = new Float32Array(length);
@@ -174,12 +192,20 @@ export class NoiseCache {
   /** Forgets the blocks outside [from, to). */
   keepOnly(from: number, to: number): void {
     for (const b of this.blocks.keys()) if (b < from || b >= to) this.blocks.delete(b);
+    for (const b of this.cleanBlocks.keys()) if (b < from || b >= to) this.cleanBlocks.delete(b);
   }
 
   clear(): void {
     this.blocks.clear();
+    this.cleanBlocks.clear();
     this.scratch = null;
   }
+}
+
+function sameIndices(ids: Uint32Array, indices: ArrayLike<number>, from: number, to: number): boolean {
+  if (ids.length !== to - from) return false;
+  for (let k = 0; k < ids.length; k++) if (ids[k] !== indices[from + k]) return false;
+  return true;
 }
 
 function countCorrect(predicted: Int32Array, labels: Int32Array): number {
@@ -197,7 +223,8 @@ export function inferBlock(model: TrainableModel, ds: Dataset, indices: ArrayLik
   const to = Math.min(from + BLOCK_SIZE, indices.length);
   const n = to - from;
   const features = ds.rows * ds.cols;
-  const { pixels, labels } = gatherScaled(ds, indices, from, to);
+  const gather = () => gatherScaled(ds, indices, from, to);
+  const { pixels, labels } = sigma === null ? gather() : cache.clean(b, indices, from, to, gather);
   out.truth.set(labels, from);
   if (sigma === null) {
     const [pred, nll, extras] = tf.tidy(() => {
