@@ -12,6 +12,17 @@ export const ACTIONS: Record<string, string> = {
   createApiToken: 'created an API token',
   revokeApiToken: 'revoked an API token',
   setupFirstAdmin: 'created the first admin',
+  archiveRun: 'archived',
+  restoreRun: 'restored',
+  reevaluateRun: 'asked to re-evaluate',
+  pinReportRun: 'pinned to the report',
+  unpinReportRun: 'unpinned from the report',
+  cancelGroup: 'cancelled a study group',
+  rerunFailedInGroup: 're-ran failed runs of a study group',
+  deleteGroup: 'deleted a study group',
+  signIn: 'signed in',
+  signOut: 'signed out',
+  signInRefused: 'was refused sign-in',
 };
 
 export const verb = (action: string) => ACTIONS[action] ?? action;
@@ -20,10 +31,25 @@ export const verb = (action: string) => ACTIONS[action] ?? action;
 export function changeSummary(e: { action: string; detail: unknown }): string {
   const d = (e.detail ?? {}) as Record<string, unknown>;
   if (e.action === 'updateRun') {
+    const words: Record<string, (v: unknown) => string> = {
+      name: (v) => `renamed “${v}”`,
+      tags: (v) => `tags ${(v as string[]).join(', ') || '(none)'}`,
+      addTags: (v) => `tagged ${(v as string[]).join(', ')}`,
+      removeTags: (v) => `untagged ${(v as string[]).join(', ')}`,
+      notes: () => 'notes',
+    };
+    // bulk and group say how the change was made, not what it changed.
     return Object.entries(d)
-      .map(([k, v]) => (k === 'name' ? `renamed “${v}”` : k === 'tags' && Array.isArray(v) ? `tags ${v.join(', ') || '(none)'}` : k === 'notes' ? 'notes' : k))
+      .filter(([k]) => k !== 'bulk' && k !== 'group')
+      .map(([k, v]) => (words[k] && (k === 'notes' || k === 'name' || Array.isArray(v)) ? words[k](v) : k))
       .join('; ');
   }
+  if (e.action === 'pinReportRun' || e.action === 'unpinReportRun') return `${d.preset} on ${d.dataset}`;
+  if (e.action === 'signIn') return d.method === 'oidc' ? 'single sign-on' : '';
+  if (e.action === 'signInRefused') return d.email ? `as ${d.email}` : '';
+  if (e.action === 'cancelGroup') return `${d.cancelled} runs`;
+  if (e.action === 'deleteGroup') return `${d.deleted} runs`;
+  if (e.action === 'rerunFailedInGroup') return `${d.runs} runs`;
   if (e.action === 'updateUser') return Object.entries(d).map(([k, v]) => `${k} ${v === null ? 'default' : String(v).toLowerCase()}`).join('; ');
   if (e.action === 'createUser') return `${d.email ?? ''} (${String(d.role ?? '').toLowerCase()})`;
   if (e.action === 'launchStudy') return `${d.runs} runs on ${d.dataset}`;

@@ -7,6 +7,7 @@
  */
 import type pg from 'pg';
 import { quotaSettingsFromEnv, type QuotaSettings } from '../runs/quotas';
+import { writeAuthEvent } from './audit';
 import { createAuth, type Auth } from './auth';
 import { oidcConfigFromEnv, type OidcConfig } from './oidc';
 import { anonymousRoleFromEnv, Authenticator } from './principal';
@@ -31,7 +32,14 @@ export async function createAccess(pool: pg.Pool, env: NodeJS.ProcessEnv = proce
   const anonymousRole = anonymousRoleFromEnv(env);
   const quotas = quotaSettingsFromEnv(env);
   const secret = await loadAuthSecret(pool, env);
-  const auth = createAuth({ pool, secret, trustedOrigins: listFromEnv(env.ALLOWED_ORIGINS), publicUrl: env.PUBLIC_URL?.trim() || null, oidc });
+  const auth = createAuth({
+    pool,
+    secret,
+    trustedOrigins: listFromEnv(env.ALLOWED_ORIGINS),
+    publicUrl: env.PUBLIC_URL?.trim() || null,
+    oidc,
+    onAuthEvent: (event) => writeAuthEvent(pool, event),
+  });
   // Initialises the plugins now (OIDC discovery among them), so a problem shows in the startup log.
   if (oidc) await auth.$context;
   return { auth, authenticator: new Authenticator(auth, pool, anonymousRole), pool, quotas, setup: new FirstAdminSetup(pool), oidc };

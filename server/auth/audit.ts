@@ -1,10 +1,11 @@
 /**
  * The audit trail: one append-only row (AuditEntry; a trigger refuses UPDATE and DELETE) per state
- * change, written by the policy layer after every successful mutation (server/auth/policy.ts) and by
- * the user CLI. Entries keep the actor's name as it was, so renaming or removing a user leaves the
+ * change, written by the policy layer after every successful mutation (server/auth/policy.ts), by
+ * the user CLI, and for every sign-in, sign-out and refused password sign-in (writeAuthEvent). Entries keep the actor's name as it was, so renaming or removing a user leaves the
  * history readable. Reads: the admin page (filters, newest first, keyset pages) and a run's own history.
  */
 import type pg from 'pg';
+import type { AuthEvent } from './auth';
 import type { Principal } from './principal';
 
 export interface AuditRecord {
@@ -35,6 +36,16 @@ export async function writeAudit(pool: pg.Pool | pg.PoolClient, actor: Pick<Prin
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     [actor.userId, actor.name, actor.via, record.action, record.runId ?? null, record.groupId ?? null, record.targetUserId ?? null, actor.address, record.detail ? JSON.stringify(record.detail) : null],
   );
+}
+
+/** A sign-in, sign-out or refused sign-in (server/auth/auth.ts) as an audit entry, under the account's name. */
+export async function writeAuthEvent(pool: pg.Pool, event: AuthEvent): Promise<void> {
+  const user = event.userId ? (await pool.query<{ name: string }>('SELECT "name" FROM "User" WHERE "id" = $1', [event.userId])).rows[0] : undefined;
+  const actor = user
+    ? { userId: event.userId, name: user.name, via: 'session' as const, address: event.address }
+    : { userId: null, name: 'anonymous', via: 'anonymous' as const, address: event.address };
+  const detail = event.action === 'signInRefused' ? { email: event.email ?? null } : event.method ? { method: event.method } : null;
+  await writeAudit(pool, actor, { action: event.action, targetUserId: event.userId, detail });
 }
 
 export interface AuditFilter {

@@ -12,6 +12,7 @@
  */
 import { apiKey } from '@better-auth/api-key';
 import { betterAuth } from 'better-auth';
+import { APIError, createAuthMiddleware } from 'better-auth/api';
 import { admin, genericOAuth } from 'better-auth/plugins';
 import { adminAc, userAc } from 'better-auth/plugins/admin/access';
 import type pg from 'pg';
@@ -34,6 +35,19 @@ export interface AuthOptions {
   /** PUBLIC_URL: the address users reach the dashboard at; https:// there makes cookies Secure. */
   publicUrl?: string | null;
   oidc?: OidcConfig | null;
+  /** Called after each sign-in, sign-out and refused password sign-in (the server writes them to the audit trail). */
+  onAuthEvent?: (event: AuthEvent) => Promise<void>;
+}
+
+/** A sign-in or sign-out as the audit trail records it. */
+export interface AuthEvent {
+  action: 'signIn' | 'signOut' | 'signInRefused';
+  /** The account, when known (a refused sign-in names only the email tried). */
+  userId: string | null;
+  email?: string | null;
+  /** password or oidc, for sign-ins. */
+  method?: 'password' | 'oidc';
+  address: string | null;
 }
 
 export function bearerToken(authorization: string | null | undefined): string | null {
@@ -43,6 +57,10 @@ export function bearerToken(authorization: string | null | undefined): string | 
 
 export function createAuth(options: AuthOptions) {
   const secure = !!options.publicUrl?.startsWith('https://');
+  // An audit write that fails must not fail the sign-in or sign-out itself; the server log says so.
+  const report = async (event: AuthEvent) => {
+    await options.onAuthEvent?.(event).catch((err: Error) => console.warn(`[auth] could not audit ${event.action}: ${err.message}`));
+  };
   return betterAuth({
     appName: 'EMNIST dashboard',
     database: options.pool,
@@ -76,6 +94,28 @@ export function createAuth(options: AuthOptions) {
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
     },
     telemetry: { enabled: false },
+    // Who signed in and out, and refused password attempts, for the audit trail. A session also ends by
+    // expiry or when an admin disables the account; only the sign-out endpoint counts as a sign-out.
+    databaseHooks: {
+      session: {
+        create: {
+          after: async (session, ctx) =>
+            report({ action: 'signIn', userId: session.userId, method: ctx?.path?.includes('oauth2') ? 'oidc' : 'password', address: session.ipAddress ?? null }),
+        },
+        delete: {
+          after: async (session, ctx) => {
+            if (ctx?.path === '/sign-out') await report({ action: 'signOut', userId: session.userId, address: session.ipAddress ?? null });
+          },
+        },
+      },
+    },
+    hooks: {
+      after: createAuthMiddleware(async (ctx) => {
+        if (ctx.path !== '/sign-in/email' || !(ctx.context.returned instanceof APIError)) return;
+        const email = typeof ctx.body?.email === 'string' ? ctx.body.email.slice(0, 200) : null;
+        await report({ action: 'signInRefused', userId: null, email, address: ctx.headers?.get(CLIENT_IP_HEADER) ?? null });
+      }),
+    },
     // One line per event in our log's style (the library's default prints whole error objects).
     logger: { level: 'warn', log: (level, message) => console.warn(`[auth] ${level}: ${message}`) },
     plugins: [

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { bestIndex, configDiff, confusionDifference, flatten } from '../../app/_lib/analysis';
 import { topConfusedPairs } from '../../trainer/eval/confusedPairs';
 import { ago, duration, pct, toCsv } from '../../app/_lib/format';
+import { changeSummary, verb } from '../../app/_lib/audit';
 import { DEFAULT_CONFIG } from '../../trainer/config/schema';
 
 describe('analysis', () => {
@@ -46,5 +47,19 @@ describe('format', () => {
     expect(duration(7199.9)).toBe('2 h 00 min');
     expect(ago('2026-01-01T00:00:00Z', Date.parse('2026-01-01T00:10:00Z'))).toBe('10 min ago');
     expect(toCsv([{ a: 1, b: 'x,y' }, { a: 2, b: 'q"z' }])).toBe('a,b\n1,"x,y"\n2,"q""z"\n');
+  });
+});
+
+describe('audit trail wording', () => {
+  it('names every action the server records in plain words, and what changed', () => {
+    for (const action of ['archiveRun', 'restoreRun', 'reevaluateRun', 'pinReportRun', 'unpinReportRun', 'cancelGroup', 'rerunFailedInGroup', 'deleteGroup', 'signIn', 'signOut', 'signInRefused']) {
+      expect(verb(action), action).not.toBe(action);
+    }
+    expect(changeSummary({ action: 'updateRun', detail: { bulk: true, addTags: ['a', 'b'] } })).toBe('tagged a, b');
+    expect(changeSummary({ action: 'updateRun', detail: { removeTags: ['x'], group: 'g1' } })).toBe('untagged x');
+    expect(changeSummary({ action: 'updateRun', detail: { name: 'new', tags: [], notes: 'n' } })).toBe('renamed “new”; tags (none); notes');
+    expect(changeSummary({ action: 'pinReportRun', detail: { dataset: 'emnist-bymerge', preset: 'M0', replaced: null } })).toBe('M0 on emnist-bymerge');
+    expect(changeSummary({ action: 'signInRefused', detail: { email: 'gina@test.example' } })).toBe('as gina@test.example');
+    expect(changeSummary({ action: 'cancelGroup', detail: { cancelled: 12 } })).toBe('12 runs');
   });
 });

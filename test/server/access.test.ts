@@ -189,6 +189,22 @@ describe('sign-in', () => {
     for (let i = 0; i < 5; i++) statuses.push((await attempt('wrong password')).status);
     expect(statuses).toEqual([401, 401, 401, 401, 429]);
     expect((await attempt(password)).status).toBe(429); // even the right password waits out the minute
+    const signOut = await fetch(`${svc.url}/api/auth/sign-out`, { method: 'POST', headers: { 'content-type': 'application/json', origin: svc.url, cookie: cookie.split(';')[0] }, body: '{}' });
+    expect(signOut.status).toBe(200);
+
+    // The audit trail: the sign-in under Gina's name, each refused password with the email tried (the
+    // rate-limited attempts never reached the check), and the sign-out.
+    const log = (await svc.gql('{ auditLog(first: 20) { entries { action actorName actorId via targetUserId address detail } } }')).data.auditLog.entries
+      .filter((e: { action: string }) => e.action.startsWith('sign'))
+      .reverse();
+    expect(log.map((e: { action: string; actorName: string }) => `${e.action} by ${e.actorName}`)).toEqual([
+      'signIn by Gina',
+      ...Array(4).fill('signInRefused by anonymous'),
+      'signOut by Gina',
+    ]);
+    expect(log[0]).toMatchObject({ actorId: user.id, via: 'session', targetUserId: user.id, address: '127.0.0.1', detail: { method: 'password' } });
+    expect(log[1]).toMatchObject({ actorId: null, via: 'anonymous', address: '127.0.0.1', detail: { email: 'gina@test.example' } });
+    expect(log[5]).toMatchObject({ actorId: user.id, targetUserId: user.id });
   });
 });
 
