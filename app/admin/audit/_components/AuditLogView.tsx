@@ -42,7 +42,7 @@ export function AuditLogView() {
     <div className="space-y-4">
       <div>
         <h1 className="text-xl font-semibold tracking-tight">Audit trail</h1>
-        <p className="text-sm text-slate-600">Every change anyone made, newest first. Entries cannot be edited or removed.</p>
+        <p className="text-sm text-slate-600">Every change anyone made and every sign-in, newest first. Entries cannot be edited or removed.</p>
       </div>
       <Card title="Filter">
         <div className="grid grid-cols-2 gap-2 md:grid-cols-5">
