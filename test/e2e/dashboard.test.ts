@@ -8,8 +8,8 @@
  * runs several tests need (two finished runs) are made once, by whichever test asks first.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
-import { buildNext, findChromium, gqlAt, openBrowser, signIn, startServer, waitForRuns, type TestServer } from './harness';
+import type { Page } from 'playwright-core';
+import { findChromium, gqlAt, startBrowserSuite, waitForRuns, type TestServer } from './harness';
 
 const chromiumPath = findChromium();
 if (!chromiumPath) {
@@ -26,10 +26,9 @@ const runsCountIs = (page: Page, n: number) =>
 
 describe.skipIf(!chromiumPath)('dashboard in a browser', () => {
   let server: TestServer;
-  let context: BrowserContext;
-  let closeBrowser: () => Promise<void>;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
+  let closeSuite: () => Promise<void>;
 
   /** Two finished runs that differ in optimizer and batch size, named `<tag> sgd` / `<tag> adam` and tagged <tag>. */
   let pair: Promise<{ tag: string; sgd: string; adam: string }> | null = null;
@@ -45,19 +44,10 @@ describe.skipIf(!chromiumPath)('dashboard in a browser', () => {
     })());
 
   beforeAll(async () => {
-    buildNext(); // no-op when globalSetup (or an earlier run) already built the current sources
-    server = await startServer({ env: { WORKERS: '1' } });
-    ({ context, close: closeBrowser } = await openBrowser(chromiumPath!));
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.setDefaultTimeout(30_000);
-    await signIn(page, server);
+    ({ server, page, pageErrors, close: closeSuite } = await startBrowserSuite(chromiumPath!, { env: { WORKERS: '1' } }));
   }, 300_000);
 
-  afterAll(async () => {
-    await closeBrowser?.();
-    await server?.stop();
-  }, 60_000);
+  afterAll(async () => closeSuite?.(), 60_000);
 
   // Every test: no uncaught error in the pages it opened.
   afterEach(() => {

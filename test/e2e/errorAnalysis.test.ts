@@ -9,8 +9,8 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
-import { buildNext, findChromium, gqlAt, openBrowser, signIn, startServer, waitForRuns, type TestServer } from './harness';
+import type { Page } from 'playwright-core';
+import { findChromium, gqlAt, startBrowserSuite, waitForRuns, type TestServer } from './harness';
 
 const chromiumPath = findChromium();
 const LAUNCH = 'mutation($i: LaunchRunInput!){ launchRun(input: $i){ id } }';
@@ -21,20 +21,13 @@ interface Example { index: number; prediction: { confidence: number } }
 
 describe.skipIf(!chromiumPath)('error analysis in the browser: gallery, scrubber, playground', () => {
   let server: TestServer;
-  let context: BrowserContext;
-  let closeBrowser: () => Promise<void>;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
+  let closeSuite: () => Promise<void>;
   const runs = { a: '', b: '' };
 
   beforeAll(async () => {
-    buildNext();
-    server = await startServer({ env: { WORKERS: '1' } });
-    ({ context, close: closeBrowser } = await openBrowser(chromiumPath!, DESKTOP));
-    page = await context.newPage();
-    page.on('pageerror', (err) => { console.log('STACK', err.stack); pageErrors.push(err.message); });
-    page.setDefaultTimeout(30_000);
-    await signIn(page, server);
+    ({ server, page, pageErrors, close: closeSuite } = await startBrowserSuite(chromiumPath!, { env: { WORKERS: '1' }, viewport: DESKTOP }));
     const launch = async (name: string, hidden: number[]) =>
       (await gqlAt<{ launchRun: { id: string } }>(server.url, LAUNCH, { i: { name, preset: 'M1b', dataset: 'mnist', config: { hidden, epochs: 3, backend: 'cpu' } } })).launchRun.id;
     runs.a = await launch('gallery wide', [32]);
@@ -42,10 +35,7 @@ describe.skipIf(!chromiumPath)('error analysis in the browser: gallery, scrubber
     await waitForRuns(server.url, [runs.a, runs.b], 240_000);
   }, 400_000);
 
-  afterAll(async () => {
-    await closeBrowser?.();
-    await server?.stop();
-  }, 60_000);
+  afterAll(async () => closeSuite?.(), 60_000);
 
   afterEach(async () => {
     await page.setViewportSize(DESKTOP);

@@ -2,14 +2,15 @@
  * What the browser tests and the screenshot script share: find Debian's chromium, build Next.js once,
  * start the real server (`tsx server/main.ts`) on port 0 with its own fresh embedded database, talk
  * GraphQL to it, and open a headless browser with the flags this environment needs and a fresh
- * profile. Never downloads a browser (no `npx playwright install`).
+ * profile; startBrowserSuite is all of that at the start of a browser test file. Never downloads a
+ * browser (no `npx playwright install`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { buildPages } from '../../scripts/build-pages';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -155,3 +156,44 @@ export async function openBrowser(executablePath: string, viewport = { width: 12
     },
   };
 }
+
+/** What a browser test file works with: its server, a chromium page on it, and the page's uncaught errors. */
+export interface BrowserSuite {
+  server: TestServer;
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught errors of the page so far (their stacks go to the test log); files assert it is empty. */
+  pageErrors: string[];
+  /** Closes the browser, then stops the server. */
+  close: () => Promise<void>;
+}
+
+/**
+ * The start of every browser test file: the dashboard built (a no-op when the sources are unchanged),
+ * a fresh server, a chromium page with a 30 s default timeout that collects uncaught page errors, and,
+ * unless `signedIn` is false, the page signed in as the server's admin.
+ */
+export async function startBrowserSuite(chromiumPath: string, { env = {}, admin, viewport, signedIn = true }: { env?: Record<string, string | undefined>; admin?: boolean; viewport?: { width: number; height: number }; signedIn?: boolean } = {}): Promise<BrowserSuite> {
+  buildNext();
+  const server = await startServer({ env, admin });
+  const browser = await openBrowser(chromiumPath, viewport);
+  const page = await browser.context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (err) => {
+    console.log(`page error: ${err.stack ?? err.message}`);
+    pageErrors.push(err.message);
+  });
+  page.setDefaultTimeout(30_000);
+  if (signedIn) await signIn(page, server);
+  return {
+    server,
+    context: browser.context,
+    page,
+    pageErrors,
+    close: async () => {
+      await browser.close();
+      await server.stop();
+    },
+  };
+}
+

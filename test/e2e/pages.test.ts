@@ -10,7 +10,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { buildNext, findChromium, gqlAt, openBrowser, signIn, startServer, waitForRuns, type TestServer } from './harness';
+import { findChromium, gqlAt, signIn, startBrowserSuite, waitForRuns, type TestServer } from './harness';
 
 const chromiumPath = findChromium();
 const LAUNCH = 'mutation($i: LaunchRunInput!){ launchRun(input: $i){ id } }';
@@ -20,9 +20,9 @@ const DESKTOP = { width: 1280, height: 900 };
 describe.skipIf(!chromiumPath)('pages on a phone, in link previews and to assistive technology', () => {
   let server: TestServer;
   let context: BrowserContext;
-  let closeBrowser: () => Promise<void>;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
+  let closeSuite: () => Promise<void>;
   const runs = { a: '', b: '', cancelled: '' };
   let group = '';
   const launch = async (name: string, preset: string, config: Record<string, unknown>) =>
@@ -30,13 +30,7 @@ describe.skipIf(!chromiumPath)('pages on a phone, in link previews and to assist
   const epochsOf = async (id: string) => (await gqlAt<{ run: { epochs: unknown[]; status: string } }>(server.url, 'query($id: ID!) { run(id: $id) { status epochs { epoch } } }', { id })).run;
 
   beforeAll(async () => {
-    buildNext();
-    server = await startServer({ env: { WORKERS: '1' } });
-    ({ context, close: closeBrowser } = await openBrowser(chromiumPath!, DESKTOP));
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.setDefaultTimeout(30_000);
-    await signIn(page, server);
+    ({ server, context, page, pageErrors, close: closeSuite } = await startBrowserSuite(chromiumPath!, { env: { WORKERS: '1' }, viewport: DESKTOP }));
     runs.a = await launch('pages sgd', 'M0', { hidden: [16], epochs: 2, batchSize: 32 });
     runs.b = await launch('pages adam', 'M1b', { hidden: [16], epochs: 2 });
     await waitForRuns(server.url, [runs.a, runs.b], 180_000);
@@ -53,10 +47,7 @@ describe.skipIf(!chromiumPath)('pages on a phone, in link previews and to assist
     await gqlAt(server.url, 'mutation($id: ID!){ cancelGroup(id: $id){ message } }', { id: group });
   }, 400_000);
 
-  afterAll(async () => {
-    await closeBrowser?.();
-    await server?.stop();
-  }, 60_000);
+  afterAll(async () => closeSuite?.(), 60_000);
 
   afterEach(async () => {
     await page.setViewportSize(DESKTOP);

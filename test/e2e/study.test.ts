@@ -7,36 +7,26 @@
  * are "modified" and stand for no preset — until a member pins one from its run page.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
-import { buildNext, findChromium, gqlAt, openBrowser, signIn, startServer, type TestServer } from './harness';
+import type { Page } from 'playwright-core';
+import { findChromium, gqlAt, startBrowserSuite, type TestServer } from './harness';
 
 const chromiumPath = findChromium();
 const shots = process.env.E2E_SCREENSHOTS; // a folder: save what the test saw, for a person to look at
 
 describe.skipIf(!chromiumPath)('launching and following the study in the browser', () => {
   let server: TestServer;
-  let context: BrowserContext;
-  let closeBrowser: () => Promise<void>;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
+  let closeSuite: () => Promise<void>;
   const shot = async (name: string) => {
     if (shots) await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
   };
 
   beforeAll(async () => {
-    buildNext();
-    server = await startServer({ env: { WORKERS: '1' } });
-    ({ context, close: closeBrowser } = await openBrowser(chromiumPath!, { width: 1280, height: 900 }));
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.setDefaultTimeout(30_000);
-    await signIn(page, server);
+    ({ server, page, pageErrors, close: closeSuite } = await startBrowserSuite(chromiumPath!, { env: { WORKERS: '1' }, viewport: { width: 1280, height: 900 } }));
   }, 180_000);
 
-  afterAll(async () => {
-    await closeBrowser?.();
-    await server?.stop();
-  }, 60_000);
+  afterAll(async () => closeSuite?.(), 60_000);
 
   it('launches the study on MNIST with 1 epoch through the study form and follows the group to the end', async () => {
     await page.goto(`${server.url}/launch`);

@@ -5,32 +5,23 @@
  * shows the member's name on its page and in the runs list; a signed-out visitor is sent to sign in.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
-import { buildNext, findChromium, openBrowser, startServer, type TestServer } from './harness';
+import type { Page } from 'playwright-core';
+import { findChromium, startBrowserSuite, type TestServer } from './harness';
 
 const chromiumPath = findChromium();
 
 describe.skipIf(!chromiumPath)('team access in a browser', () => {
   let server: TestServer;
-  let context: BrowserContext;
-  let closeBrowser: () => Promise<void>;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
+  let closeSuite: () => Promise<void>;
   let memberPassword = '';
 
   beforeAll(async () => {
-    buildNext();
-    server = await startServer({ env: { WORKERS: '0' }, admin: false });
-    ({ context, close: closeBrowser } = await openBrowser(chromiumPath!));
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.setDefaultTimeout(30_000);
+    ({ server, page, pageErrors, close: closeSuite } = await startBrowserSuite(chromiumPath!, { env: { WORKERS: '0' }, admin: false, signedIn: false }));
   }, 300_000);
 
-  afterAll(async () => {
-    await closeBrowser?.();
-    await server?.stop();
-  }, 60_000);
+  afterAll(async () => closeSuite?.(), 60_000);
 
   it('prints how to create the first admin, and the first visit opens the first-admin page', async () => {
     expect(server.log()).toMatch(/No user exists yet\. Create the first admin/);
