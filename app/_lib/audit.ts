@@ -31,17 +31,18 @@ export const verb = (action: string) => ACTIONS[action] ?? action;
 export function changeSummary(e: { action: string; detail: unknown }): string {
   const d = (e.detail ?? {}) as Record<string, unknown>;
   if (e.action === 'updateRun') {
+    const list = (v: unknown) => (Array.isArray(v) ? v.join(', ') : String(v));
     const words: Record<string, (v: unknown) => string> = {
       name: (v) => `renamed “${v}”`,
-      tags: (v) => `tags ${(v as string[]).join(', ') || '(none)'}`,
-      addTags: (v) => `tagged ${(v as string[]).join(', ')}`,
-      removeTags: (v) => `untagged ${(v as string[]).join(', ')}`,
+      tags: (v) => `tags ${list(v) || '(none)'}`,
+      addTags: (v) => `tagged ${list(v)}`,
+      removeTags: (v) => `untagged ${list(v)}`,
       notes: () => 'notes',
     };
     // bulk and group say how the change was made, not what it changed.
     return Object.entries(d)
       .filter(([k]) => k !== 'bulk' && k !== 'group')
-      .map(([k, v]) => (words[k] && (k === 'notes' || k === 'name' || Array.isArray(v)) ? words[k](v) : k))
+      .map(([k, v]) => words[k]?.(v) ?? k)
       .join('; ');
   }
   if (e.action === 'pinReportRun' || e.action === 'unpinReportRun') return `${d.preset} on ${d.dataset}`;
