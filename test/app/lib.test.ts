@@ -4,6 +4,7 @@ import { bestIndex, configDiff, confusionDifference, flatten } from '../../app/_
 import { topConfusedPairs } from '../../trainer/eval/confusedPairs';
 import { ago, duration, pct, toCsv } from '../../app/_lib/format';
 import { changeSummary, verb } from '../../app/_lib/audit';
+import { latestOnly } from '../../app/_lib/latestOnly';
 import { DEFAULT_CONFIG } from '../../trainer/config/schema';
 
 describe('analysis', () => {
@@ -61,5 +62,33 @@ describe('audit trail wording', () => {
     expect(changeSummary({ action: 'pinReportRun', detail: { dataset: 'emnist-bymerge', preset: 'M0', replaced: null } })).toBe('M0 on emnist-bymerge');
     expect(changeSummary({ action: 'signInRefused', detail: { email: 'gina@test.example' } })).toBe('as gina@test.example');
     expect(changeSummary({ action: 'cancelGroup', detail: { cancelled: 12 } })).toBe('12 runs');
+  });
+});
+
+describe('latestOnly', () => {
+  it('delivers only the newest call, however late an older one answers', async () => {
+    const answers: Array<(v: string) => void> = [];
+    const delivered: string[] = [];
+    const fetchRun = latestOnly(() => new Promise<string>((resolve) => answers.push(resolve)), (v) => delivered.push(v));
+    const poll = fetchRun(); // sent while the run trained
+    const final = fetchRun(); // sent when it finished
+    answers[1]('SUCCEEDED with evaluation');
+    await final;
+    answers[0]('RUNNING'); // the poll answers last
+    await poll;
+    expect(delivered).toEqual(['SUCCEEDED with evaluation']);
+  });
+
+  it('swallows a failed call and delivers the next one', async () => {
+    let fail = true;
+    const delivered: number[] = [];
+    const fetchRun = latestOnly(async () => {
+      if (fail) throw new Error('network down');
+      return 7;
+    }, (v) => delivered.push(v));
+    await fetchRun();
+    fail = false;
+    await fetchRun();
+    expect(delivered).toEqual([7]);
   });
 });

@@ -212,7 +212,9 @@ describe.skipIf(!chromiumPath)('dashboard in a browser', () => {
     expect(firstEpochs).toBeLessThan(2); // they arrived while we watched
     expect(await page.locator('[data-testid=loss-curve] .line-series circle').count()).toBe(4); // train + validation, 2 epochs
     expect(await page.locator('[data-testid=confused-pairs] li').count()).toBeGreaterThan(0);
-    expect(await page.locator('[data-testid=run-metrics]').textContent()).toMatch(/Test accuracy\d+\.\d\d%/);
+    // The evaluation comes with the fetch that follows the SUCCEEDED event: wait for it, without a reload.
+    await page.waitForFunction(() => /Test accuracy\d+\.\d\d%/.test(document.querySelector('[data-testid=run-metrics]')?.textContent ?? ''));
+    expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
 
     // Confusion heatmap: hovering a cell explains it; the colour scale toggles between log and linear.
     const cell = page.locator('[data-testid=confusion] .cells rect').first();

@@ -3,14 +3,18 @@
  * Holds the run a run page shows and keeps it live: starts from the run the server rendered, merges
  * `runUpdated` and appends `epochAdded` rows as they arrive (curves grow without a reload), and when
  * the run ends fetches it once more for its evaluation. A slow poll backs the subscription up while
- * the run is active, so a dropped socket never leaves the page stale. The page's client leaves read
- * the run with useLiveRun().
+ * the run is active, and goes on after it succeeded until its evaluation has arrived, so a dropped
+ * socket or a failed final fetch never leaves the page stale. Only the newest fetch's answer is
+ * applied: a poll sent while the run was still training can answer after the final fetch, and must
+ * not put the page back to RUNNING without its evaluation. The page's client leaves read the run
+ * with useLiveRun().
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { RunDocument, type RunDetailFragment } from '../../../_graphql/generated';
 import { request } from '../../../_lib/graphql';
 import { applyEpoch, applyRunUpdate, justFinished, type EpochRow, type RunPatch } from '../../../_lib/liveRun';
 import { isActive } from '../../../_lib/runStatus';
+import { latestOnly } from '../../../_lib/latestOnly';
 import { LiveRunFeed } from '../../../_components/LiveRunFeed';
 
 interface LiveRun {
@@ -39,15 +43,14 @@ export function LiveRunProvider({ initial, children }: { initial: RunDetailFragm
   }, [run]);
   const id = initial.id;
   const active = isActive(run.status);
+  const awaitingResults = run.status === 'SUCCEEDED' && !run.evaluation;
 
-  const refetch = useCallback(async () => {
-    try {
-      const d = await request(RunDocument, { id });
-      if (d.run) setRun(d.run);
-    } catch {
-      /* the next poll or event tries again */
-    }
-  }, [id]);
+  const refetch = useMemo(
+    () => latestOnly(() => request(RunDocument, { id }), (d) => {
+        if (d.run) setRun(d.run);
+      }),
+    [id],
+  );
   const onUpdate = useCallback((patch: RunPatch) => {
     const finished = justFinished(current.current, patch);
     setRun((prev) => applyRunUpdate(prev, patch));
@@ -57,10 +60,10 @@ export function LiveRunProvider({ initial, children }: { initial: RunDetailFragm
   const merge = useCallback((patch: Partial<RunDetailFragment>) => setRun((prev) => ({ ...prev, ...patch })), []);
 
   useEffect(() => {
-    if (!active) return;
-    const poll = setInterval(() => void refetch(), 5000);
+    if (!active && !awaitingResults) return;
+    const poll = setInterval(() => void refetch(), active ? 5000 : 2000);
     return () => clearInterval(poll);
-  }, [active, refetch]);
+  }, [active, awaitingResults, refetch]);
 
   const value = useMemo(() => ({ run, merge, refetch, liveError }), [run, merge, refetch, liveError]);
   return (
