@@ -43,8 +43,18 @@ export class HealthCheck {
 
   constructor(private readonly deps: HealthDeps) {}
 
-  /** The database answers `SELECT 1` within 2 s (one probe per second at most). */
+  /**
+   * The database answers `SELECT 1` within 2 s (one probe per second at most). An embedded database
+   * whose process is known to be dead or being started again is unreachable without asking, and its
+   * last good probe is forgotten: a restart can finish within the second a probe is reused, and the
+   * outage must still show.
+   */
   private probeDatabase(): Promise<Probe> {
+    const { process } = this.deps.database.health();
+    if (process === 'restarting' || process === 'stopped') {
+      this.probe = null;
+      return Promise.resolve({ at: Date.now(), reachable: false, latencyMs: null, error: `unreachable (${process})` });
+    }
     if (this.probe && Date.now() - this.probe.at < PROBE_REUSE_MS) return Promise.resolve(this.probe);
     this.inFlight ??= (async () => {
       const t0 = performance.now();
