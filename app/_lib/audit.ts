@@ -23,6 +23,7 @@ export const ACTIONS: Record<string, string> = {
   signIn: 'signed in',
   signOut: 'signed out',
   signInRefused: 'was refused sign-in',
+  passwordChanged: 'changed their password',
 };
 
 export const verb = (action: string) => ACTIONS[action] ?? action;

@@ -38,9 +38,15 @@ export async function createAccess(pool: pg.Pool, env: NodeJS.ProcessEnv = proce
     trustedOrigins: listFromEnv(env.ALLOWED_ORIGINS),
     publicUrl: env.PUBLIC_URL?.trim() || null,
     oidc,
-    onAuthEvent: (event) => writeAuthEvent(pool, event),
+    onAuthEvent: async (event) => {
+      // A session that ended (or a password that changed, which may end the other sessions) must stop
+      // working at once, on open sockets too, not when the cached verdict runs out.
+      if (event.action === 'signOut' || event.action === 'passwordChanged') authenticator.forget();
+      await writeAuthEvent(pool, event);
+    },
   });
+  const authenticator = new Authenticator(auth, pool, anonymousRole);
   // Initialises the plugins now (OIDC discovery among them), so a problem shows in the startup log.
   if (oidc) await auth.$context;
-  return { auth, authenticator: new Authenticator(auth, pool, anonymousRole), pool, quotas, setup: new FirstAdminSetup(pool), oidc };
+  return { auth, authenticator, pool, quotas, setup: new FirstAdminSetup(pool), oidc };
 }

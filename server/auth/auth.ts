@@ -35,13 +35,13 @@ export interface AuthOptions {
   /** PUBLIC_URL: the address users reach the dashboard at; https:// there makes cookies Secure. */
   publicUrl?: string | null;
   oidc?: OidcConfig | null;
-  /** Called after each sign-in, sign-out and refused password sign-in (the server writes them to the audit trail). */
+  /** Called after each sign-in, sign-out, refused password sign-in and password change (the server writes them to the audit trail). */
   onAuthEvent?: (event: AuthEvent) => Promise<void>;
 }
 
 /** A sign-in or sign-out as the audit trail records it. */
 export interface AuthEvent {
-  action: 'signIn' | 'signOut' | 'signInRefused';
+  action: 'signIn' | 'signOut' | 'signInRefused' | 'passwordChanged';
   /** The account, when known (a refused sign-in names only the email tried). */
   userId: string | null;
   email?: string | null;
@@ -94,13 +94,15 @@ export function createAuth(options: AuthOptions) {
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
     },
     telemetry: { enabled: false },
-    // Who signed in and out, and refused password attempts, for the audit trail. A session also ends by
-    // expiry or when an admin disables the account; only the sign-out endpoint counts as a sign-out.
+    // Who signed in and out, refused password attempts and password changes, for the audit trail. A
+    // session also ends by expiry or when an admin disables the account; only the sign-out endpoint
+    // counts as a sign-out.
     databaseHooks: {
       session: {
         create: {
+          // A password change that ends the other sessions gives the caller a fresh one: not a sign-in.
           after: async (session, ctx) =>
-            report({ action: 'signIn', userId: session.userId, method: ctx?.path?.includes('oauth2') ? 'oidc' : 'password', address: session.ipAddress ?? null }),
+            ctx?.path === '/change-password' ? undefined : report({ action: 'signIn', userId: session.userId, method: ctx?.path?.includes('oauth2') ? 'oidc' : 'password', address: session.ipAddress ?? null }),
         },
         delete: {
           after: async (session, ctx) => {
@@ -111,9 +113,16 @@ export function createAuth(options: AuthOptions) {
     },
     hooks: {
       after: createAuthMiddleware(async (ctx) => {
-        if (ctx.path !== '/sign-in/email' || !(ctx.context.returned instanceof APIError)) return;
-        const email = typeof ctx.body?.email === 'string' ? ctx.body.email.slice(0, 200) : null;
-        await report({ action: 'signInRefused', userId: null, email, address: ctx.headers?.get(CLIENT_IP_HEADER) ?? null });
+        const address = ctx.headers?.get(CLIENT_IP_HEADER) ?? null;
+        const refused = ctx.context.returned instanceof APIError;
+        if (ctx.path === '/sign-in/email' && refused) {
+          const email = typeof ctx.body?.email === 'string' ? ctx.body.email.slice(0, 200) : null;
+          await report({ action: 'signInRefused', userId: null, email, address });
+        }
+        if (ctx.path === '/change-password' && !refused) {
+          const userId = (ctx.context.returned as { user?: { id?: string } } | undefined)?.user?.id ?? null;
+          if (userId) await report({ action: 'passwordChanged', userId, address });
+        }
       }),
     },
     // One line per event in our log's style (the library's default prints whole error objects).

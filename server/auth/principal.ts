@@ -8,7 +8,7 @@
  * refused outright rather than treated as anonymous, so a script learns at once that its token is bad.
  * A credential's verdict is kept for AUTH_CACHE_MS (5 s) so a busy script or a socket's many
  * operations cost one check, not one each; revoking a token or disabling an account clears it at once
- * on this server (another replica sees the change within that time).
+ * on this server (another replica sees the change within that time) and makes open sockets re-check.
  */
 import crypto from 'node:crypto';
 import { GraphQLError } from 'graphql/index.js';
@@ -68,9 +68,21 @@ export class Authenticator {
     readonly anonymousRole: Role | null,
   ) {}
 
-  /** Forget every cached verdict (after a token is revoked or an account changed). */
+  private readonly changeListeners = new Set<() => void>();
+
+  /**
+   * Forget every cached verdict (after a token is revoked, an account changed or a session ended) and
+   * tell the listeners, so open sockets re-check their credentials at once.
+   */
   forget(): void {
     this.cache.clear();
+    for (const listener of this.changeListeners) listener();
+  }
+
+  /** Calls `listener` after every forget(); returns the function that stops it. */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
   }
 
   private async cached(kind: string, credential: string, address: string | null, check: () => Promise<Principal | null>): Promise<Principal | null> {

@@ -5,9 +5,12 @@
  *    session cookie the browser sent with the upgrade; nobody (and no ANONYMOUS_ROLE) → closed 4403;
  *  - the socket carries subscriptions only (queries and mutations go over HTTP, where CSRF prevention,
  *    the heavy-operation gate and the HTTP limits apply);
- *  - every operation re-checks that token or session (a revoked token or a disabled account stops
- *    working on open sockets too), is parsed with armor's token limit and validated with the same
- *    rules as HTTP, and refuses introspection to anonymous callers;
+ *  - every operation re-checks that token or session, is parsed with armor's token limit and
+ *    validated with the same rules as HTTP, and refuses introspection to anonymous callers;
+ *  - subscriptions already running stop too when their credential does: every open socket re-checks
+ *    it when a token is revoked, an account changed or a session ended on this server, and every
+ *    SOCKET_AUTH_RECHECK_MS (30 s: expiry, and changes made on another replica); a socket whose
+ *    credential is refused is closed with 4403, like a refused connection;
  *  - at most 50 operations per socket and 200 per user at once (TOO_MANY_SUBSCRIPTIONS);
  *  - errors in results are masked as over HTTP (request id, detail in the server log).
  * The policy table (role, ownership, input strings, audit) applies inside execution, as over HTTP.
@@ -28,6 +31,7 @@ import { costRefusal, MAX_QUERY_LENGTH, parseLimited, socketValidationRules } fr
 
 export const MAX_OPERATIONS_PER_SOCKET = Number(process.env.MAX_SUBSCRIPTIONS_PER_SOCKET ?? 50);
 export const MAX_OPERATIONS_PER_USER = Number(process.env.MAX_SUBSCRIPTIONS_PER_USER ?? 200);
+const AUTH_RECHECK_MS = Number(process.env.SOCKET_AUTH_RECHECK_MS ?? 30_000);
 
 interface SocketState {
   principal: Principal;
@@ -37,9 +41,13 @@ interface SocketState {
   closed: AbortController;
   /** graphql-ws's own record of this socket's operations in flight (id → iterator). */
   operations: Record<string, unknown>;
+  request: http.IncomingMessage;
+  close: (code: number, reason: string) => void;
 }
 
 type Extra = { request: http.IncomingMessage; state?: SocketState };
+
+const CREDENTIAL_ENDED = 'Forbidden: your session or token is no longer valid; sign in again';
 
 const tooMany = (message: string) => [new GraphQLError(message, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })];
 
@@ -60,7 +68,18 @@ export function serveGraphQLOverSocket(wss: WebSocketServer, { schema, access, c
     return { ...principal, local: isLocalRequest(req.socket.remoteAddress, headers) };
   };
 
-  return useServer<Record<string, unknown> | undefined, Extra>(
+  /** Closes the socket if its credential no longer stands for the same user with a role. */
+  const recheck = async (state: SocketState) => {
+    const principal = await authenticate(state.headers, state.token, state.request).catch(() => null);
+    if (!principal?.role || principal.userId !== state.principal.userId) state.close(4403, CREDENTIAL_ENDED);
+  };
+  const recheckAll = () => {
+    for (const sockets of socketsOf.values()) for (const state of sockets) void recheck(state);
+  };
+  const stopListening = access.authenticator.onChange(recheckAll);
+  const recheckTimer = setInterval(recheckAll, AUTH_RECHECK_MS).unref();
+
+  const server = useServer<Record<string, unknown> | undefined, Extra>(
     {
       schema,
       onConnect: async (ctx) => {
@@ -75,7 +94,16 @@ export function serveGraphQLOverSocket(wss: WebSocketServer, { schema, access, c
           return false; // a bad token: 4403 Forbidden
         }
         if (!principal.role) return false;
-        const state: SocketState = { principal, token, headers, closed: new AbortController(), operations: ctx.subscriptions };
+        const socket = (ctx.extra as Extra & { socket: { close: (code: number, reason: string) => void } }).socket;
+        const state: SocketState = {
+          principal,
+          token,
+          headers,
+          closed: new AbortController(),
+          operations: ctx.subscriptions,
+          request: ctx.extra.request,
+          close: (code, reason) => socket.close(code, reason),
+        };
         ctx.extra.state = state;
         const key = userKey(state);
         if (!socketsOf.has(key)) socketsOf.set(key, new Set());
@@ -135,4 +163,11 @@ export function serveGraphQLOverSocket(wss: WebSocketServer, { schema, access, c
     },
     wss,
   );
+  return {
+    dispose: async () => {
+      clearInterval(recheckTimer);
+      stopListening();
+      await server.dispose();
+    },
+  };
 }

@@ -53,7 +53,7 @@ describe('format', () => {
 
 describe('audit trail wording', () => {
   it('names every action the server records in plain words, and what changed', () => {
-    for (const action of ['archiveRun', 'restoreRun', 'reevaluateRun', 'pinReportRun', 'unpinReportRun', 'cancelGroup', 'rerunFailedInGroup', 'deleteGroup', 'signIn', 'signOut', 'signInRefused']) {
+    for (const action of ['archiveRun', 'restoreRun', 'reevaluateRun', 'pinReportRun', 'unpinReportRun', 'cancelGroup', 'rerunFailedInGroup', 'deleteGroup', 'signIn', 'signOut', 'signInRefused', 'passwordChanged']) {
       expect(verb(action), action).not.toBe(action);
     }
     expect(changeSummary({ action: 'updateRun', detail: { bulk: true, addTags: ['a', 'b'] } })).toBe('tagged a, b');
