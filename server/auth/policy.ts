@@ -67,7 +67,7 @@ interface Outcome {
   id: string;
   ok: boolean;
   name?: string;
-  run?: { id: string } | null;
+  run?: { id: string; dataset?: string } | null;
 }
 
 const BULK_AUDIT: Record<string, string> = { CANCEL: 'cancelRun', ARCHIVE: 'archiveRun', RESTORE: 'restoreRun', DELETE: 'deleteRun', TAG: 'updateRun', UNTAG: 'updateRun' };
@@ -175,6 +175,11 @@ export const POLICY: Record<'Query' | 'Mutation' | 'Subscription', Record<string
         { action: 'deleteGroup', groupId: args.id, detail: { deleted: result.results.filter((r: Outcome) => r.ok).length, groupDeleted: result.group === null } },
         ...perRun('deleteRun', result.results, (r) => ({ name: r.name ?? null, group: args.id })),
       ],
+    },
+    pinGroupToReport: {
+      role: 'member',
+      audit: (args, result) =>
+        perRun('pinReportRun', result.results, (r) => ({ dataset: r.run?.dataset ?? null, preset: (r as Outcome & { preset?: string }).preset ?? null, group: args.id })),
     },
     pinReportRun: {
       role: 'member',

@@ -3,6 +3,7 @@
  * builds the rows (studyReport.ts, pure), adds the protocol notes. Pin and unpin check what they are
  * given (a known preset and dataset, a finished run on that dataset) and say what to do otherwise.
  */
+import type { GraphQLError } from 'graphql/index.js';
 import { PRESETS } from '../../trainer/config/presets';
 import { findDataset, listDatasets, type DatasetEntry } from '../datasets/catalog';
 import { inputError, notFound } from '../errors';
@@ -85,6 +86,37 @@ export async function pinReportRun(db: Db, input: { dataset: string; preset: str
   if (run.archivedAt) throw inputError(`runId: run "${run.name}" is archived; restore it first`, [{ field: 'runId', message: 'archived' }]);
   const replaced = await data.pin(sql, { dataset: entry.name, preset: preset.name, runId: run.id, by });
   return { replaced, runName: run.name };
+}
+
+/** What pinning did to one member of a study group. */
+export interface MemberPin {
+  id: string;
+  preset: string;
+  ok: boolean;
+  /** Why it was not pinned, or the run whose pin it replaced. */
+  message: string | null;
+}
+
+/**
+ * Pins each current member of a study group (one per preset) as its preset's row in the report of
+ * its dataset, modified members included: that is what this is for, a study launched with fewer
+ * epochs standing for the study on purpose. Members not finished, or archived, are left out with the
+ * reason pinReportRun gives; an earlier pin of the same row is replaced and named.
+ */
+export async function pinGroupMembers(db: Db, members: { id: string; preset: string | null; dataset: string }[], by: { userId: string | null; name: string }): Promise<MemberPin[]> {
+  const outcomes: MemberPin[] = [];
+  for (const member of members) {
+    if (!member.preset || !PRESETS.some((p) => p.name === member.preset)) continue;
+    try {
+      const { replaced } = await pinReportRun(db, { dataset: member.dataset, preset: member.preset, runId: member.id }, by);
+      const message = replaced && replaced.runId !== member.id ? `replaces the pin of run ${replaced.runId.slice(0, 8)}` : null;
+      outcomes.push({ id: member.id, preset: member.preset, ok: true, message });
+    } catch (err) {
+      if ((err as GraphQLError).extensions?.code !== 'BAD_USER_INPUT') throw err;
+      outcomes.push({ id: member.id, preset: member.preset, ok: false, message: (err as Error).message.replace(/^runId: /, '') });
+    }
+  }
+  return outcomes;
 }
 
 export async function unpinReportRun(db: Db, input: { dataset: string; preset: string }): Promise<PinRecord | null> {

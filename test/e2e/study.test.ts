@@ -4,7 +4,8 @@
  * twelve runs with their time; Enter in the epochs field asks for confirmation instead of launching;
  * confirming lands on the group's page, which follows the runs live to "12 of 12 finished" with the
  * group's own report. Then the report: MNIST is not compared with the study's figures, the 1-epoch runs
- * are "modified" and stand for no preset — until a member pins one from its run page.
+ * are "modified" and stand for no preset — until a member pins one from its run page, or the whole
+ * group from its page.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -102,4 +103,16 @@ describe.skipIf(!chromiumPath)('launching and following the study in the browser
     expect(await page.textContent('[data-testid=report-coverage]')).toMatch(/^0 of 12 presets covered/);
     expect(pageErrors).toEqual([]);
   }, 180_000);
+
+  it('pins the whole 1-epoch study to the report from its group page, on purpose', async () => {
+    const { groups } = await gqlAt<{ groups: { id: string }[] }>(server.url, '{ groups(first: 1) { id } }');
+    await page.goto(`${server.url}/groups/${groups[0].id}`);
+    await page.click('[data-testid=group-pin]');
+    await page.waitForSelector('[data-testid=group-actions] [role=status]:has-text("12 runs pinned to the mnist report.")');
+    await page.goto(`${server.url}/report?dataset=mnist`);
+    await page.waitForSelector('[data-testid=report-coverage]');
+    expect(await page.textContent('[data-testid=report-coverage]')).toMatch(/^12 of 12 presets covered/);
+    expect(await page.locator('[data-testid=report-rows] tr:has-text("pinned by E2E Admin")').count()).toBe(12);
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
 });

@@ -260,6 +260,49 @@ describe.skipIf(!hasEmnist)(`published figures on EMNIST ByMerge${needsEmnist}`,
   });
 });
 
+describe('pinning a study group to the report', () => {
+  it("pins each finished member, modified ones included, names what it could not pin and the pins it replaced, and audits each pin", async () => {
+    // M0's row was pinned to another run before.
+    const earlier = await launch('M0', { epochs: 1 }, 'mnist', 'pinned before the study');
+    await trainer.finish(earlier.id, figures(0.5, 0.5));
+    expect((await member.gql(pinMutation, { d: 'mnist', p: 'M0', r: earlier.id })).errors).toBeUndefined();
+    // A study launched with fewer epochs: every member is modified, so none stands in the report by itself.
+    const launched = await member.gql('mutation { launchStudy(input: { dataset: "mnist", overrides: { epochs: 3 } }) { id runs { id preset } } }');
+    expect(launched.errors).toBeUndefined();
+    const groupId: string = launched.data.launchStudy.id;
+    const runs: { id: string; preset: string }[] = launched.data.launchStudy.runs;
+    expect(runs).toHaveLength(12);
+    const finishedRuns = runs.slice(0, 11); // the last (M3b) stays queued
+    for (const [i, r] of finishedRuns.entries()) await trainer.finish(r.id, figures(0.6 + i / 100, 0.6));
+
+    const can = async (who: TestUser) => (await who.gql('query($id: ID!) { group(id: $id) { can { pin } } }', { id: groupId })).data.group.can.pin;
+    expect(await can(member)).toBe(true);
+    expect(await can(viewer)).toBe(false);
+    expect(code(await viewer.gql('mutation($id: ID!) { pinGroupToReport(id: $id) { message } }', { id: groupId }))).toBe('FORBIDDEN');
+
+    const pinned = await member.gql('mutation($id: ID!) { pinGroupToReport(id: $id) { message results { id ok message } } }', { id: groupId });
+    expect(pinned.errors).toBeUndefined();
+    const { message, results } = pinned.data.pinGroupToReport;
+    expect(message).toBe('11 runs pinned to the mnist report (1 in place of an earlier pin); 1 not (see each run\'s message).');
+    expect(results.filter((r: { ok: boolean }) => r.ok).map((r: { id: string }) => r.id)).toEqual(finishedRuns.map((r) => r.id));
+    expect(results.find((r: { id: string }) => r.id === runs[0].id).message).toBe(`replaces the pin of run ${earlier.id.slice(0, 8)}`);
+    expect(results.find((r: { ok: boolean }) => !r.ok)).toEqual({ id: runs[11].id, ok: false, message: expect.stringMatching(/is QUEUED; only a finished \(SUCCEEDED\) run can stand for M3b/) });
+
+    const rows = (await report('mnist')).rows;
+    for (const r of finishedRuns) expect(row({ rows }, r.preset)).toMatchObject({ choice: 'PINNED', runPath: `/runs/${r.id}` });
+    expect(row({ rows }, 'M3b').runPath).not.toBe(`/runs/${runs[11].id}`);
+
+    const audit = (await svc.gql('{ auditLog(first: 50) { entries { action actorName runId detail } } }')).data.auditLog.entries
+      .filter((e: { action: string; detail: { group?: string } | null }) => e.action === 'pinReportRun' && e.detail?.group === groupId);
+    expect(audit).toHaveLength(11);
+    expect(audit.find((e: { runId: string }) => e.runId === runs[0].id)).toMatchObject({ actorName: 'Mia Member', detail: { dataset: 'mnist', preset: 'M0', group: groupId } });
+
+    // Leave the mnist report and the queue as the other tests expect them: no pins, nothing queued.
+    for (const r of runs) await member.gql(unpinMutation, { d: 'mnist', p: r.preset });
+    expect((await member.gql('mutation($id: ID!) { cancelRun(id: $id) { status } }', { id: runs[11].id })).data.cancelRun.status).toBe('CANCELLED');
+  });
+});
+
 describe('runs stored before config identity existed', () => {
   it('are compared with their presets at startup (backfill), modified or exact', async () => {
     const pool = new pg.Pool({ connectionString: svc.databaseUrl, max: 1 });

@@ -5,10 +5,11 @@
  * the query asks about. Per-run permissions come from server/auth/policy.ts (runRefusal).
  */
 import { runRefusal } from '../../auth/policy';
+import { atLeast } from '../../auth/roles';
 import type { Principal } from '../../auth/principal';
 import type { Run } from '../../db/client';
 import { inputError } from '../../errors';
-import { groupReport } from '../../report/report';
+import { groupReport, pinGroupMembers } from '../../report/report';
 import { cancelGroup, currentMembers, deleteGroup, epochsTrained, findGroup, getGroupOrThrow, groupRuns, listGroups, rerunFailed, summarizeGroup, type GroupSummary } from '../../runs/groups';
 import { loadQueueSchedule, type QueueSchedule } from '../../runs/queueSchedule';
 import type { RunOutcome } from '../../runs/removal';
@@ -96,6 +97,21 @@ export const groupMutations: MutationResolvers = {
     const done = outcomes.filter((o) => o.ok).length;
     return { group, results: await withRuns(ctx, outcomes, current), message: outcomes.length ? sentence(done, 'queued again', outcomes.length - done) : 'Nothing to re-run: no member failed or was cancelled.' };
   },
+  pinGroupToReport: async (_root, { id }, ctx) => {
+    const group = await getGroupOrThrow(ctx.prisma, id);
+    const { current } = await stateOf(ctx, id);
+    const outcomes = await pinGroupMembers(ctx.pool ?? ctx.prisma, current, { userId: ctx.principal.userId, name: ctx.principal.name });
+    states.delete(ctx);
+    const done = outcomes.filter((o) => o.ok).length;
+    const replacing = outcomes.filter((o) => o.ok && o.message).length;
+    const dataset = group.dataset ?? current[0]?.dataset ?? 'its dataset';
+    const what = `pinned to the ${dataset} report${replacing ? ` (${replacing} in place of an earlier pin)` : ''}`;
+    return {
+      group,
+      results: await withRuns(ctx, outcomes, current),
+      message: outcomes.length ? sentence(done, what, outcomes.length - done) : 'Nothing to pin: no member has a preset.',
+    };
+  },
   deleteGroup: async (_root, { id }, ctx) => {
     const group = await getGroupOrThrow(ctx.prisma, id);
     const runs = await groupRuns(ctx.prisma, id);
@@ -138,6 +154,8 @@ export const StudyGroup: StudyGroupResolvers = {
       cancel: current.some((r) => (r.status === 'QUEUED' || r.status === 'RUNNING') && mayActOnRun(p, 'cancel', r)),
       rerun: current.some((r) => (r.status === 'FAILED' || r.status === 'CANCELLED') && mayActOnRun(p, 'clone', r)),
       delete: runs.length > 0 && runs.every((r) => mayActOnRun(p, 'delete', r)),
+      // Pinning a report row is a member's right on any run (server/auth/policy.ts, pinReportRun).
+      pin: atLeast(p.role, 'member') && current.some((r) => r.status === 'SUCCEEDED' && !r.archivedAt && !!r.preset),
     };
   },
 };

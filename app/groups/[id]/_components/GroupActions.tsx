@@ -1,13 +1,14 @@
 'use client';
 /**
  * What can be done to a study group: cancel it (queued members at once, running ones after their
- * batch), re-run its failed and cancelled members (new runs in the group, owned by you), or delete it
- * with every run — after a confirmation that says so. Each answer is the API's sentence, with the
- * runs it could not act on.
+ * batch), re-run its failed and cancelled members (new runs in the group, owned by you), pin its
+ * finished members to the study report (so a study launched with overrides can stand for the study,
+ * on purpose), or delete it with every run — after a confirmation that says so. Each answer is the
+ * API's sentence, with the runs it could not act on.
  */
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { CancelGroupDocument, DeleteGroupDocument, RerunFailedInGroupDocument, type GroupDetailFragment } from '../../../_graphql/generated';
+import { CancelGroupDocument, DeleteGroupDocument, PinGroupToReportDocument, RerunFailedInGroupDocument, type GroupDetailFragment } from '../../../_graphql/generated';
 import { errorTitle, request } from '../../../_lib/graphql';
 import { ErrorBox, buttonClass } from '../../../_components/ui';
 
@@ -34,7 +35,7 @@ export function GroupActions({ group, onChanged }: { group: GroupDetailFragment;
   const active = group.queued + group.running;
   const rerunnable = group.failed + group.cancelled;
   const refused = outcome?.results.filter((r) => !r.ok) ?? [];
-  if (!group.can.cancel && !group.can.rerun && !group.can.delete) return null;
+  if (!group.can.cancel && !group.can.rerun && !group.can.delete && !group.can.pin) return null;
   return (
     <div className="space-y-2 rounded-lg border border-slate-200 bg-white p-3 text-sm" data-testid="group-actions">
       <div className="flex flex-wrap gap-2">
@@ -46,6 +47,18 @@ export function GroupActions({ group, onChanged }: { group: GroupDetailFragment;
         {group.can.rerun && rerunnable > 0 && (
           <button type="button" disabled={busy} className={buttonClass.secondary} data-testid="group-rerun" onClick={() => void run('re-run', async () => (await request(RerunFailedInGroupDocument, { id: group.id })).rerunFailedInGroup)}>
             Re-run the {rerunnable} failed or cancelled
+          </button>
+        )}
+        {group.can.pin && (
+          <button
+            type="button"
+            disabled={busy}
+            className={buttonClass.secondary}
+            data-testid="group-pin"
+            title="Each finished member becomes its preset's row in the study report, modified or not; earlier pins of those rows are replaced"
+            onClick={() => void run('pinned', async () => (await request(PinGroupToReportDocument, { id: group.id })).pinGroupToReport)}
+          >
+            Pin the {group.succeeded} finished to the report
           </button>
         )}
         {group.can.delete && !confirming && <button type="button" disabled={busy} className={`${buttonClass.danger} sm:ml-auto`} data-testid="group-delete" onClick={() => setConfirming(true)}>Delete the group…</button>}

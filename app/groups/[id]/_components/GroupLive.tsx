@@ -58,7 +58,7 @@ export function GroupLive({ initial }: { initial: GroupDetailFragment }) {
       <Card title="This study's report" testId="group-report">
         <ReportTable rows={group.report} label="This study's report" />
         <p className="mt-2 text-xs text-slate-600">
-          Each member beside the published figures{group.dataset === 'emnist-bymerge' ? '' : ' (shown only for EMNIST ByMerge)'}. Members launched with overrides are labelled “modified”; the <Link href={`/report?dataset=${encodeURIComponent(group.dataset ?? '')}`} className="text-sky-800 underline">study report</Link> uses only exact runs unless one is pinned.
+          Each member beside the published figures{group.dataset === 'emnist-bymerge' ? '' : ' (shown only for EMNIST ByMerge)'}. Members launched with overrides are labelled “modified”; the <Link href={`/report?dataset=${encodeURIComponent(group.dataset ?? '')}`} className="text-sky-800 underline">study report</Link> uses only exact runs unless one is pinned{group.can.pin ? ' (the “Pin … to the report” button above pins this study’s finished runs)' : ''}.
         </p>
       </Card>
     </div>
