@@ -3,6 +3,10 @@
  * among every series' points, draws a vertical rule there, a dot on each series that has a point at
  * that x, and one box listing each series' value, placed beside the rule on whichever side keeps it
  * inside the plot. Drawn with D3 inside the chart's own SVG, so it needs no React state.
+ *
+ * The keyboard reaches it too: the overlay is a slider over the x values (Tab to it; Left/Right step,
+ * Home/End jump, Escape hides), whose aria-valuetext carries the same values as the box, so a screen
+ * reader reads what the pointer would show.
  */
 import type { ScaleLinear, Selection } from 'd3';
 import { placeWithin } from './labels';
@@ -17,6 +21,8 @@ export interface CrosshairSpec {
   innerW: number;
   innerH: number;
   xLabel: string;
+  /** What the chart shows, for the keyboard slider's name. */
+  label: string;
   showX: (v: number) => string;
   showY: (v: number) => string;
 }
@@ -36,15 +42,22 @@ export function drawCrosshair(g: Selection<SVGGElement, unknown, null, undefined
   const dots = layer.append('g');
   const box = layer.append('g').attr('class', 'crosshair-values');
 
-  const show = (xv: number) => {
-    const px = x(xv);
-    rule.attr('x1', px).attr('x2', px);
-    const hits = series.flatMap((s) => {
+  /** Each series' point at x, for the series that have one. */
+  const hitsAt = (xv: number) =>
+    series.flatMap((s) => {
       const p = s.points.find((q) => Math.abs(q.x - xv) < 1e-9);
       return p ? [{ s, p }] : [];
     });
+  const describe = (xv: number, hits = hitsAt(xv)) => [`${spec.xLabel} ${spec.showX(xv)}`, ...hits.map((h) => `${h.s.name}: ${spec.showY(h.p.y)}`)];
+  let shown: number | null = null;
+  const overlay = g.append('rect');
+  const show = (xv: number) => {
+    shown = xv;
+    const px = x(xv);
+    rule.attr('x1', px).attr('x2', px);
+    const hits = hitsAt(xv);
     dots.selectAll('circle').data(hits).join('circle').attr('cx', px).attr('cy', (h) => y(h.p.y)).attr('r', 4).attr('fill', (h) => h.s.color).attr('stroke', '#fff').attr('stroke-width', 1.5);
-    const lines = [`${spec.xLabel} ${spec.showX(xv)}`, ...hits.map((h) => `${h.s.name}: ${spec.showY(h.p.y)}`)];
+    const lines = describe(xv, hits);
     const w = Math.max(...lines.map((l) => textWidth(l))) + 26;
     const h = lines.length * 14 + 8;
     const spot = placeWithin(
@@ -63,10 +76,28 @@ export function drawCrosshair(g: Selection<SVGGElement, unknown, null, undefined
       row.append('text').attr('x', i > 0 ? 14 : 0).attr('font-weight', i === 0 ? 600 : 400).text(text);
     });
     layer.attr('visibility', 'visible').attr('data-x', xv);
+    overlay.attr('aria-valuenow', xv).attr('aria-valuetext', lines.join('; '));
+  };
+  const hide = () => layer.attr('visibility', 'hidden');
+  const KEYS: Record<string, (i: number) => number> = {
+    ArrowRight: (i) => i + 1,
+    ArrowUp: (i) => i + 1,
+    ArrowLeft: (i) => i - 1,
+    ArrowDown: (i) => i - 1,
+    Home: () => 0,
+    End: () => xs.length - 1,
   };
 
-  g.append('rect')
+  overlay
     .attr('class', 'crosshair-overlay')
+    .attr('tabindex', 0)
+    .attr('role', 'slider')
+    .attr('aria-label', `${spec.label}: left and right arrow keys step through each ${spec.xLabel}`)
+    .attr('aria-valuemin', xs[0])
+    .attr('aria-valuemax', xs[xs.length - 1])
+    // Where focus starts (a slider must always have a value).
+    .attr('aria-valuenow', xs[xs.length - 1])
+    .attr('aria-valuetext', describe(xs[xs.length - 1]).join('; '))
     .attr('width', innerW)
     .attr('height', innerH)
     .attr('fill', 'transparent')
@@ -76,5 +107,15 @@ export function drawCrosshair(g: Selection<SVGGElement, unknown, null, undefined
       const scale = rect.width ? innerW / rect.width : 1;
       show(nearest(xs, x.invert((event.clientX - rect.left) * scale)));
     })
-    .on('pointerleave', () => layer.attr('visibility', 'hidden'));
+    .on('pointerleave', hide)
+    .on('focus', () => show(shown ?? xs[xs.length - 1]))
+    .on('blur', hide)
+    .on('keydown', (event: KeyboardEvent) => {
+      if (event.key === 'Escape') return void hide();
+      const step = KEYS[event.key];
+      if (!step) return;
+      event.preventDefault();
+      const at = shown === null ? xs.length - 1 : xs.indexOf(shown);
+      show(xs[Math.min(xs.length - 1, Math.max(0, step(at)))]);
+    });
 }

@@ -149,7 +149,9 @@ export function lineChart(el: Element, data: LineSeries[], options: Partial<Line
   drawLegend(svg, rows, width - margin.right, legendTop);
 
   if (o.crosshair && all.length) {
-    drawCrosshair(g, { series: withData, x, y, innerW, innerH, xLabel: o.xLabel, showX: hoverX, showY: hoverY });
+    // A chart with a focusable part is a group, not an image (an image's children are hidden from assistive technology).
+    svg.attr('role', 'group');
+    drawCrosshair(g, { series: withData, x, y, innerW, innerH, xLabel: o.xLabel, label: o.title || `${o.yLabel} by ${o.xLabel}`, showX: hoverX, showY: hoverY });
   }
   return svg.node()!;
 }

@@ -17,6 +17,8 @@ export const CHART_CSS = [
   'svg.chart .chart-title { font-size: 12px; font-weight: 600; fill: #0f172a; }',
   'svg.chart .empty { fill: #64748b; }',
   'svg.chart .crosshair-box { fill: #ffffff; stroke: #cbd5e1; }',
+  'svg.chart .crosshair-overlay:focus { outline: none; }',
+  'svg.chart .crosshair-overlay:focus-visible { stroke: #0369a1; stroke-width: 2; }',
 ].join('\n');
 
 /** Empties `el` and appends an <svg class="chart"> of the given size (viewBox keeps it scalable). */

@@ -216,6 +216,17 @@ describe.skipIf(!chromiumPath)('dashboard in a browser', () => {
     await page.waitForFunction(() => /Test accuracy\d+\.\d\d%/.test(document.querySelector('[data-testid=run-metrics]')?.textContent ?? ''));
     expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
 
+    // The curves' crosshair answers the keyboard too: focused, it shows the last epoch; arrows step.
+    const slider = page.locator('[data-testid=loss-curve] .crosshair-overlay');
+    await slider.focus();
+    await page.waitForFunction(() => document.querySelector('[data-testid=loss-curve] .crosshair')?.getAttribute('visibility') === 'visible');
+    expect(await slider.getAttribute('aria-valuenow')).toBe('2');
+    await page.keyboard.press('ArrowLeft');
+    expect(await slider.getAttribute('aria-valuenow')).toBe('1');
+    expect(await slider.getAttribute('aria-valuetext')).toMatch(/^epoch 1; train: \d\.\d+; validation: \d\.\d+$/);
+    await page.keyboard.press('Escape');
+    expect(await page.locator('[data-testid=loss-curve] .crosshair').getAttribute('visibility')).toBe('hidden');
+
     // Confusion heatmap: hovering a cell explains it; the colour scale toggles between log and linear.
     const cell = page.locator('[data-testid=confusion] .cells rect').first();
     await cell.scrollIntoViewIfNeeded();
