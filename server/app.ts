@@ -155,7 +155,7 @@ export async function startRunService(options: RunServiceOptions = {}): Promise<
   const secure = !!process.env.PUBLIC_URL?.startsWith('https://');
 
   httpServer.on('request', async (req, res) => {
-    setSecurityHeaders(res, req.headers.host);
+    setSecurityHeaders(req, res);
     if (!hostAllowed(hosts, req.headers.host)) {
       res.writeHead(421, { 'content-type': 'text/plain' }).end(`Host "${req.headers.host ?? ''}" is not one this server answers to; add it to ALLOWED_HOSTS`);
       return;

@@ -157,7 +157,7 @@ export async function openBrowser(executablePath: string, viewport = { width: 12
   };
 }
 
-/** What a browser test file works with: its server, a chromium page on it, and the page's uncaught errors. */
+/** What a browser test file works with: its server, a chromium page on it, and the page's uncaught errors (and CSP violations). */
 export interface BrowserSuite {
   server: TestServer;
   context: BrowserContext;
@@ -182,6 +182,12 @@ export async function startBrowserSuite(chromiumPath: string, { env = {}, admin,
   page.on('pageerror', (err) => {
     console.log(`page error: ${err.stack ?? err.message}`);
     pageErrors.push(err.message);
+  });
+  // A script or connection the Content-Security-Policy blocked is an error of the page too.
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error' || !/Content Security Policy/i.test(msg.text())) return;
+    console.log(`page error: ${msg.text()}`);
+    pageErrors.push(msg.text());
   });
   page.setDefaultTimeout(30_000);
   if (signedIn) await signIn(page, server);

@@ -151,6 +151,24 @@ describe.skipIf(!chromiumPath)('pages on a phone, in link previews and to assist
     expect(await page.title()).toBe('Dataset MNIST · EMNIST runs');
   });
 
+  it('runs only inline scripts that carry the response\'s own nonce (no unsafe-inline), and the page still works', async () => {
+    const nonces = new Set<string>();
+    for (const path of [`/runs/${runs.a}`, '/']) {
+      const res = (await page.goto(`${server.url}${path}`))!;
+      const scriptSrc = res.headers()['content-security-policy'].split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src'))!;
+      expect(scriptSrc).not.toMatch(/unsafe-inline|unsafe-eval/);
+      const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(scriptSrc)![1];
+      nonces.add(nonce);
+      const inline = [...(await res.text()).matchAll(/<script(?![^>]*\bsrc=)([^>]*)>/g)].map((m) => m[1]);
+      expect(inline.length, path).toBeGreaterThan(0);
+      for (const attrs of inline) expect(attrs, path).toContain(`nonce="${nonce}"`);
+    }
+    expect(nonces.size).toBe(2); // a fresh nonce per response
+    // Hydrated: the runs list answers a click (a blocked bootstrap script would leave it inert).
+    await page.waitForSelector('[data-run-id]');
+    expect(pageErrors).toEqual([]); // no CSP violation was reported
+  });
+
   it('answers 404 for runs and datasets that do not exist', async () => {
     for (const path of ['/runs/00000000-0000-4000-8000-000000000000', '/runs/not-a-run-id', '/datasets/no-such-dataset']) {
       const res = await page.goto(`${server.url}${path}`);
