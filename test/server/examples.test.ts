@@ -12,7 +12,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { parse, validate } from 'graphql/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadNamedDataset } from '../../server/datasets/catalog';
@@ -29,6 +29,7 @@ import { loadModel } from '../../trainer/model/savedModel';
 import { hasEmnist, needsEmnist } from '../helpers/emnist';
 import { untilDelivered } from '../helpers/wait';
 import { collect, startTestService, TINY, waitFor, type TestService, type TestUser } from './helpers';
+import { newPool } from '../../server/db/pool';
 
 const DATASET = 'emnist-bymerge-strat100';
 const CONFIG = { ...TINY, epochs: 3, seed: 11, robustness: { sigmas: [0, 0.2], clip: true } };
@@ -70,7 +71,7 @@ describe.skipIf(!hasEmnist)(`examples, per-epoch confusion and predict${needsEmn
     process.env.PREDICT_BACKEND = 'cpu';
     process.env.IMAGE_CACHE_DIR ??= path.join(process.env.TMPDIR ?? '/tmp', `emnist-image-cache-${process.pid}`);
     svc = await startTestService({ workers: 1 });
-    db = new pg.Pool({ connectionString: svc.databaseUrl, max: 2 });
+    db = newPool({ connectionString: svc.databaseUrl, max: 2 });
     viewer = await svc.createUser('viewer');
     ds = await loadNamedDataset(DATASET);
     await initBackend('cpu');

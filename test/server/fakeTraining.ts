@@ -5,10 +5,11 @@
  * running, `claim` takes the oldest queued run, so launch-then-finish pairs stay in step.
  */
 import crypto from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { validateConfig } from '../../trainer/config/schema';
 import type { RunResult } from '../../trainer/result';
 import * as lifecycle from '../../server/runs/lifecycle';
+import { newPool } from '../../server/db/pool';
 
 /** The stand-in trainer takes runs asking for any backend. */
 const ALL_BACKENDS = ['tensorflow', 'wasm', 'cpu'];
@@ -34,7 +35,7 @@ export class FakeTrainer {
   readonly holder = { id: crypto.randomUUID(), host: 'fake-trainer', pid: 1 };
 
   constructor(url: string) {
-    this.pool = new pg.Pool({ connectionString: url, max: 2 });
+    this.pool = newPool({ connectionString: url, max: 2 });
   }
 
   /** Claims the oldest queued run (it must be `runId`) and ends it SUCCEEDED with `f`. */

@@ -8,13 +8,13 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as lifecycle from '../../server/runs/lifecycle';
 import { sweepModelDeletions } from '../../server/runs/modelFiles';
 import { announceWorker, forgetWorker } from '../../server/worker/registry';
 import { FakeTrainer, type Figures } from './fakeTraining';
 import { startTestService, type TestService, type TestUser } from './helpers';
+import { newPool } from '../../server/db/pool';
 
 const f = (accuracy: number, extra: Partial<Figures> = {}): Figures => ({ accuracy, macroF1: accuracy, crossEntropy: 0.5, trainAccuracy: accuracy, valAccuracy: accuracy, valLoss: 0.5, ...extra });
 const code = (r: { errors?: { extensions?: any }[] }) => r.errors?.[0]?.extensions?.code;
@@ -178,7 +178,7 @@ describe('model files of a deleted run', () => {
     await trainer.finish(id, f(0.5), { modelPath, host: 'other-host' });
     expect((await svc.gql('mutation($id: ID!) { deleteRun(id: $id) }', { id })).data.deleteRun).toBe(true);
     expect(fs.existsSync(modelPath)).toBe(true); // not this server's host: queued for a worker on other-host
-    const pool = new pg.Pool({ connectionString: svc.databaseUrl, max: 1 });
+    const pool = newPool({ connectionString: svc.databaseUrl, max: 1 });
     try {
       expect(await sweepModelDeletions(pool, path.join(svc.tmp, 'another-dir'), 'other-host')).toBe(0); // not in that worker's MODELS_DIR
       expect(await sweepModelDeletions(pool, dir, 'third-host')).toBe(0);

@@ -7,13 +7,13 @@
  * compare summary for unlike runs. Runs are finished through the real lifecycle with chosen figures
  * (fakeTraining.ts).
  */
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPreset } from '../../trainer/config/presets';
 import { backfillConfigIdentity } from '../../server/runs/configIdentity';
 import { hasEmnist, needsEmnist } from '../helpers/emnist';
 import { FakeTrainer, type Figures } from './fakeTraining';
 import { startTestService, type TestService, type TestUser } from './helpers';
+import { newPool } from '../../server/db/pool';
 
 const ROW = `preset label choice why modified runName runPath dataset epochsTrained epochsConfigured exactRuns modifiedRuns
   pin { pinnedBy pinnedById pinnedAt runId } run { id presetLabel }
@@ -305,7 +305,7 @@ describe('pinning a study group to the report', () => {
 
 describe('runs stored before config identity existed', () => {
   it('are compared with their presets at startup (backfill), modified or exact', async () => {
-    const pool = new pg.Pool({ connectionString: svc.databaseUrl, max: 1 });
+    const pool = newPool({ connectionString: svc.databaseUrl, max: 1 });
     try {
       const { lossReduction: _dropped, ...old } = findPreset('M0').config; // stored before the field existed
       const inserted = await pool.query<{ id: string }>(
