@@ -10,7 +10,8 @@
  *  - subscriptions already running stop too when their credential does: every open socket re-checks
  *    it when a token is revoked, an account changed or a session ended on this server, and every
  *    SOCKET_AUTH_RECHECK_MS (30 s: expiry, and changes made on another replica); a socket whose
- *    credential is refused is closed with 4403, like a refused connection;
+ *    credential is refused is closed with 4403, like a refused connection (not while the database
+ *    is down: then no verdict can be trusted);
  *  - at most 50 operations per socket and 200 per user at once (TOO_MANY_SUBSCRIPTIONS);
  *  - errors in results are masked as over HTTP (request id, detail in the server log).
  * The policy table (role, ownership, input strings, audit) applies inside execution, as over HTTP.
@@ -73,11 +74,15 @@ export function serveGraphQLOverSocket(wss: WebSocketServer, { schema, access, c
     const principal = await authenticate(state.headers, state.token, state.request).catch(() => null);
     if (!principal?.role || principal.userId !== state.principal.userId) state.close(4403, CREDENTIAL_ENDED);
   };
-  const recheckAll = () => {
+  const recheckAll = async () => {
+    if (!socketsOf.size) return;
+    // A database that does not answer cannot tell a revoked credential from a good one (both come back
+    // as "not accepted"): keep the sockets until it answers again rather than close every one.
+    if (!(await access.pool.query('SELECT 1').then(() => true, () => false))) return;
     for (const sockets of socketsOf.values()) for (const state of sockets) void recheck(state);
   };
-  const stopListening = access.authenticator.onChange(recheckAll);
-  const recheckTimer = setInterval(recheckAll, AUTH_RECHECK_MS).unref();
+  const stopListening = access.authenticator.onChange(() => void recheckAll());
+  const recheckTimer = setInterval(() => void recheckAll(), AUTH_RECHECK_MS).unref();
 
   const server = useServer<Record<string, unknown> | undefined, Extra>(
     {

@@ -169,6 +169,39 @@ describe('API tokens', () => {
     expect(await closeCode(changes)).toBe(4403);
   });
 
+  it('keeps open sockets while the database cannot tell a good credential from a revoked one', async () => {
+    const token = (await erin.gql('mutation { createApiToken(label: "outage") { token } }')).data.createApiToken.token;
+    const watching = await liveChanges(svc.wsAs(token));
+    const { authenticator, pool } = svc.access;
+    const realQuery = pool.query.bind(pool);
+    const realFromHeaders = authenticator.fromHeaders.bind(authenticator);
+    let checks = 0;
+    let probes = 0;
+    // The outage as the re-check sees it: the database does not answer, and every credential comes back refused.
+    pool.query = ((...args: Parameters<typeof pool.query>) => {
+      if (args[0] !== 'SELECT 1') return realQuery(...args);
+      probes += 1;
+      return Promise.reject(new Error('connection refused'));
+    }) as typeof pool.query;
+    authenticator.fromHeaders = async () => {
+      checks += 1;
+      throw new Error('API token not accepted');
+    };
+    try {
+      authenticator.forget(); // makes every socket re-check now
+      await waitFor(async () => probes > 0, 10_000);
+      await new Promise((r) => setImmediate(r)); // the re-check's own promise chain has run by now
+      expect(watching.errors).toEqual([]);
+      expect(checks).toBe(0); // no verdict was asked for while the database was down
+      pool.query = realQuery as typeof pool.query; // the database answers again; the credential is still refused
+      authenticator.forget();
+      expect(await closeCode(watching)).toBe(4403);
+    } finally {
+      pool.query = realQuery as typeof pool.query;
+      authenticator.fromHeaders = realFromHeaders;
+    }
+  });
+
   it("lets nobody revoke another user's token but an admin", async () => {
     const t = (await erin.gql('mutation { createApiToken(label: "erin laptop") { apiToken { id } } }')).data.createApiToken.apiToken.id;
     expect(code(await dana.gql('mutation($id: ID!) { revokeApiToken(id: $id) }', { id: t }))).toBe('FORBIDDEN');
