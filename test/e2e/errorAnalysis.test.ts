@@ -45,6 +45,7 @@ describe.skipIf(!chromiumPath)('error analysis in the browser: gallery, scrubber
   /** Clicks cell (row, col) of the heatmap in `testId`, n×n classes. */
   async function clickCell(testId: string, row: number, col: number, n: number) {
     const overlay = page.locator(`[data-testid=${testId}] svg rect.overlay`);
+    await overlay.waitFor({ state: 'visible' });
     const box = (await overlay.boundingBox())!;
     await overlay.click({ position: { x: ((col + 0.5) * box.width) / n, y: ((row + 0.5) * box.height) / n } });
   }
@@ -100,6 +101,8 @@ describe.skipIf(!chromiumPath)('error analysis in the browser: gallery, scrubber
   it('draws a stroke on the playground canvas and sees predictions from two runs; undo empties them', async () => {
     await page.goto(`${server.url}/playground?runs=${runs.a},${runs.b}`);
     const pad = page.locator('[data-testid=drawing-pad]');
+    // Visible, not just attached: a streamed page's content arrives in a hidden container first.
+    await pad.waitFor({ state: 'visible' });
     const box = (await pad.boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
     await page.mouse.down();

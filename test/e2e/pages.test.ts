@@ -78,7 +78,7 @@ describe.skipIf(!chromiumPath)('pages on a phone, in link previews and to assist
     for (const [path, chart] of pages) {
       await page.goto(`${server.url}${path}`);
       if (chart) {
-        await page.waitForSelector(chart);
+        await page.waitForSelector(chart); // visible (waitForSelector's default), not just attached
         const box = (await page.locator(chart).first().boundingBox())!;
         expect(box.width * box.height, `${path}: chart size`).toBeGreaterThan(300 * 150);
       }
@@ -92,6 +92,8 @@ describe.skipIf(!chromiumPath)('pages on a phone, in link previews and to assist
 
     // The run page: the heatmap takes the card's width, the confused pairs stack under it.
     await page.goto(`${server.url}/runs/${runs.a}`);
+    await page.locator('[data-testid=confusion-heatmap] svg').waitFor({ state: 'visible' });
+    await page.locator('[data-testid=confused-pairs]').waitFor({ state: 'visible' });
     const heat = (await page.locator('[data-testid=confusion-heatmap] svg').boundingBox())!;
     const card = (await page.locator('[data-testid=confusion]').boundingBox())!;
     const pairs = (await page.locator('[data-testid=confused-pairs]').boundingBox())!;
