@@ -296,8 +296,9 @@ describe.skipIf(!chromiumPath)('dashboard in a browser', () => {
     await page.goto(`${server.url}/datasets/mnist`);
     await page.waitForSelector('[data-testid=samples] canvas >> nth=9');
     expect(await page.locator('[data-testid=samples] canvas').count()).toBe(10);
-    expect(await page.locator('[data-testid=class-distribution] .bars rect').count()).toBe(10);
-    expect(await page.locator('[data-testid=splits] tbody tr').count()).toBe(3);
+    // The charts draw after the samples; poll rather than read them at one instant.
+    await expect.poll(() => page.locator('[data-testid=class-distribution] .bars rect').count(), { timeout: 10_000 }).toBe(10);
+    await expect.poll(() => page.locator('[data-testid=splits] tbody tr').count(), { timeout: 10_000 }).toBe(3);
   });
 
   it('opens the report page: the published figures on EMNIST ByMerge, our finished runs on MNIST', async () => {
