@@ -7,7 +7,7 @@
 import { runRefusal } from '../../auth/policy';
 import { atLeast } from '../../auth/roles';
 import type { Principal } from '../../auth/principal';
-import type { Run } from '../../db/client';
+import type { Run, RunGroup } from '../../db/client';
 import { inputError } from '../../errors';
 import { groupReport, pinGroupMembers } from '../../report/report';
 import { cancelGroup, currentMembers, deleteGroup, epochsTrained, findGroup, getGroupOrThrow, groupRuns, listGroups, rerunFailed, summarizeGroup, type GroupSummary } from '../../runs/groups';
@@ -77,47 +77,57 @@ export const groupQueries: QueryResolvers = {
   studyPreview: (_root, { input }, { prisma, access }) => studyPreview(prisma, input ?? {}, access.quotas),
 };
 
+/** Forgets what this request has loaded about runs and groups, once an action has changed them. */
+function forgetLoaded(ctx: GraphQLContext): void {
+  ctx.loaders.run.clearAll();
+  states.delete(ctx);
+  schedules.delete(ctx);
+}
+
+type Outcomes = (RunOutcome & { newRunId?: string })[];
+
+/**
+ * An action on a group's current members (one per preset): `act` returns one outcome per member it
+ * concerned; the answer carries each outcome with its run and one sentence ("3 runs queued again; 1
+ * not …"), or `nothing` when no member was concerned.
+ */
+async function actOnMembers(ctx: GraphQLContext, id: string, act: (group: RunGroup, current: Run[]) => Promise<Outcomes>, what: (outcomes: Outcomes, group: RunGroup, current: Run[]) => string, nothing: string) {
+  const group = await getGroupOrThrow(ctx.prisma, id);
+  const { current } = await stateOf(ctx, id);
+  const outcomes = await act(group, current);
+  forgetLoaded(ctx);
+  const done = outcomes.filter((o) => o.ok).length;
+  const message = outcomes.length ? sentence(done, what(outcomes, group, current), outcomes.length - done) : nothing;
+  return { group, results: await withRuns(ctx, outcomes, current), message };
+}
+
 export const groupMutations: MutationResolvers = {
-  cancelGroup: async (_root, { id }, ctx) => {
-    const group = await getGroupOrThrow(ctx.prisma, id);
-    const { current } = await stateOf(ctx, id);
-    const outcomes = await cancelGroup(ctx.prisma, current, (run) => runRefusal(ctx.principal, 'cancel', run));
-    ctx.loaders.run.clearAll();
-    states.delete(ctx);
-    schedules.delete(ctx);
-    const done = outcomes.filter((o) => o.ok).length;
-    return { group, results: await withRuns(ctx, outcomes, current), message: outcomes.length ? sentence(done, 'cancelled or stopping', outcomes.length - done) : 'Nothing to cancel: no member is queued or running.' };
-  },
-  rerunFailedInGroup: async (_root, { id }, ctx) => {
-    const group = await getGroupOrThrow(ctx.prisma, id);
-    const { current } = await stateOf(ctx, id);
-    const outcomes = await rerunFailed(ctx.prisma, group, current, ownerOf(ctx.principal), ctx.access.quotas, (run) => runRefusal(ctx.principal, 'clone', run));
-    states.delete(ctx);
-    schedules.delete(ctx);
-    const done = outcomes.filter((o) => o.ok).length;
-    return { group, results: await withRuns(ctx, outcomes, current), message: outcomes.length ? sentence(done, 'queued again', outcomes.length - done) : 'Nothing to re-run: no member failed or was cancelled.' };
-  },
-  pinGroupToReport: async (_root, { id }, ctx) => {
-    const group = await getGroupOrThrow(ctx.prisma, id);
-    const { current } = await stateOf(ctx, id);
-    const outcomes = await pinGroupMembers(ctx.pool ?? ctx.prisma, current, { userId: ctx.principal.userId, name: ctx.principal.name });
-    states.delete(ctx);
-    const done = outcomes.filter((o) => o.ok).length;
-    const replacing = outcomes.filter((o) => o.ok && o.message).length;
-    const dataset = group.dataset ?? current[0]?.dataset ?? 'its dataset';
-    const what = `pinned to the ${dataset} report${replacing ? ` (${replacing} in place of an earlier pin)` : ''}`;
-    return {
-      group,
-      results: await withRuns(ctx, outcomes, current),
-      message: outcomes.length ? sentence(done, what, outcomes.length - done) : 'Nothing to pin: no member has a preset.',
-    };
-  },
+  cancelGroup: (_root, { id }, ctx) =>
+    actOnMembers(ctx, id, (_group, current) => cancelGroup(ctx.prisma, current, (run) => runRefusal(ctx.principal, 'cancel', run)), () => 'cancelled or stopping', 'Nothing to cancel: no member is queued or running.'),
+  rerunFailedInGroup: (_root, { id }, ctx) =>
+    actOnMembers(
+      ctx,
+      id,
+      (group, current) => rerunFailed(ctx.prisma, group, current, ownerOf(ctx.principal), ctx.access.quotas, (run) => runRefusal(ctx.principal, 'clone', run)),
+      () => 'queued again',
+      'Nothing to re-run: no member failed or was cancelled.',
+    ),
+  pinGroupToReport: (_root, { id }, ctx) =>
+    actOnMembers(
+      ctx,
+      id,
+      (_group, current) => pinGroupMembers(ctx.pool ?? ctx.prisma, current, { userId: ctx.principal.userId, name: ctx.principal.name }),
+      (outcomes, group, current) => {
+        const replacing = outcomes.filter((o) => o.ok && o.message).length;
+        return `pinned to the ${group.dataset ?? current[0]?.dataset ?? 'its dataset'} report${replacing ? ` (${replacing} in place of an earlier pin)` : ''}`;
+      },
+      'Nothing to pin: no member has a preset.',
+    ),
   deleteGroup: async (_root, { id }, ctx) => {
     const group = await getGroupOrThrow(ctx.prisma, id);
     const runs = await groupRuns(ctx.prisma, id);
     const { outcomes, groupDeleted } = await deleteGroup(ctx.prisma, group, runs, (run) => runRefusal(ctx.principal, 'delete', run));
-    ctx.loaders.run.clearAll();
-    states.delete(ctx);
+    forgetLoaded(ctx);
     const done = outcomes.filter((o) => o.ok).length;
     return {
       group: groupDeleted ? null : group,
