@@ -32,7 +32,8 @@ import { costRefusal, MAX_QUERY_LENGTH, parseLimited, socketValidationRules } fr
 
 export const MAX_OPERATIONS_PER_SOCKET = Number(process.env.MAX_SUBSCRIPTIONS_PER_SOCKET ?? 50);
 export const MAX_OPERATIONS_PER_USER = Number(process.env.MAX_SUBSCRIPTIONS_PER_USER ?? 200);
-const AUTH_RECHECK_MS = Number(process.env.SOCKET_AUTH_RECHECK_MS ?? 30_000);
+// At least a second: a value that is not a number would otherwise make the timer fire every millisecond.
+const AUTH_RECHECK_MS = Math.max(1000, Number(process.env.SOCKET_AUTH_RECHECK_MS) || 30_000);
 
 interface SocketState {
   principal: Principal;
