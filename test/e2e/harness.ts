@@ -176,30 +176,35 @@ export interface BrowserSuite {
 export async function startBrowserSuite(chromiumPath: string, { env = {}, admin, viewport, signedIn = true }: { env?: Record<string, string | undefined>; admin?: boolean; viewport?: { width: number; height: number }; signedIn?: boolean } = {}): Promise<BrowserSuite> {
   buildNext();
   const server = await startServer({ env, admin });
-  const browser = await openBrowser(chromiumPath, viewport);
-  const page = await browser.context.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (err) => {
-    console.log(`page error: ${err.stack ?? err.message}`);
-    pageErrors.push(err.message);
+  const browser = await openBrowser(chromiumPath, viewport).catch(async (err) => {
+    await server.stop();
+    throw err;
   });
-  // A script or connection the Content-Security-Policy blocked is an error of the page too.
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error' || !/Content Security Policy/i.test(msg.text())) return;
-    console.log(`page error: ${msg.text()}`);
-    pageErrors.push(msg.text());
-  });
-  page.setDefaultTimeout(30_000);
-  if (signedIn) await signIn(page, server);
-  return {
-    server,
-    context: browser.context,
-    page,
-    pageErrors,
-    close: async () => {
-      await browser.close();
-      await server.stop();
-    },
+  const close = async () => {
+    await browser.close();
+    await server.stop();
   };
+  // A failure from here on (a sign-in that does not work) would otherwise leave the server and its
+  // database running: the test file's afterAll never receives `close`.
+  try {
+    const page = await browser.context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (err) => {
+      console.log(`page error: ${err.stack ?? err.message}`);
+      pageErrors.push(err.message);
+    });
+    // A script or connection the Content-Security-Policy blocked is an error of the page too.
+    page.on('console', (msg) => {
+      if (msg.type() !== 'error' || !/Content Security Policy/i.test(msg.text())) return;
+      console.log(`page error: ${msg.text()}`);
+      pageErrors.push(msg.text());
+    });
+    page.setDefaultTimeout(30_000);
+    if (signedIn) await signIn(page, server);
+    return { server, context: browser.context, page, pageErrors, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
 }
 
