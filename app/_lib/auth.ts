@@ -7,9 +7,22 @@ import { createAuthClient } from 'better-auth/client';
 
 export const authClient = createAuthClient({ basePath: '/api/auth' });
 
-/** Only same-site paths are followed after sign-in (never an open redirect to another site). */
-export function safeNext(next: string | null | undefined): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+/**
+ * Only paths of our own origin are followed after sign-in (never an open redirect). The check parses
+ * the address as the browser will, against our own origin: a prefix test let `/\\host/x` and
+ * `/<tab>/host/x` through, which browsers read as `//host/x`, another site (issue 24). The answer is
+ * the parsed path, never one that starts with `//` (`/.//host` resolves to `//host`).
+ */
+export function safeNext(next: string | null | undefined, origin: string = typeof window === 'undefined' ? 'http://localhost' : window.location.origin): string {
+  if (!next || !next.startsWith('/')) return '/';
+  let url: URL;
+  try {
+    url = new URL(next, origin);
+  } catch {
+    return '/';
+  }
+  const path = url.pathname + url.search + url.hash;
+  return url.origin === new URL(origin).origin && !path.startsWith('//') ? path : '/';
 }
 
 export async function signInWithPassword(email: string, password: string): Promise<string | null> {
