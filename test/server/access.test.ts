@@ -291,6 +291,31 @@ describe('sign-in', () => {
     expect(log.map((e: { action: string }) => e.action)).toEqual(['signIn', 'signOut', 'signIn', 'passwordChanged']);
     expect(log[3]).toMatchObject({ targetUserId: user.id });
   });
+
+  it('refuses sign-in, sign-out and password changes from a foreign origin or in form encodings (login CSRF)', async () => {
+    const password = 'a password for csrf tests';
+    await (await import('../../server/auth/users')).createUser(svc.access.auth, svc.access.pool, { email: 'ivy@test.example', name: 'Ivy', role: 'viewer', password });
+    const cookie = (await svc.access.auth.api.signInEmail({ body: { email: 'ivy@test.example', password }, asResponse: true })).headers.getSetCookie().find((c) => c.startsWith('emnist.session_token='))!.split(';')[0];
+    const post = (path: string, headers: Record<string, string>, body: string) => fetch(`${svc.url}/api/auth/${path}`, { method: 'POST', headers, body });
+    const json = JSON.stringify({ email: 'ivy@test.example', password });
+    const form = new URLSearchParams({ email: 'ivy@test.example', password }).toString();
+
+    const foreign = await post('sign-in/email', { 'content-type': 'application/json', origin: 'http://evil.example' }, json);
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers.getSetCookie()).toEqual([]);
+    expect(await foreign.text()).toMatch(/^Sign-in requests from origin http:\/\/evil\.example are refused/);
+    // Another port of the same machine is another origin.
+    expect((await post('sign-in/email', { 'content-type': 'application/x-www-form-urlencoded', origin: svc.url.replace(/:\d+$/, ':9') }, form)).status).toBe(403);
+    const formed = await post('sign-in/email', { 'content-type': 'application/x-www-form-urlencoded', origin: svc.url }, form);
+    expect(formed.status).toBe(415);
+    expect(formed.headers.getSetCookie()).toEqual([]);
+    // The victim's session survives a foreign or text/plain sign-out and a foreign password change.
+    expect((await post('sign-out', { 'content-type': 'text/plain', cookie }, '')).status).toBe(415);
+    expect((await post('sign-out', { 'content-type': 'application/json', origin: 'http://evil.example', cookie }, '{}')).status).toBe(403);
+    expect((await post('change-password', { 'content-type': 'application/json', origin: 'http://evil.example', cookie }, JSON.stringify({ currentPassword: password, newPassword: 'attacker chose this' }))).status).toBe(403);
+    const me = await fetch(`${svc.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ query: '{ me { name via } }' }) });
+    expect((await me.json()).data.me).toEqual({ name: 'Ivy', via: 'session' });
+  });
 });
 
 describe('HTTP and WebSocket hardening', () => {
