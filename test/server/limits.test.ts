@@ -20,7 +20,7 @@ import { maskResult } from '../../server/graphql/errorMasking';
 import { HeavyGate, isHeavy } from '../../server/graphql/heavyGate';
 import { MAX_ALIASES, socketValidationRules } from '../../server/graphql/limits';
 import { buildSchema } from '../../server/graphql/schema';
-import { estimateRun, quotaSettingsFromEnv } from '../../server/runs/quotas';
+import { costProblems, estimateRun, quotaSettingsFromEnv, STEP_WORK } from '../../server/runs/quotas';
 import { collect, startTestService, TINY, waitFor, type TestService, type TestUser } from './helpers';
 import { GraphQLError } from 'graphql/index.js';
 
@@ -56,9 +56,17 @@ describe('run estimates', () => {
     // 4 bytes × (P × (weights + gradients + 2 moments) + batch × (784 inputs + 3 × 100 hidden + 3 × 10 outputs))
     expect(cost.memoryBytes).toBe(4 * (p * 4 + 10 * (784 + 300 + 30)));
     expect(cost.trainingSamples).toBe(7000); // 70 % of the package's 10,000 digits
-    expect(cost.work).toBe(p * 7000 * DEFAULT_CONFIG.epochs);
+    expect(cost.work).toBe(DEFAULT_CONFIG.epochs * (p * 7000 + 700 * STEP_WORK)); // 700 steps of 10
     expect(quotaSettingsFromEnv({ RUN_MEMORY_LIMIT_MB: '100' } as unknown as NodeJS.ProcessEnv).runMemoryBytes).toBe(100 * 2 ** 20);
     expect(() => quotaSettingsFromEnv({ RUN_WORK_LIMIT: 'lots' } as unknown as NodeJS.ProcessEnv)).toThrow(/RUN_WORK_LIMIT must be a non-negative number/);
+  });
+
+  it('counts every step\'s fixed cost, so a batch of 1 costs what it takes (issue 24: 3.09 s an epoch against 0.32 s at 256)', () => {
+    const at = (batchSize: number) => estimateRun({ ...DEFAULT_CONFIG, batchSize, epochs: 1000 }, MNIST);
+    expect(at(1).work / at(256).work).toBeGreaterThan(9);
+    const q = { ...quotaSettingsFromEnv({} as NodeJS.ProcessEnv), runWork: 2 * at(512).work };
+    expect(costProblems(at(512), q)).toEqual([]);
+    expect(costProblems(at(1), q)[0]).toMatch(/^estimated work [\d.]+e\d+ \(epochs × \(parameters × training samples \+ steps × 1\.36e6 per step\) with [\d,]+ parameters, 7,000 training samples and 7,000 steps an epoch\) exceeds the limit .*use fewer epochs, a larger batchSize/);
   });
 
   it('shows the estimate against the limits before launching', async () => {
