@@ -114,4 +114,25 @@ describe('over the wire', () => {
     expect(again.errors).toEqual([]);
     await Promise.all([...held.slice(1), again, over, notes, gallery].map((s) => s.stop()));
   });
+
+  it('coalesces a run\'s plain updates: edits back to back reach a watcher as a few pushes, the last one current', async () => {
+    const watcher = collect(svc.ws(), 'subscription($id: ID!) { runUpdated(id: $id) { tags } }', { id: runId }, (d) => d.runUpdated.tags[0]);
+    await waitFor(async () => {
+      await tagEdit('warm');
+      await new Promise((r) => setTimeout(r, 300));
+      return watcher.values.length > 0;
+    }, 20_000);
+    await new Promise((r) => setTimeout(r, 400)); // past the interval of the warm-up pushes
+    const before = watcher.values.length;
+    const t0 = Date.now();
+    await Promise.all(Array.from({ length: 20 }, (_, i) => tagEdit(`e${i}`)));
+    await tagEdit('last');
+    const elapsed = Date.now() - t0;
+    await waitFor(async () => watcher.values.at(-1) === 'last', 10_000, 20);
+    // At most one push per 250 ms (RUN_UPDATE_INTERVAL_MS) while the edits lasted, plus the trailing one; without coalescing, 21.
+    const pushes = watcher.values.length - before;
+    expect(pushes).toBeLessThanOrEqual(Math.ceil(elapsed / 250) + 1);
+    expect(pushes).toBeLessThan(21);
+    await watcher.stop();
+  });
 });
