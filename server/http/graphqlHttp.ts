@@ -58,7 +58,8 @@ export function graphqlHttpHandler(apollo: ApolloServer<GraphQLContext>, access:
         principal = await access.authenticator.fromHeaders(webHeaders, clientAddress(req));
       } catch (err) {
         const e = err as GraphQLError;
-        sendJson(res, 401, { errors: [{ message: e.message, extensions: { code: 'UNAUTHENTICATED' } }] }, { 'www-authenticate': 'Bearer' });
+        if (e.extensions?.code === 'SERVICE_UNAVAILABLE') sendJson(res, 503, { errors: [{ message: e.message, extensions: { code: 'SERVICE_UNAVAILABLE' } }] }, { 'retry-after': '2' });
+        else sendJson(res, 401, { errors: [{ message: e.message, extensions: { code: 'UNAUTHENTICATED' } }] }, { 'www-authenticate': 'Bearer' });
         return;
       }
       principal.local = isLocalRequest(req.socket.remoteAddress, webHeaders);
