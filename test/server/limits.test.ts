@@ -144,6 +144,24 @@ describe('string inputs', () => {
     expect((await svc.gql('mutation($id: ID!) { updateRun(id: $id, input: { notes: "a\\u0000b" }) { id } }', { id })).errors![0].message).toMatch(/^input\.notes: contains a NUL character/);
     expect(await queued()).toBe(before);
   });
+
+  it('refuses half of a UTF-16 surrogate pair in run names, tags, notes, account names and token labels (issue 24)', async () => {
+    const lone = 'bad \ud800 text';
+    const id = (await svc.gql('{ runs(first: 1) { edges { node { id name } } } }')).data.runs.edges[0].node.id;
+    for (const input of [{ name: lone }, { tags: [lone] }, { notes: lone }]) {
+      const res = await svc.gql('mutation($id: ID!, $i: UpdateRunInput!) { updateRun(id: $id, input: $i) { id } }', { id, i: input });
+      expect(code(res), JSON.stringify(input)).toBe('BAD_USER_INPUT');
+      expect(res.errors![0].message).toMatch(/^input\.(name|tags\[0\]|notes): contains half of a UTF-16 surrogate pair/);
+    }
+    expect(code(await svc.gql(LAUNCH, { input: { dataset: 'mnist', config: TINY, name: 'x\udc00' } }))).toBe('BAD_USER_INPUT');
+    const user = await svc.gql('mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }', { i: { email: 'lone@test.example', name: lone, role: 'VIEWER' } });
+    expect(user.errors![0].message).toMatch(/^input\.name: contains half of a UTF-16 surrogate pair/);
+    const token = await member.gql('mutation($l: String!) { createApiToken(label: $l) { token } }', { l: lone });
+    expect(token.errors![0].message).toMatch(/^label: contains half of a UTF-16 surrogate pair/);
+    // A whole pair is text (an emoji), and is kept as sent.
+    const emoji = (await svc.gql('mutation($id: ID!, $n: String) { updateRun(id: $id, input: { notes: $n }) { notes } }', { id, n: 'ok \ud83d\ude00' })).data.updateRun.notes;
+    expect(emoji).toBe('ok \ud83d\ude00');
+  });
 });
 
 describe('document limits', () => {
