@@ -334,6 +334,17 @@ describe('HTTP and WebSocket hardening', () => {
     expect((await rawRequest(svc.url, { host: 'localhost', authorization: `Bearer ${svc.admin.token}` })).status).toBe(200);
   });
 
+  it('never copies a Host that is not a plain authority into the CSP', async () => {
+    const port = new URL(svc.url).port;
+    const injected = await rawRequest(svc.url, { host: `localhost:${port}; script-src *`, authorization: `Bearer ${svc.admin.token}` });
+    expect(injected.status).toBe(421);
+    expect(injected.headers['content-security-policy']).not.toMatch(/script-src \*/);
+    expect(injected.headers['content-security-policy']).toMatch(/^default-src 'self'; script-src 'self' 'nonce-[^']+'; .*connect-src 'self'; frame-ancestors/);
+    expect(await upgrade(svc.url, { host: `localhost:${port}; script-src *` })).toBe(421);
+    const plain = await rawRequest(svc.url, { host: `localhost:${port}`, authorization: `Bearer ${svc.admin.token}` });
+    expect(plain.headers['content-security-policy']).toMatch(new RegExp(`connect-src 'self' ws://localhost:${port} wss://localhost:${port};`));
+  });
+
   it('sends the security headers on every response', async () => {
     const res = await rawRequest(svc.url, {});
     expect(res.headers['content-security-policy']).toMatch(/frame-ancestors 'self'/);
