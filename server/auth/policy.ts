@@ -48,6 +48,14 @@ export function runRefusal(p: Principal, action: RunAction, run: Pick<Run, 'owne
   return `you may not ${RUN_ACTION_WORDS[action]} this run: only its owner or an admin may (you are ${article(p.role)})`;
 }
 
+/**
+ * Whether `p` may see where an audit entry came from (the client address): admins only, as for the
+ * audit log itself. Run.history shows the same entries to every reader without it (issue 24).
+ */
+export function maySeeAuditAddresses(p: Principal): boolean {
+  return atLeast(p.role, 'admin');
+}
+
 type Args = Record<string, any>;
 type Memo = Record<string, unknown>;
 
