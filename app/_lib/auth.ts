@@ -28,7 +28,8 @@ export function safeNext(next: string | null | undefined, origin: string = typeo
 export async function signInWithPassword(email: string, password: string): Promise<string | null> {
   const { error } = await authClient.signIn.email({ email, password });
   if (!error) return null;
-  if (error.status === 429) return 'Too many sign-in attempts from here; wait a minute and try again.';
+  // The account's own lockout names itself; the per-address limit does not.
+  if (error.status === 429) return error.message?.startsWith('Too many failed sign-ins for this account') ? error.message : 'Too many sign-in attempts from here; wait a minute and try again.';
   return error.message || 'Email or password is wrong.';
 }
 

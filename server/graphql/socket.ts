@@ -12,7 +12,8 @@
  *    SOCKET_AUTH_RECHECK_MS (30 s: expiry, and changes made on another replica); a socket whose
  *    credential is refused is closed with 4403, like a refused connection (not while the database
  *    is down: then no verdict can be trusted);
- *  - at most 50 operations per socket and 200 per user at once (TOO_MANY_SUBSCRIPTIONS);
+ *  - at most 50 operations per socket and 200 per user at once (TOO_MANY_SUBSCRIPTIONS), and at most
+ *    MAX_SOCKETS_PER_USER (100) open sockets per user, idle or not (closed with 4429);
  *  - every subscription document is weighed at subscribe time (subscriptionWeight.ts: heavy fields
  *    refused, each push at most MAX_PUSH_BYTES, a user's subscriptions together at most
  *    MAX_PUSH_BYTES_PER_USER per event), and every push is measured before it is sent;
@@ -36,6 +37,7 @@ import { pushTooLarge, subscriptionRefusal } from './subscriptionWeight';
 
 export const MAX_OPERATIONS_PER_SOCKET = Number(process.env.MAX_SUBSCRIPTIONS_PER_SOCKET ?? 50);
 export const MAX_OPERATIONS_PER_USER = Number(process.env.MAX_SUBSCRIPTIONS_PER_USER ?? 200);
+export const MAX_SOCKETS_PER_USER = Math.max(1, Number(process.env.MAX_SOCKETS_PER_USER) || 100);
 // At least a second: a value that is not a number would otherwise make the timer fire every millisecond.
 const AUTH_RECHECK_MS = Math.max(1000, Number(process.env.SOCKET_AUTH_RECHECK_MS) || 30_000);
 
@@ -107,6 +109,12 @@ export function serveGraphQLOverSocket(wss: WebSocketServer, { schema, access, c
         }
         if (!principal.role) return false;
         const socket = (ctx.extra as Extra & { socket: { close: (code: number, reason: string) => void } }).socket;
+        const open = socketsOf.get(principal.userId ?? `anonymous@${principal.address}`)?.size ?? 0;
+        if (open >= MAX_SOCKETS_PER_USER) {
+          // Idle sockets cost memory and a file descriptor each: 800 from one account were accepted (issue 24).
+          socket.close(4429, `At most ${MAX_SOCKETS_PER_USER} open connections per user (MAX_SOCKETS_PER_USER); close some`);
+          return false;
+        }
         const state: SocketState = {
           principal,
           token,
