@@ -12,8 +12,13 @@ import { FragmentBudgetExceeded } from './inlineFragments';
 import { MAX_PUSH_BYTES } from './limits';
 import { weighDocument } from './weight';
 
-/** All of one user's subscriptions together, per event: the 200 subscriptions a user may hold × 5 KB. */
-export const MAX_PUSH_BYTES_PER_USER = Math.max(1, Number(process.env.MAX_PUSH_KB_PER_USER) || 1024) * 1024;
+/**
+ * All of one user's subscriptions together, per event: the dashboard's run page holds 14 KB (status
+ * 4.6 KB, per-epoch matrix 9 KB), so 256 KB is some 18 open run pages. Pushes are built per subscriber:
+ * at 1 MB per user, four users pushed 2 MB a second between them and the runs list's p95 rose ×2.6
+ * in `npm run bench:api`.
+ */
+export const MAX_PUSH_BYTES_PER_USER = Math.max(1, Number(process.env.MAX_PUSH_KB_PER_USER) || 256) * 1024;
 
 /** Fields a push never carries: images, per-epoch lists, matrices, audit trails and groups. */
 const FOLLOW_UP = new Map<string, string>([
