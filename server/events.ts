@@ -2,7 +2,7 @@
  * The server's ear on the database: one LISTEN connection on `run_events` (fed by triggers, so every
  * writer is heard: workers, mutations, other server replicas), fanned out in-process to any number of
  * GraphQL subscriptions as async iterators. Reconnects with backoff if the connection drops. A run's
- * plain updates are coalesced to one per RUN_UPDATE_INTERVAL_MS (250 ms), the latest kept.
+ * plain updates are coalesced to one per RUN_UPDATE_INTERVAL_MS (500 ms, the pace of a worker's progress reports), the latest kept.
  */
 import pg from 'pg';
 import type { RunStatus } from './db/client';
@@ -30,7 +30,7 @@ export type BusEvent = RunEvent | EpochEvent;
 type Listener = (event: BusEvent) => void;
 
 /** At most one plain update of a run is pushed per this many milliseconds (the latest one). */
-const UPDATE_INTERVAL_MS = Math.max(0, Number(process.env.RUN_UPDATE_INTERVAL_MS ?? 250) || 0);
+const UPDATE_INTERVAL_MS = Math.max(0, Number(process.env.RUN_UPDATE_INTERVAL_MS ?? 500) || 0);
 
 export class RunEvents {
   private client: pg.Client | null = null;
