@@ -151,8 +151,8 @@ export async function startRunService(options: RunServiceOptions = {}): Promise<
   // Server components render in this process and read through the same schema (server/graphql/pageApi.ts).
   if (serveUi) publishPageApi(createPageApi({ schema, access, context, heavyGate }));
   const graphqlHttp = graphqlHttpHandler(apollo, access, context);
-  const auth = authRoutes(access);
   const secure = !!process.env.PUBLIC_URL?.startsWith('https://');
+  const auth = authRoutes(access, hosts, secure);
 
   httpServer.on('request', async (req, res) => {
     setSecurityHeaders(req, res);

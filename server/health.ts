@@ -2,7 +2,8 @@
  * Health endpoints. `/healthz` reports the database (reachable, round-trip time, and for the embedded one
  * whether it is being restarted and how often it was) and the workers (the ones this server supervises,
  * live ones on every host, any that cannot save models): 200 while the database answers ("ok", or
- * "degraded" when workers are missing or cannot save models), 503 when it does not. `/readyz` is the
+ * "degraded" when workers are missing or cannot save models), 503 when it does not; a full disk
+ * (the database's or a worker's models disk) is named in `problems`. `/readyz` is the
  * load balancer's question, "send this replica requests?": 200 "ready" or 503, on the same database
  * probe. Probes share one in-flight query and are reused for a second, so a busy balancer costs one
  * `SELECT 1` per second. Answers carry no connection strings or stack traces; the server log has those.
@@ -87,8 +88,9 @@ export class HealthCheck {
     const workers = probe.reachable ? await liveWorkers(this.deps.pool, this.deps.staleSeconds).catch(() => null) : null;
     const problems: string[] = [];
     if (!probe.reachable) problems.push(db.process === 'restarting' ? 'the embedded database is being restarted' : 'the database does not answer');
+    if (db.disk) problems.push(`the embedded database cannot write: ${db.disk}`);
     if (supervised && supervised.running < supervised.expected) problems.push(`${supervised.running} of ${supervised.expected} supervised workers running`);
-    for (const w of workers?.unableToSaveModels ?? []) problems.push(`worker ${w.host} pid ${w.pid} cannot save models and takes no runs`);
+    for (const w of workers?.unableToSaveModels ?? []) problems.push(`worker ${w.host} pid ${w.pid} takes no runs: ${w.problem}`);
     return {
       status: !probe.reachable ? 'unhealthy' : problems.length ? 'degraded' : 'ok',
       database: { ...db, lastProblemAt: lastProblem?.at ?? null, reachable: probe.reachable, latencyMs: probe.latencyMs, error: probe.error },

@@ -7,15 +7,29 @@ import { createAuthClient } from 'better-auth/client';
 
 export const authClient = createAuthClient({ basePath: '/api/auth' });
 
-/** Only same-site paths are followed after sign-in (never an open redirect to another site). */
-export function safeNext(next: string | null | undefined): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+/**
+ * Only paths of our own origin are followed after sign-in (never an open redirect). The check parses
+ * the address as the browser will, against our own origin: a prefix test let `/\\host/x` and
+ * `/<tab>/host/x` through, which browsers read as `//host/x`, another site (issue 24). The answer is
+ * the parsed path, never one that starts with `//` (`/.//host` resolves to `//host`).
+ */
+export function safeNext(next: string | null | undefined, origin: string = typeof window === 'undefined' ? 'http://localhost' : window.location.origin): string {
+  if (!next || !next.startsWith('/')) return '/';
+  let url: URL;
+  try {
+    url = new URL(next, origin);
+  } catch {
+    return '/';
+  }
+  const path = url.pathname + url.search + url.hash;
+  return url.origin === new URL(origin).origin && !path.startsWith('//') ? path : '/';
 }
 
 export async function signInWithPassword(email: string, password: string): Promise<string | null> {
   const { error } = await authClient.signIn.email({ email, password });
   if (!error) return null;
-  if (error.status === 429) return 'Too many sign-in attempts from here; wait a minute and try again.';
+  // The account's own lockout names itself; the per-address limit does not.
+  if (error.status === 429) return error.message?.startsWith('Too many failed sign-ins for this account') ? error.message : 'Too many sign-in attempts from here; wait a minute and try again.';
   return error.message || 'Email or password is wrong.';
 }
 

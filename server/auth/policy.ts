@@ -48,6 +48,14 @@ export function runRefusal(p: Principal, action: RunAction, run: Pick<Run, 'owne
   return `you may not ${RUN_ACTION_WORDS[action]} this run: only its owner or an admin may (you are ${article(p.role)})`;
 }
 
+/**
+ * Whether `p` may see where an audit entry came from (the client address): admins only, as for the
+ * audit log itself. Run.history shows the same entries to every reader without it (issue 24).
+ */
+export function maySeeAuditAddresses(p: Principal): boolean {
+  return atLeast(p.role, 'admin');
+}
+
 type Args = Record<string, any>;
 type Memo = Record<string, unknown>;
 
@@ -224,10 +232,14 @@ export const POLICY: Record<'Query' | 'Mutation' | 'Subscription', Record<string
 export const MAX_STRING = 10_000;
 export const MAX_LIST = 1_000;
 
-/** Refuses NUL bytes (PostgreSQL cannot store them), over-long strings and huge lists, anywhere in the arguments. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Refuses NUL bytes and lone surrogates (PostgreSQL cannot store them), over-long strings and huge lists, anywhere in the arguments. */
 export function checkArgumentStrings(value: unknown, path: string): void {
   if (typeof value === 'string') {
     if (value.includes('\0')) throw inputError(`${path}: contains a NUL character (\\u0000), which cannot be stored; remove it`, [{ field: path, message: 'contains a NUL character' }]);
+    // Half of a UTF-16 pair cannot be stored as UTF-8: Prisma failed with a masked 500, better-auth stored U+FFFD.
+    if (LONE_SURROGATE.test(value)) throw inputError(`${path}: contains half of a UTF-16 surrogate pair (e.g. \\ud800 alone), which is not text; remove it`, [{ field: path, message: 'contains a lone surrogate' }]);
     if (value.length > MAX_STRING) throw inputError(`${path}: at most ${MAX_STRING.toLocaleString('en-US')} characters (got ${value.length.toLocaleString('en-US')})`, [{ field: path, message: `at most ${MAX_STRING} characters` }]);
   } else if (Array.isArray(value)) {
     if (value.length > MAX_LIST) throw inputError(`${path}: at most ${MAX_LIST} items`, [{ field: path, message: `at most ${MAX_LIST} items` }]);

@@ -58,6 +58,10 @@ interface UserRow {
 
 const isBanned = (u: Pick<UserRow, 'banned' | 'banExpires'>) => !!u.banned && (!u.banExpires || u.banExpires.getTime() > Date.now());
 
+/** The credential could not be checked because the database does not answer: retry, do not sign in again. */
+export const credentialsUnavailable = () =>
+  new GraphQLError('Your token or session cannot be checked right now (the database is restarting); try again in a few seconds', { extensions: { code: 'SERVICE_UNAVAILABLE' } });
+
 export class Authenticator {
   private readonly cache = new Map<string, { principal: Principal; until: number }>();
   private readonly ttlMs = Number(process.env.AUTH_CACHE_MS ?? 5000);
@@ -107,7 +111,9 @@ export class Authenticator {
     const cookie = headers.get('cookie');
     if (cookie) {
       const principal = await this.cached('cookie', cookie, address, async () => {
-        const session = await this.auth.api.getSession({ headers }).catch(() => null);
+        let failed = false;
+        const session = await this.auth.api.getSession({ headers }).catch(() => ((failed = true), null));
+        if (failed) await this.unlessDatabaseDown(unauthenticated('Your session could not be read; sign in again'));
         if (!session?.user) return null;
         const user = session.user as typeof session.user & { role?: string | null; banned?: boolean | null; banExpires?: Date | null };
         if (isBanned({ banned: user.banned ?? null, banExpires: user.banExpires ?? null })) return null;
@@ -118,10 +124,24 @@ export class Authenticator {
     return anonymousPrincipal(this.anonymousRole, address);
   }
 
+  /**
+   * better-auth answers "not valid" both for a bad credential and when it could not read the database;
+   * only the second is worth retrying. A refusal is checked against the database's own answer, so a
+   * valid token during a PostgreSQL restart gets "try again" (503), not "revoked" (401; issue 24).
+   */
+  private async unlessDatabaseDown(refusal: GraphQLError): Promise<never> {
+    const answers = await this.pool.query('SELECT 1').then(() => true, () => false);
+    throw answers ? refusal : credentialsUnavailable();
+  }
+
   private async fromToken(key: string, address: string | null): Promise<Principal> {
     const result = await this.auth.api.verifyApiKey({ body: { key } }).catch(() => null);
-    if (!result?.valid || !result.key) throw unauthenticated('API token not accepted: it is wrong, revoked or expired. Create a new one on the Settings page or with `npm run user -- token`.');
-    const { rows } = await this.pool.query<UserRow>('SELECT "id", "name", "email", "role", "banned", "banExpires" FROM "User" WHERE "id" = $1', [result.key.referenceId]);
+    if (!result?.valid || !result.key) return this.unlessDatabaseDown(unauthenticated('API token not accepted: it is wrong, revoked or expired. Create a new one on the Settings page or with `npm run user -- token`.'));
+    const { rows } = await this.pool
+      .query<UserRow>('SELECT "id", "name", "email", "role", "banned", "banExpires" FROM "User" WHERE "id" = $1', [result.key.referenceId])
+      .catch((): never => {
+        throw credentialsUnavailable();
+      });
     const user = rows[0];
     if (!user || isBanned(user)) throw unauthenticated('API token not accepted: its account is disabled.');
     return { userId: user.id, name: user.name, email: user.email, role: parseRole(user.role) ?? 'viewer', via: 'token', address, tokenId: result.key.id };

@@ -7,7 +7,7 @@
  */
 import crypto from 'node:crypto';
 import type pg from 'pg';
-import { inputError } from '../errors';
+import { inputError, quotaExceeded } from '../errors';
 import { MIN_PASSWORD_LENGTH, type Auth } from './auth';
 import { parseRole, toGraphQLRole, type Role } from './roles';
 
@@ -135,11 +135,17 @@ export interface TokenRecord {
 }
 
 export const MAX_TOKEN_LABEL = 100;
+/** Tokens one account may hold: every token is a standing credential, and 30 in a row were accepted (issue 24). */
+export const MAX_API_TOKENS_PER_USER = Math.max(1, Number(process.env.MAX_API_TOKENS_PER_USER) || 20);
 
 export async function createToken(auth: Auth, pool: pg.Pool, userId: string, label: string): Promise<{ token: string; record: TokenRecord }> {
   const name = label.trim();
   if (!name) throw inputError('label: give the token a label (what script or machine uses it)', [{ field: 'label', message: 'must not be empty' }]);
   if (name.length > MAX_TOKEN_LABEL) throw inputError(`label: at most ${MAX_TOKEN_LABEL} characters`, [{ field: 'label', message: `at most ${MAX_TOKEN_LABEL} characters` }]);
+  const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM "ApiKey" WHERE "referenceId" = $1', [userId]);
+  if (rows[0].n >= MAX_API_TOKENS_PER_USER) {
+    throw quotaExceeded(`You have ${rows[0].n} API tokens, the most one account may hold (MAX_API_TOKENS_PER_USER=${MAX_API_TOKENS_PER_USER}); revoke tokens you no longer use on the Settings page, then create this one`, 'MAX_API_TOKENS_PER_USER');
+  }
   const created = await auth.api.createApiKey({ body: { userId, name } });
   const record = (await pool.query<TokenRecord>('SELECT "id", "name", "start", "createdAt", "lastRequest", "referenceId" FROM "ApiKey" WHERE "id" = $1', [created.id])).rows[0];
   return { token: created.key, record };

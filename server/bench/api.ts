@@ -4,6 +4,9 @@
  * document the limits still allow (chosen at start: the slowest of the candidates below that pass).
  *  1. The runs list over 1,000 stored runs: latency percentiles of the dashboard's list query
  *     (default order, a sort on a nullable metric, a text filter, a deep page).
+ *     Issue 24: the candidates include documents that rely on default page sizes and id lists, and
+ *     each heavy client also holds, as its own member, as many runUpdated subscriptions of the heaviest
+ *     allowed selection as its push budget admits, on a run whose tags are edited every 500 ms.
  *  2. 100 graphql-ws clients subscribed to one live training run (epochAdded + runUpdated): does every
  *     client get every epoch, and how long after the database's NOTIFY (trigger clock) does it arrive?
  *  3. Per-epoch checkpoints (what lets a run survive a server restart): size, and the time the worker
@@ -146,17 +149,86 @@ const CANDIDATES: Record<string, { query: string; variables?: object }> = {
   '4 aliased 200-run pages searching 200 characters': {
     query: `{ ${[0, 1, 2, 3].map((i) => `a${i}: runs(first: 200, filter: { text: "${longText}${i}" }) { totalCount edges { node { id name owner } } }`).join(' ')} }`,
   },
+  // Issue 24: page sizes left to the schema's default (50) or to a variable's default once escaped the limit.
+  // (With matrices both are refused: more than 50 runs' confusion per request, or over 16 MB.)
+  'default page sizes: 4 aliased runs lists with config, notes, evaluation': {
+    query: `{ ${[0, 1, 2, 3].map((i) => `a${i}: runs { edges { node { id name config notes evaluation { accuracy macroF1 crossEntropy } robustness { sigma accuracy } } } }`).join(' ')} }`,
+  },
+  "a variable's default page size: 200 runs with config, notes, evaluation": {
+    query: 'query($n: Int = 200) { runs(first: $n) { edges { node { id name config notes evaluation { accuracy macroF1 crossEntropy } robustness { sigma accuracy } } } } }',
+  },
+  'compare 50 ids (duplicates) with their study group and config': {
+    query: `query($ids: [ID!]!) { compare(ids: $ids) { id name notes config studyGroup { id name } evaluation { confusion } } }`,
+    variables: { ids: Array(50).fill(someIds[0]) },
+  },
 };
-console.log('\nThe heaviest documents the limits allow (each passes them; server time of 5 in a row):');
+/** The answer's size in bytes, or the refusal. */
+const weighAnswer = async (query: string, variables?: object) => {
+  const res = await fetch(base, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  const text = await res.text();
+  const body = JSON.parse(text) as { errors?: { message: string }[] };
+  return body.errors ? { refused: body.errors[0].message } : { bytes: Buffer.byteLength(text) };
+};
+console.log('\nThe heaviest documents the limits allow (each passes them; server time of 5 in a row, answer size):');
 let heaviest = { name: '', ms: 0 };
+let largestAnswer = 0;
 for (const [name, c] of Object.entries(CANDIDATES)) {
-  await gql(c.query, c.variables);
+  const first = await weighAnswer(c.query, c.variables);
+  if ('refused' in first) {
+    console.log(`  ${name.padEnd(62)} refused: ${first.refused!.slice(0, 110)}`);
+    delete CANDIDATES[name];
+    continue;
+  }
+  largestAnswer = Math.max(largestAnswer, first.bytes!);
   const t = performance.now();
   for (let i = 0; i < 5; i++) await gql(c.query, c.variables);
   const ms = (performance.now() - t) / 5;
-  console.log(`  ${name.padEnd(62)} ${ms.toFixed(0)} ms each`);
+  console.log(`  ${name.padEnd(62)} ${ms.toFixed(0)} ms each, ${(first.bytes! / 2 ** 20).toFixed(2)} MB`);
   if (ms > heaviest.ms) heaviest = { name, ms };
 }
+console.log(`  largest answer among them: ${(largestAnswer / 2 ** 20).toFixed(2)} MB (the limit: MAX_RESPONSE_MB, 16 MB, estimated before execution and measured before sending)`);
+
+// Issue 24: subscriptions too. Each heavy client is its own member holding as many runUpdated
+// subscriptions of the heaviest allowed selection (three copies of 10,000-character notes and the
+// config) as its push budget admits, on a run whose tags another client edits back to back.
+const watched = someIds[1];
+await prisma.run.update({ where: { id: watched }, data: { notes: 'n'.repeat(10_000) } });
+const HEAVY_SUBSCRIPTION = 'subscription($id: ID!) { runUpdated(id: $id) { id a: notes b: notes c: notes config } }';
+const pushes = { count: 0, bytes: 0, largest: 0, held: 0, refused: '' };
+const subscribers: ReturnType<typeof createClient>[] = [];
+for (let u = 0; u < ATTACKERS; u++) {
+  const { user } = await createUser(access.auth, authPool, { email: `heavy${u}@example.org`, name: `Heavy ${u}`, role: 'member' });
+  const { token: t } = await createToken(access.auth, authPool, user.id, 'heavy');
+  const client = createClient({ url: base.replace('http', 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${t}` } });
+  subscribers.push(client);
+  for (let k = 0; k < 20; k++) {
+    client.subscribe({ query: HEAVY_SUBSCRIPTION, variables: { id: watched } }, {
+      next: (r) => {
+        if (r.errors) return void (pushes.refused ||= (r.errors[0] as { message: string }).message);
+        const bytes = Buffer.byteLength(JSON.stringify(r));
+        pushes.count += 1;
+        pushes.bytes += bytes;
+        pushes.largest = Math.max(pushes.largest, bytes);
+      },
+      error: (e) => void (pushes.refused ||= JSON.stringify(e).slice(0, 200)),
+      complete: () => {},
+    });
+  }
+}
+let editing = false;
+let editor: Promise<void> = Promise.resolve();
+const startEdits = () => {
+  editing = true;
+  editor = (async () => {
+    // One edit per 500 ms, RUN_UPDATE_INTERVAL_MS: each edit then makes a push (edits faster than that are
+    // coalesced into the same pushes, and only add ordinary mutation load).
+    for (let i = 0; editing; i++) {
+      const t = Date.now();
+      await gql('mutation($id: ID!, $t: [String!]!) { updateRun(id: $id, input: { tags: $t }) { id } }', { id: watched, t: [`edit${i % 2}`] }).catch(() => {});
+      await new Promise((r) => setTimeout(r, Math.max(0, 500 - (Date.now() - t))));
+    }
+  })();
+};
 console.log(`  → ${ATTACKERS} clients send "${heaviest.name}" back to back during 1. and 2.`);
 let attacking = false;
 const attackTimes: number[] = [];
@@ -218,7 +290,8 @@ const listVariants = async () => [
 const quiet = await listVariants();
 console.log(`  ${'all list queries, no heavy clients'.padEnd(36)} ${fmt(quiet)}  (load average ${os.loadavg()[0].toFixed(1)})`);
 startAttack();
-console.log(`  … now with ${ATTACKERS} clients sending the heaviest document back to back:`);
+startEdits();
+console.log(`  … now with ${ATTACKERS} clients sending the heaviest document back to back, and holding their heaviest subscriptions while a tag is edited every 500 ms:`);
 const all = await listVariants();
 console.log(`  ${'all list queries, under attack'.padEnd(36)} ${fmt(all)}  (load average ${os.loadavg()[0].toFixed(1)}; p95 ×${(pct(all, 95) / pct(quiet, 95)).toFixed(2)} the quiet run's)  → goal p95 < 50 ms: ${pct(all, 95) < 50 ? 'met' : 'NOT met'}`);
 
@@ -282,8 +355,11 @@ console.log(`  NOTIFY heard by a plain LISTEN → client:  ${fmt(fromListen)}`);
 console.log(`  → goal every client, every epoch, within 250 ms: ${complete === CLIENTS && Math.max(...fromTrigger) < 250 ? 'met' : 'NOT met'}`);
 
 attacking = false;
-await Promise.all(attackers);
+editing = false;
+await Promise.all([...attackers, editor]);
 console.log(`\n  the ${ATTACKERS} heavy clients completed ${attackTimes.length} requests meanwhile: ${fmt(attackTimes)} (load average ${os.loadavg()[0].toFixed(1)})`);
+console.log(`  their subscriptions received ${pushes.count} pushes, ${(pushes.bytes / 2 ** 20).toFixed(1)} MB in all; largest push ${(pushes.largest / 1024).toFixed(1)} KB (limit MAX_PUSH_KB 64; a user's subscriptions together at most MAX_PUSH_KB_PER_USER, 256 KB, an event); first refusal: ${pushes.refused.slice(0, 160) || 'none'}`);
+await Promise.all(subscribers.map((c) => c.dispose()));
 for (const [a, b] of subs) {
   await a.return?.();
   await b.return?.();

@@ -5,7 +5,10 @@
  *  - an embedded PostgreSQL is watched (its postmaster pid, every 500 ms) and, when it dies (killed,
  *    crashed, out of memory), started again on the same folder and port — so every connection string
  *    stays valid — with backoff while it will not come up (1 s doubling to 30 s). One shut down on
- *    purpose (it removes its postmaster.pid; e.g. Ctrl-C reaches it along with the server) is left so.
+ *    purpose (it removes its postmaster.pid; e.g. Ctrl-C reaches it along with the server) is left so,
+ *    unless the disk of its folder is full: PostgreSQL shuts itself down when it cannot write (issue 24),
+ *    and then it is started again once the disk has DISK_MIN_FREE_MB free (server/util/diskSpace.ts);
+ *    no start is tried while the disk is full, and health() names the disk.
  * Pools reconnect by themselves once it is back; training continues meanwhile (the workers wait out
  * the outage), and `health()` feeds /healthz. After a restart the stale-heartbeat reaper counts from the
  * database's own start time, so runs are not taken for dead because nobody could beat (lifecycle.reap).
@@ -15,6 +18,7 @@ import path from 'node:path';
 import { describeConnectionError, isConnectionError } from './connectionErrors';
 import { openDatabase, type DatabaseHandle, type DatabaseOptions } from './database';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded';
+import { diskFullProblem } from '../util/diskSpace';
 import { isProcessAlive } from '../util/processAlive';
 
 export interface DatabaseHealth {
@@ -24,6 +28,8 @@ export interface DatabaseHealth {
   restarts: number;
   /** The last thing that went wrong (death, failed restart), with when. */
   lastProblem: { at: string; message: string } | null;
+  /** Embedded only: the disk of its folder is full (a sentence naming it), else null. */
+  disk: string | null;
 }
 
 export interface HealingDatabase extends DatabaseHandle {
@@ -64,7 +70,7 @@ export async function openDatabaseWithRetry(options: DatabaseOptions = {}, log =
 export async function openHealingDatabase(options: DatabaseOptions = {}, log = (m: string) => console.warn(`[db] ${m}`)): Promise<HealingDatabase> {
   const db = await openDatabaseWithRetry(options, log);
   if (!db.embedded) {
-    return { ...db, health: () => ({ kind: 'external', process: null, restarts: 0, lastProblem: null }) };
+    return { ...db, health: () => ({ kind: 'external', process: null, restarts: 0, lastProblem: null, disk: null }) };
   }
   const keeper = new EmbeddedKeeper(db.embedded, log);
   return {
@@ -94,7 +100,7 @@ class EmbeddedKeeper {
   }
 
   health(): DatabaseHealth {
-    return { kind: 'embedded', process: this.state, restarts: this.restarts, lastProblem: this.lastProblem };
+    return { kind: 'embedded', process: this.state, restarts: this.restarts, lastProblem: this.lastProblem, disk: this.diskProblem() };
   }
 
   /**
@@ -107,6 +113,13 @@ class EmbeddedKeeper {
     const pid = postmasterPid(this.current.dataDir);
     if (pid !== null && isProcessAlive(pid)) return;
     if (pid === null) {
+      const disk = this.diskProblem();
+      if (disk) {
+        this.problem(`PostgreSQL on port ${this.current.port} stopped itself: ${disk}. It is started again once space is freed`);
+        this.state = 'restarting';
+        this.restarting = this.restart().finally(() => (this.restarting = null));
+        return;
+      }
       this.state = 'stopped';
       this.problem(`PostgreSQL on port ${this.current.port} was shut down (not by this server); not starting it again`);
       return;
@@ -116,6 +129,10 @@ class EmbeddedKeeper {
     this.restarting = this.restart().finally(() => (this.restarting = null));
   }
 
+  private diskProblem(): string | null {
+    return diskFullProblem(this.current.dataDir, 'DATA_DIR');
+  }
+
   private problem(message: string) {
     this.lastProblem = { at: new Date().toISOString(), message };
     this.log(message);
@@ -123,7 +140,14 @@ class EmbeddedKeeper {
 
   private async restart(): Promise<void> {
     const { dataDir, port } = this.current;
-    for (let tries = 1; this.state === 'restarting'; tries++) {
+    for (let tries = 1, waits = 1; this.state === 'restarting'; ) {
+      const disk = this.diskProblem();
+      if (disk) {
+        // Starting it would only fail again (or fill the last bytes): wait for space, checked every second.
+        if (isPowerOfTwo(waits++)) this.problem(`waiting for space before starting PostgreSQL again: ${disk}`);
+        for (const end = Date.now() + 1000; Date.now() < end && this.state === 'restarting'; ) await sleep(200);
+        continue;
+      }
       try {
         const next = await startEmbeddedPostgres({ dataDir, port });
         if (this.state !== 'restarting') {
@@ -140,6 +164,7 @@ class EmbeddedKeeper {
         const message = `could not start PostgreSQL again (${(err as Error)?.message || 'it exited during start-up'}); retrying in ${delay / 1000} s`;
         if (isPowerOfTwo(tries)) this.problem(message);
         else this.lastProblem = { at: new Date().toISOString(), message };
+        tries += 1;
         for (const end = Date.now() + delay; Date.now() < end && this.state === 'restarting'; ) await sleep(200);
       }
     }

@@ -1,21 +1,20 @@
 /**
- * Expensive operations take turns. A document that asks for a lot (by armor's cost estimate with
- * page sizes and id lists counted, or confusion matrices / per-class scores for more than a few runs)
+ * Expensive operations take turns. A document that asks for a lot (an answer that could weigh
+ * HEAVY_BYTES, by weight.ts's estimate, or confusion matrices / per-class scores for more than a few runs)
  * waits for one of HEAVY_CONCURRENCY slots (default 1) before it executes; everything else runs at
  * once. However many clients send the heaviest documents the limits allow, they share one slot, and
  * the slot also rests after each use, three times as long as the operation took (HEAVY_DUTY 0.25:
  * heavy work gets at most a quarter of the server's time), so the dashboard's ordinary queries and
  * live updates keep their pace. Admission only: no request is refused here (limits.ts refuses).
  */
-import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
-import { Kind, validate, visit, type DocumentNode, type GraphQLSchema } from 'graphql/index.js';
-import { FragmentBudgetExceeded, inlineFragments } from './inlineFragments';
-import { COST_ESTIMATE } from './limits';
+import type { DocumentNode, GraphQLSchema } from 'graphql/index.js';
+import { FragmentBudgetExceeded } from './inlineFragments';
+import { weighDocument } from './weight';
 
-export const HEAVY_COST = 10_000;
+/** An answer that could weigh this much (weight.ts) is heavy: a page of 60 gallery images weighs 0.2 MB, the run page 0.3 MB. */
+export const HEAVY_BYTES = 2 * 2 ** 20;
 /** Matrices (confusion, perClass, per-epoch valConfusion) for more runs than this in one document make it heavy. */
 const HEAVY_MATRICES = 5;
-const MATRIX_FIELDS = new Set(['confusion', 'perClass', 'valConfusion']);
 
 export class HeavyGate {
   private active = 0;
@@ -46,43 +45,12 @@ export class HeavyGate {
   }
 }
 
-/** Page size of a list argument: `first`/`last` (literal or variable) or the length of `ids`. */
-function multiplier(args: readonly { name: { value: string }; value: any }[], variables: Record<string, unknown> | null | undefined): number | null {
-  for (const a of args) {
-    const v = a.value.kind === Kind.VARIABLE ? variables?.[a.value.name.value] : a.value.kind === Kind.INT ? Number(a.value.value) : a.value.kind === Kind.LIST ? a.value.values.length : undefined;
-    if ((a.name.value === 'first' || a.name.value === 'last') && typeof v === 'number') return v;
-    if (a.name.value === 'ids') return Array.isArray(v) ? v.length : typeof v === 'number' ? v : null;
-  }
-  return null;
-}
-
-export function isHeavy(schema: GraphQLSchema, original: DocumentNode, variables: Record<string, unknown> | null | undefined): boolean {
-  let document: DocumentNode;
+export function isHeavy(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined): boolean {
   try {
-    document = inlineFragments(original); // matrices and page sizes where they really sit
+    const w = weighDocument(schema, document, variables); // page sizes, defaults and id lists where they really sit
+    return w.matrices > HEAVY_MATRICES || w.bytes >= HEAVY_BYTES;
   } catch (err) {
     if (err instanceof FragmentBudgetExceeded) return true;
     throw err;
   }
-  let matrices = 0;
-  const scale: number[] = [];
-  // Page sizes and id lists written in as `first`, so armor's estimate counts them.
-  const inlined = visit(document, {
-    Field: {
-      enter(node) {
-        const m = multiplier(node.arguments ?? [], variables);
-        scale.push(m ?? 1);
-        if (MATRIX_FIELDS.has(node.name.value)) matrices += scale.reduce((a, b) => a * b, 1);
-        if (m === null || !node.arguments?.some((a) => a.name.value === 'ids' || a.value.kind === Kind.VARIABLE)) return undefined;
-        return { ...node, arguments: [{ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'first' }, value: { kind: Kind.INT, value: String(m) } }] };
-      },
-      leave() {
-        scale.pop();
-      },
-    },
-  });
-  if (matrices > HEAVY_MATRICES) return true;
-  let cost = 0;
-  validate(schema, inlined, [costLimitRule({ maxCost: Number.MAX_SAFE_INTEGER, ...COST_ESTIMATE, propagateOnRejection: false, onAccept: [(_ctx, d: { n: number }) => (cost = Math.max(cost, d.n))] })]);
-  return cost >= HEAVY_COST;
 }

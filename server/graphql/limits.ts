@@ -1,18 +1,19 @@
 /**
  * Limits on what one GraphQL document may ask for, from graphql-armor (a maintained set of protections)
  * rather than hand-written rules: tokens (checked while parsing, before any work), aliases, depth,
- * directives and a cost estimate, plus the removal of "Did you mean …" field suggestions. Tuned so
+ * directives, plus the removal of "Did you mean …" field suggestions. Tuned so
  * every document the dashboard sends passes (test/server/limits.test.ts checks each one in
  * app/_lib/queries.ts) while the amplification attacks of issue 9 (133 aliased list queries, deep or
  * directive-stuffed documents) are refused at validation, before a resolver runs. The same rules apply
- * over HTTP (Apollo plugins) and WebSocket (server/graphql/socket.ts).
+ * over HTTP (Apollo plugins) and WebSocket (server/graphql/socket.ts). On top, the answer's weight in
+ * bytes (weight.ts) is bounded: MAX_RESPONSE_BYTES per response, MAX_PUSH_BYTES per subscription event.
  */
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
-import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
-import { GraphQLError, Kind, specifiedRules, validate, visit, type DocumentNode, type GraphQLSchema } from 'graphql/index.js';
+import { GraphQLError, specifiedRules, type DocumentNode, type GraphQLSchema } from 'graphql/index.js';
 import type { GraphQLArmorConfig } from '@escape.tech/graphql-armor-types';
-import { FragmentBudgetExceeded, inlineFragments } from './inlineFragments';
+import { FragmentBudgetExceeded } from './inlineFragments';
+import { weighDocument } from './weight';
 
 export const MAX_QUERY_LENGTH = 20_000;
 export const MAX_TOKENS = 2_000;
@@ -20,27 +21,16 @@ export const MAX_TOKENS = 2_000;
 export const MAX_ALIASES = 4;
 export const MAX_DEPTH = 8;
 export const MAX_DIRECTIVES = 10;
-/**
- * armor's estimate: objects 2, scalars 1, ×1.5 per level, × a literal `first`. The heaviest dashboard
- * document, the study report (200 runs with epochs, evaluation and robustness), costs 29,350.
- */
-export const MAX_COST = 40_000;
-
-/**
- * Fragments count as if their fields were written in place (armor's default adds a level, ×1.5, for
- * each spread): the dashboard's operations share fragments, and the same fields must cost the same
- * however they are spelt. Used by every cost estimate here and in heavyGate.ts.
- */
-export const COST_ESTIMATE = { ignoreIntrospection: true, flattenFragments: true } as const;
 
 export const ARMOR_CONFIG: GraphQLArmorConfig = {
   maxTokens: { n: MAX_TOKENS },
   maxAliases: { n: MAX_ALIASES, allowList: [] },
+  // Fragments count as if their fields were written in place: the same fields, the same depth.
   maxDepth: { n: MAX_DEPTH, ignoreIntrospection: true, flattenFragments: true },
   maxDirectives: { n: MAX_DIRECTIVES },
-  // The cost limit is applied by costRefusal (below) to every operation, HTTP, WebSocket and the page API alike,
-  // on the document with its fragments written out: armor's rule on the raw document counts fragments extra.
-  costLimit: { enabled: false, maxCost: MAX_COST, ...COST_ESTIMATE },
+  // armor's cost rule multiplies only by page sizes written in the document and weighs an image like an
+  // integer: costRefusal (below) applies weight.ts's estimate instead, HTTP, WebSocket and the page API alike.
+  costLimit: { enabled: false },
   blockFieldSuggestion: { enabled: true },
 };
 
@@ -62,30 +52,40 @@ export function parseLimited(query: string): DocumentNode {
   return new MaxTokensParserWLexer(query, { n: MAX_TOKENS }).parseDocument();
 }
 
+const MB = 2 ** 20;
 /**
- * armor's cost rule multiplies by `first` only when it is written in the document; a client can pass
- * it as a variable instead (the dashboard does). Before execution, with the variables known, the
- * document is checked again with `first`/`last` variables written in and its fragments written out
- * in place (inlineFragments.ts), so a page of 200 costs the same either way, and the same fields cost
- * the same with or without fragments.
+ * The most bytes one HTTP answer may carry, estimated before execution (weight.ts) and measured after
+ * (server/http/graphqlHttp.ts). The dashboard's heaviest document, compare of 50 runs whose 1,000
+ * epochs each are all on the page, weighs about 14 MB at most.
  */
-export function costRefusal(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined): GraphQLError | null {
-  const refuse = (message: string) => new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } });
-  let flat: DocumentNode;
+export const MAX_RESPONSE_BYTES = Math.max(1, Number(process.env.MAX_RESPONSE_MB) || 16) * MB;
+/**
+ * The most bytes one subscription event may carry per subscriber, estimated at subscribe time and
+ * measured per push (socket.ts); heavy fields are fetched by a query when a push says something changed.
+ */
+export const MAX_PUSH_BYTES = Math.max(1, Number(process.env.MAX_PUSH_KB) || 64) * 1024;
+
+const mb = (bytes: number) => `${(bytes / MB).toLocaleString('en-US', { maximumFractionDigits: 1 })} MB`;
+
+/**
+ * Refuses, before execution, a document whose answer could weigh more than MAX_RESPONSE_BYTES, with
+ * every list counted at its real multiplicity (page sizes written, in variables, in variable defaults
+ * or the schema's defaults; id lists by length; fragments written out): weight.ts. The same document
+ * costs the same however its page sizes are given.
+ */
+export function costRefusal(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined, limit = MAX_RESPONSE_BYTES): GraphQLError | null {
+  const refuse = (message: string, extensions: Record<string, unknown> = {}) =>
+    new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 }, ...extensions } });
+  let bytes: number;
   try {
-    flat = inlineFragments(document);
+    bytes = weighDocument(schema, document, variables).bytes;
   } catch (err) {
     if (err instanceof FragmentBudgetExceeded) return refuse(`Syntax Error: ${err.message}.`);
     throw err;
   }
-  const inlined = visit(flat, {
-    Argument(node) {
-      if ((node.name.value !== 'first' && node.name.value !== 'last') || node.value.kind !== Kind.VARIABLE) return undefined;
-      const v = variables?.[node.value.name.value];
-      if (typeof v !== 'number' || !Number.isInteger(v)) return undefined;
-      return { ...node, value: { kind: Kind.INT, value: String(v) } };
-    },
-  });
-  const [error] = validate(schema, inlined, [costLimitRule({ maxCost: MAX_COST, ...COST_ESTIMATE, propagateOnRejection: false, onReject: [(ctx, e) => ctx?.reportError(e)] })]);
-  return error ? refuse(error.message) : null;
+  if (bytes <= limit) return null;
+  return refuse(
+    `This document could answer with up to ${mb(bytes)}, more than the ${mb(limit)} one response may carry: ask for fewer runs (ids), smaller pages (first) or fewer heavy fields (images, matrices, epochs)`,
+    { limit: 'MAX_RESPONSE_MB', estimatedBytes: bytes, limitBytes: limit },
+  );
 }

@@ -12,7 +12,11 @@
  *    SOCKET_AUTH_RECHECK_MS (30 s: expiry, and changes made on another replica); a socket whose
  *    credential is refused is closed with 4403, like a refused connection (not while the database
  *    is down: then no verdict can be trusted);
- *  - at most 50 operations per socket and 200 per user at once (TOO_MANY_SUBSCRIPTIONS);
+ *  - at most 50 operations per socket and 200 per user at once (TOO_MANY_SUBSCRIPTIONS), and at most
+ *    MAX_SOCKETS_PER_USER (100) open sockets per user, idle or not (closed with 4429);
+ *  - every subscription document is weighed at subscribe time (subscriptionWeight.ts: heavy fields
+ *    refused, each push at most MAX_PUSH_BYTES, a user's subscriptions together at most
+ *    MAX_PUSH_BYTES_PER_USER per event), and every push is measured before it is sent;
  *  - errors in results are masked as over HTTP (request id, detail in the server log).
  * The policy table (role, ownership, input strings, audit) applies inside execution, as over HTTP.
  */
@@ -28,10 +32,12 @@ import type { Principal } from '../auth/principal';
 import { isLocalRequest } from '../auth/setup';
 import type { GraphQLContext, RequestInfo } from './context';
 import { maskResult, newRequestId } from './errorMasking';
-import { costRefusal, MAX_QUERY_LENGTH, parseLimited, socketValidationRules } from './limits';
+import { MAX_PUSH_BYTES, MAX_QUERY_LENGTH, parseLimited, socketValidationRules } from './limits';
+import { pushTooLarge, subscriptionRefusal } from './subscriptionWeight';
 
 export const MAX_OPERATIONS_PER_SOCKET = Number(process.env.MAX_SUBSCRIPTIONS_PER_SOCKET ?? 50);
 export const MAX_OPERATIONS_PER_USER = Number(process.env.MAX_SUBSCRIPTIONS_PER_USER ?? 200);
+export const MAX_SOCKETS_PER_USER = Math.max(1, Number(process.env.MAX_SOCKETS_PER_USER) || 100);
 // At least a second: a value that is not a number would otherwise make the timer fire every millisecond.
 const AUTH_RECHECK_MS = Math.max(1000, Number(process.env.SOCKET_AUTH_RECHECK_MS) || 30_000);
 
@@ -43,6 +49,8 @@ interface SocketState {
   closed: AbortController;
   /** graphql-ws's own record of this socket's operations in flight (id → iterator). */
   operations: Record<string, unknown>;
+  /** Estimated bytes per push of each subscription (weight.ts), by operation id. */
+  weights: Map<string, number>;
   request: http.IncomingMessage;
   close: (code: number, reason: string) => void;
 }
@@ -101,12 +109,19 @@ export function serveGraphQLOverSocket(wss: WebSocketServer, { schema, access, c
         }
         if (!principal.role) return false;
         const socket = (ctx.extra as Extra & { socket: { close: (code: number, reason: string) => void } }).socket;
+        const open = socketsOf.get(principal.userId ?? `anonymous@${principal.address}`)?.size ?? 0;
+        if (open >= MAX_SOCKETS_PER_USER) {
+          // Idle sockets cost memory and a file descriptor each: 800 from one account were accepted (issue 24).
+          socket.close(4429, `At most ${MAX_SOCKETS_PER_USER} open connections per user (MAX_SOCKETS_PER_USER); close some`);
+          return false;
+        }
         const state: SocketState = {
           principal,
           token,
           headers,
           closed: new AbortController(),
           operations: ctx.subscriptions,
+          weights: new Map(),
           request: ctx.extra.request,
           close: (code, reason) => socket.close(code, reason),
         };
@@ -150,13 +165,19 @@ export function serveGraphQLOverSocket(wss: WebSocketServer, { schema, access, c
         }
         const errors = validate(schema, document, socketValidationRules);
         if (errors.length) return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
-        const refusal = introspectionRefusal(document, principal) ?? costRefusal(schema, document, payload.variables);
+        const refusal = introspectionRefusal(document, principal);
         if (refusal) return [refusal];
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) return [new GraphQLError('Unable to identify the operation', { extensions: { code: 'BAD_REQUEST' } })];
         if (operation.operation !== 'subscription') {
           return [new GraphQLError(`The socket carries subscriptions only; send ${operation.operation === 'query' ? 'queries' : 'mutations'} as HTTP POST to /graphql`, { extensions: { code: 'BAD_REQUEST' } })];
         }
+        // Every event pushes the whole selection to every subscriber: bounded per push and per user.
+        let others = 0;
+        for (const s of socketsOf.get(userKey(state)) ?? []) for (const [opId, bytes] of s.weights) if (opId in s.operations && !(s === state && opId === id)) others += bytes;
+        const weighed = subscriptionRefusal(schema, document, payload.variables, others);
+        if (weighed instanceof GraphQLError) return [weighed];
+        state.weights.set(id, weighed);
         return {
           schema,
           document,
@@ -165,7 +186,13 @@ export function serveGraphQLOverSocket(wss: WebSocketServer, { schema, access, c
           contextValue: context({ principal, access, requestId, signal: state.closed.signal }),
         };
       },
-      onNext: (_ctx, _id, _payload, args, result) => maskResult(result, (args.contextValue as GraphQLContext).requestId) as never,
+      onNext: (_ctx, _id, _payload, args, result) => {
+        const masked = maskResult(result, (args.contextValue as GraphQLContext).requestId);
+        const bytes = Buffer.byteLength(JSON.stringify(masked));
+        // The estimate bounds what subscribe lets in; long strings could still exceed it: nothing over the cap is pushed.
+        return (bytes > MAX_PUSH_BYTES ? { errors: [pushTooLarge(bytes)] } : masked) as never;
+      },
+      onComplete: (ctx, id) => void ctx.extra.state?.weights.delete(id),
     },
     wss,
   );

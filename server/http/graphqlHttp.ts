@@ -2,7 +2,8 @@
  * POST/GET /graphql over HTTP: reads the body (1 MB, 20,000-character documents), finds the caller
  * (server/auth/principal.ts; a bad token is refused here with 401), and hands the request to Apollo
  * Server with a context carrying the principal, a request id (sent back as X-Request-Id) and an abort
- * signal that fires when the client disconnects, so a long list query is cancelled in PostgreSQL.
+ * signal that fires when the client disconnects, so a long list query is cancelled in PostgreSQL. An
+ * answer over MAX_RESPONSE_BYTES is not sent (413, saying what to ask for instead).
  */
 import type http from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
@@ -12,8 +13,11 @@ import type { Access } from '../auth/access';
 import { isLocalRequest } from '../auth/setup';
 import type { GraphQLContext, RequestInfo } from '../graphql/context';
 import { newRequestId } from '../graphql/errorMasking';
-import { MAX_QUERY_LENGTH, parseLimited } from '../graphql/limits';
+import { MAX_QUERY_LENGTH, MAX_RESPONSE_BYTES, parseLimited } from '../graphql/limits';
 import { clientAddress, readBody, sendJson } from './request';
+
+const tooLarge = (bytes: number) =>
+  `The answer weighs ${(bytes / 2 ** 20).toFixed(1)} MB, more than the ${MAX_RESPONSE_BYTES / 2 ** 20} MB one response may carry (MAX_RESPONSE_MB): ask for fewer runs, smaller pages or fewer fields`;
 
 export function graphqlHttpHandler(apollo: ApolloServer<GraphQLContext>, access: Access, context: (r: RequestInfo) => GraphQLContext) {
   return async (req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> => {
@@ -54,7 +58,8 @@ export function graphqlHttpHandler(apollo: ApolloServer<GraphQLContext>, access:
         principal = await access.authenticator.fromHeaders(webHeaders, clientAddress(req));
       } catch (err) {
         const e = err as GraphQLError;
-        sendJson(res, 401, { errors: [{ message: e.message, extensions: { code: 'UNAUTHENTICATED' } }] }, { 'www-authenticate': 'Bearer' });
+        if (e.extensions?.code === 'SERVICE_UNAVAILABLE') sendJson(res, 503, { errors: [{ message: e.message, extensions: { code: 'SERVICE_UNAVAILABLE' } }] }, { 'retry-after': '2' });
+        else sendJson(res, 401, { errors: [{ message: e.message, extensions: { code: 'UNAUTHENTICATED' } }] }, { 'www-authenticate': 'Bearer' });
         return;
       }
       principal.local = isLocalRequest(req.socket.remoteAddress, webHeaders);
@@ -64,6 +69,11 @@ export function graphqlHttpHandler(apollo: ApolloServer<GraphQLContext>, access:
       });
       for (const [k, v] of result.headers) res.setHeader(k, v);
       res.statusCode = result.status ?? 200;
+      if (result.body.kind === 'complete' && Buffer.byteLength(result.body.string) > MAX_RESPONSE_BYTES) {
+        // The estimate (limits.ts) bounds what is built; long strings can still exceed it, and nothing over the cap is sent.
+        sendJson(res, 413, { errors: [{ message: tooLarge(Buffer.byteLength(result.body.string)), extensions: { code: 'RESPONSE_TOO_LARGE', limit: 'MAX_RESPONSE_MB', requestId } }] });
+        return;
+      }
       if (result.body.kind === 'complete') res.end(result.body.string);
       else {
         for await (const chunk of result.body.asyncIterator) res.write(chunk);

@@ -12,12 +12,14 @@
  */
 import crypto from 'node:crypto';
 import type http from 'node:http';
+import { validAuthority } from './hosts';
 
 /** A fresh nonce for one response's inline scripts. */
 export const newScriptNonce = () => crypto.randomBytes(16).toString('base64');
 
 export function contentSecurityPolicy(host: string | undefined, nonce: string): string {
-  const ws = host ? ` ws://${host} wss://${host}` : '';
+  // Only a well-formed authority is written in (a Host that is not one is refused with 421 anyway).
+  const ws = validAuthority(host) ? ` ws://${host} wss://${host}` : '';
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}'`,

@@ -43,9 +43,19 @@ export function hostPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): HostPol
   return { hosts, any, origins };
 }
 
+/**
+ * A Host header that is only a host name or address and an optional port. Anything else (`localhost:3000;
+ * script-src *`) is refused before it can reach a response header: the CSP names our WebSocket origin
+ * from it (headers.ts), and a header built from request text must hold nothing but an authority.
+ */
+export function validAuthority(hostHeader: string | undefined): hostHeader is string {
+  return !!hostHeader && /^(\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?)(:\d{1,5})?$/i.test(hostHeader);
+}
+
 export function hostAllowed(policy: HostPolicy, hostHeader: string | undefined): boolean {
+  if (!validAuthority(hostHeader)) return false;
   if (policy.any) return true;
-  return !!hostHeader && policy.hosts.has(hostName(hostHeader));
+  return policy.hosts.has(hostName(hostHeader));
 }
 
 /** No Origin (not a browser: scripts, CLI) passes; a browser's must be ours or listed. */

@@ -22,6 +22,7 @@
  */
 import crypto from 'node:crypto';
 import os from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { validateConfig } from '../../trainer/config/schema';
@@ -31,6 +32,8 @@ import { encodeTestPredictions } from '../../trainer/eval/testPredictions';
 import type { RunResult } from '../../trainer/result';
 import { CheckpointError, type TrainingCheckpoint } from '../../trainer/train/checkpoint';
 import { writableFolderProblem } from '../../trainer/util/writableFolder';
+import { diskFullProblem, isDiskFull } from '../util/diskSpace';
+import { savedModelProblem } from './modelCheck';
 import { newPool } from '../db/pool';
 import { describeConnectionError, isConnectionError } from '../db/connectionErrors';
 import { loadNamedDataset } from '../datasets/catalog';
@@ -306,7 +309,8 @@ export class TrainerWorker {
   private async checkModels(): Promise<string | null> {
     if (!this.opts.modelsDir) return null;
     if (this.modelsCheckedAt && Date.now() - this.modelsCheckedAt < MODELS_RECHECK_MS) return this.modelsProblem;
-    const problem = await writableFolderProblem(this.opts.modelsDir, 'models folder (MODELS_DIR)');
+    // A full disk is found before a run starts, not as a truncated weights.bin after it trained.
+    const problem = (await writableFolderProblem(this.opts.modelsDir, 'models folder (MODELS_DIR)')) ?? diskFullProblem(this.opts.modelsDir, 'MODELS_DIR');
     if (problem !== this.modelsProblem || !this.modelsCheckedAt) {
       if (problem) this.opts.log(`cannot save models: ${problem}. This worker takes no runs until it can`);
       else if (this.modelsProblem) this.opts.log('the models folder is writable again; taking runs');
@@ -506,6 +510,15 @@ export class TrainerWorker {
     }
     if (!resultsStored) mine(await this.persist('storing the results', () => lifecycle.storeResults(this.pool, this.holder, run.id, result, predictions)));
     current.ending = true;
+    const damaged = modelDir ? await savedModelProblem(modelDir) : null;
+    if (damaged) {
+      const warning = `The model was not saved (${damaged}${diskFullProblem(modelDir!, 'MODELS_DIR') ? `; ${diskFullProblem(modelDir!, 'MODELS_DIR')}` : ''}); the run's results are complete.`;
+      this.opts.log(`run ${run.id}: ${warning}`);
+      this.modelsCheckedAt = 0; // look at the disk again before the next claim
+      await rm(modelDir!, { recursive: true, force: true }).catch(() => {});
+      if (!(await this.persist('finishing the run', () => lifecycle.succeed(this.pool, this.holder, run.id, { modelPath: null, warning })))) this.logLost(run);
+      return;
+    }
     if (await this.persist('finishing the run', () => lifecycle.succeed(this.pool, this.holder, run.id, { modelPath: modelDir }))) {
       this.opts.log(`finished ${run.id}: test accuracy ${((result.test?.accuracy ?? 0) * 100).toFixed(2)}%`);
     } else this.logLost(run);
@@ -514,7 +527,10 @@ export class TrainerWorker {
   /** How an attempt that threw ends: lost, succeeded without its model, failed for good, or retried. */
   private async failed(run: ClaimedRun, current: CurrentRun, err: unknown, resultsStored: boolean): Promise<void> {
     if (current.lost || err instanceof LostRun) return this.logLost(run);
-    const message = err instanceof Error ? err.message : String(err);
+    const diskFull = isDiskFull(err);
+    // "disk full" leads the reason, so the run's error says what to fix; the disk is looked at again before the next claim.
+    const message = `${diskFull ? 'disk full: ' : ''}${err instanceof Error ? err.message : String(err)}`;
+    if (diskFull) this.modelsCheckedAt = 0;
     current.ending = true;
     if (resultsStored) {
       // Only the model save can throw after the results are stored: they are complete, keep them.

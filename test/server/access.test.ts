@@ -138,7 +138,44 @@ describe('roles', () => {
   });
 });
 
+/** Opens a graphql-ws socket with a token: 'ack' once accepted, else the close code. */
+function openSocket(url: string, token: string): Promise<{ result: 'ack' | number; ws: WebSocket }> {
+  const ws = new WebSocket(url.replace('http', 'ws') + '/graphql', 'graphql-transport-ws');
+  return new Promise((resolve) => {
+    ws.on('open', () => ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })));
+    ws.on('message', (m) => JSON.parse(String(m)).type === 'connection_ack' && resolve({ result: 'ack', ws }));
+    ws.on('close', (code) => resolve({ result: code, ws }));
+  });
+}
+
 describe('API tokens', () => {
+  it('are capped per account, and revoking one makes room (issue 24)', async () => {
+    const owner = await svc.createUser('member', 'Tom'); // holds one token already
+    const create = (label: string) => owner.gql('mutation($l: String!) { createApiToken(label: $l) { apiToken { id } } }', { l: label });
+    for (let i = 1; i < 20; i++) expect((await create(`t${i}`)).errors).toBeUndefined();
+    const refused = await create('one too many');
+    expect(refused.errors![0]).toMatchObject({ message: expect.stringMatching(/^You have 20 API tokens, the most one account may hold \(MAX_API_TOKENS_PER_USER=20\); revoke tokens/), extensions: { code: 'QUOTA_EXCEEDED' } });
+    const some = (await owner.gql('{ apiTokens { id label } }')).data.apiTokens.find((t: { label: string }) => t.label === 't1');
+    await owner.gql('mutation($id: ID!) { revokeApiToken(id: $id) }', { id: some.id });
+    expect((await create('after a revoke')).errors).toBeUndefined();
+  });
+
+  it('open at most 100 sockets per account, idle or not (issue 24)', async () => {
+    const owner = await svc.createUser('viewer', 'Sid');
+    const sockets = await Promise.all(Array.from({ length: 100 }, () => openSocket(svc.url, owner.token)));
+    expect(sockets.every((s) => s.result === 'ack')).toBe(true);
+    const extra = await openSocket(svc.url, owner.token);
+    expect(extra.result).toBe(4429);
+    expect((await openSocket(svc.url, viewer.token)).result).toBe('ack'); // another account is not affected
+    sockets[0].ws.close();
+    await waitFor(async () => {
+      const again = await openSocket(svc.url, owner.token);
+      again.ws.close();
+      return again.result === 'ack';
+    }, 10_000);
+    for (const s of sockets) s.ws.close();
+  });
+
   it('work on HTTP and the socket, record their last use, and stop working once revoked', async () => {
     const created = (await dana.gql('mutation { createApiToken(label: "ci") { token apiToken { id label start lastUsedAt } } }')).data.createApiToken;
     expect(created.token).toMatch(/^emnist_/);
@@ -291,6 +328,51 @@ describe('sign-in', () => {
     expect(log.map((e: { action: string }) => e.action)).toEqual(['signIn', 'signOut', 'signIn', 'passwordChanged']);
     expect(log[3]).toMatchObject({ targetUserId: user.id });
   });
+
+  it('locks an account after 10 failed sign-ins from any addresses, and no other account (issue 24)', async () => {
+    const password = 'a password for lockout tests';
+    const users = await import('../../server/auth/users');
+    await users.createUser(svc.access.auth, svc.access.pool, { email: 'lou@test.example', name: 'Lou', role: 'viewer', password });
+    await users.createUser(svc.access.auth, svc.access.pool, { email: 'max@test.example', name: 'Max', role: 'viewer', password });
+    const { CLIENT_IP_HEADER } = await import('../../server/auth/auth');
+    // Server-side calls skip the per-address rate limit: each "comes from" another address, as rotated loopback addresses did.
+    const attempt = (email: string, pw: string, i: number) =>
+      svc.access.auth.api.signInEmail({ body: { email, password: pw }, headers: new Headers({ [CLIENT_IP_HEADER]: `127.0.0.${10 + i}` }), asResponse: true });
+    for (let i = 0; i < 10; i++) expect((await attempt('lou@test.example', 'wrong password', i)).status).toBe(401);
+    // The refusal comes from a hook before the endpoint: the server-side call throws it (over HTTP it is the 429 answer).
+    const locked = await attempt('LOU@test.example', password, 11).then(
+      async (r) => ({ status: r.status, message: ((await r.json()) as { message: string }).message }),
+      (e: { statusCode: number; message: string }) => ({ status: e.statusCode, message: e.message }),
+    );
+    expect(locked.status).toBe(429);
+    expect(locked.message).toMatch(/^Too many failed sign-ins for this account \(10 in 15 minutes, SIGN_IN_FAILURES_PER_ACCOUNT\); wait 15 minutes/);
+    expect((await attempt('max@test.example', password, 12)).status).toBe(200);
+  });
+
+  it('refuses sign-in, sign-out and password changes from a foreign origin or in form encodings (login CSRF)', async () => {
+    const password = 'a password for csrf tests';
+    await (await import('../../server/auth/users')).createUser(svc.access.auth, svc.access.pool, { email: 'ivy@test.example', name: 'Ivy', role: 'viewer', password });
+    const cookie = (await svc.access.auth.api.signInEmail({ body: { email: 'ivy@test.example', password }, asResponse: true })).headers.getSetCookie().find((c) => c.startsWith('emnist.session_token='))!.split(';')[0];
+    const post = (path: string, headers: Record<string, string>, body: string) => fetch(`${svc.url}/api/auth/${path}`, { method: 'POST', headers, body });
+    const json = JSON.stringify({ email: 'ivy@test.example', password });
+    const form = new URLSearchParams({ email: 'ivy@test.example', password }).toString();
+
+    const foreign = await post('sign-in/email', { 'content-type': 'application/json', origin: 'http://evil.example' }, json);
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers.getSetCookie()).toEqual([]);
+    expect(await foreign.text()).toMatch(/^Sign-in requests from origin http:\/\/evil\.example are refused/);
+    // Another port of the same machine is another origin.
+    expect((await post('sign-in/email', { 'content-type': 'application/x-www-form-urlencoded', origin: svc.url.replace(/:\d+$/, ':9') }, form)).status).toBe(403);
+    const formed = await post('sign-in/email', { 'content-type': 'application/x-www-form-urlencoded', origin: svc.url }, form);
+    expect(formed.status).toBe(415);
+    expect(formed.headers.getSetCookie()).toEqual([]);
+    // The victim's session survives a foreign or text/plain sign-out and a foreign password change.
+    expect((await post('sign-out', { 'content-type': 'text/plain', cookie }, '')).status).toBe(415);
+    expect((await post('sign-out', { 'content-type': 'application/json', origin: 'http://evil.example', cookie }, '{}')).status).toBe(403);
+    expect((await post('change-password', { 'content-type': 'application/json', origin: 'http://evil.example', cookie }, JSON.stringify({ currentPassword: password, newPassword: 'attacker chose this' }))).status).toBe(403);
+    const me = await fetch(`${svc.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ query: '{ me { name via } }' }) });
+    expect((await me.json()).data.me).toEqual({ name: 'Ivy', via: 'session' });
+  });
 });
 
 describe('HTTP and WebSocket hardening', () => {
@@ -307,6 +389,17 @@ describe('HTTP and WebSocket hardening', () => {
     expect(res.body).toMatch(/ALLOWED_HOSTS/);
     expect(await upgrade(svc.url, { host: 'evil.example' })).toBe(421);
     expect((await rawRequest(svc.url, { host: 'localhost', authorization: `Bearer ${svc.admin.token}` })).status).toBe(200);
+  });
+
+  it('never copies a Host that is not a plain authority into the CSP', async () => {
+    const port = new URL(svc.url).port;
+    const injected = await rawRequest(svc.url, { host: `localhost:${port}; script-src *`, authorization: `Bearer ${svc.admin.token}` });
+    expect(injected.status).toBe(421);
+    expect(injected.headers['content-security-policy']).not.toMatch(/script-src \*/);
+    expect(injected.headers['content-security-policy']).toMatch(/^default-src 'self'; script-src 'self' 'nonce-[^']+'; .*connect-src 'self'; frame-ancestors/);
+    expect(await upgrade(svc.url, { host: `localhost:${port}; script-src *` })).toBe(421);
+    const plain = await rawRequest(svc.url, { host: `localhost:${port}`, authorization: `Bearer ${svc.admin.token}` });
+    expect(plain.headers['content-security-policy']).toMatch(new RegExp(`connect-src 'self' ws://localhost:${port} wss://localhost:${port};`));
   });
 
   it('sends the security headers on every response', async () => {
@@ -373,6 +466,10 @@ describe('audit trail', () => {
     expect(history.map((h: { action: string; actorName: string }) => `${h.action} by ${h.actorName}`)).toEqual(['launchRun by Dana', 'updateRun by Erin', 'cancelRun by Dana']);
     const studyRun = (await svc.gql('query($id: ID!) { run(id: $id) { history { action actorName } } }', { id: study.runs[0].id })).data.run.history;
     expect(studyRun).toEqual([{ action: 'launchStudy', actorName: 'Dana' }]);
+    // Where each actor came from is the audit log's (admins only), not every reader's (issue 24).
+    const addresses = async (as: { gql: TestService['gql'] }) => (await as.gql('query($id: ID!) { run(id: $id) { history { address } } }', { id: run })).data.run.history.map((h: { address: string | null }) => h.address);
+    expect(await addresses(svc)).toEqual(['127.0.0.1', '127.0.0.1', '127.0.0.1']);
+    expect(await addresses(viewer)).toEqual([null, null, null]);
     const filtered = (await svc.gql(`{ auditLog(filter: { action: "cancelRun", actorId: "${dana.id}" }) { entries { runId } } }`)).data.auditLog.entries;
     expect(filtered.map((e: { runId: string }) => e.runId)).toContain(run);
   });

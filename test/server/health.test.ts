@@ -8,7 +8,7 @@ import type { DatabaseHealth } from '../../server/db/healing';
 import { HealthCheck } from '../../server/health';
 
 function setUp() {
-  const db: DatabaseHealth = { kind: 'embedded', process: 'running', restarts: 0, lastProblem: null };
+  const db: DatabaseHealth = { kind: 'embedded', process: 'running', restarts: 0, lastProblem: null, disk: null };
   let probes = 0;
   const pool = {
     query: async (sql: string) => {

@@ -4,7 +4,8 @@
  * IDX header is checked before anything is allocated, a gzip stream is checked against its size record
  * and never inflated past what its header declares. Peak resident memory is compared with the same
  * command refusing a 16-byte file: growth under 100 MB for a 2 GiB sparse file and a 1 MB gzip bomb
- * that would expand to 1 GiB. Fixtures are made in a temp folder at test time.
+ * that would expand to 1 GiB; and, whatever the files say, a pool over the DATA_MEMORY_LIMIT_MB budget
+ * (1,024 MB) is refused from the headers, naming the budget. Fixtures are made in a temp folder at test time.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -37,6 +38,22 @@ beforeAll(async () => {
     write(name, header([...dims]));
     fs.truncateSync(at(name), 2 ** 31);
   }
+  // Issue 24: the same sizes, but self-consistent, so every format check passes: a 2 GiB sparse file
+  // whose header declares exactly the 2,739,137 images it holds (with as many labels), and a 1 MB gzip
+  // whose header and size record both declare the 1,369,569 images (1 GiB) it inflates to.
+  const sparseImages = Math.floor((2 ** 31 - 16) / 784);
+  write('sparse-2g-consistent', header([sparseImages, 28, 28]));
+  fs.truncateSync(at('sparse-2g-consistent'), 16 + sparseImages * 784);
+  write('labels-sparse', header([sparseImages]));
+  fs.truncateSync(at('labels-sparse'), 8 + sparseImages);
+  const bombImages = Math.ceil(2 ** 30 / 784);
+  await pipeline(
+    Readable.from((function* () { yield Buffer.from(header([bombImages, 28, 28])); for (let left = bombImages * 784; left > 0; left -= MB) yield left >= MB ? Buffer.alloc(MB) : Buffer.alloc(left); })()),
+    createGzip({ level: 9 }),
+    fs.createWriteStream(at('consistent-bomb.gz')),
+  );
+  write('labels-bomb', header([bombImages]));
+  fs.truncateSync(at('labels-bomb'), 8 + bombImages);
   // 1 MB of gzip that inflates to 1 GiB: a header for 10 images, then a gigabyte of zeros.
   const zeros = Buffer.alloc(MB);
   await pipeline(Readable.from((function* () { yield Buffer.from(header([10, 28, 28])); for (let i = 0; i < 1024; i++) yield zeros; })()), createGzip({ level: 9 }), fs.createWriteStream(at('bomb.gz')));
@@ -77,6 +94,8 @@ describe('bad data files on the command line', () => {
     ['a 2 GiB sparse file whose header declares 2.35 GB', ['sparse-2g-big-header', 'labels-100'], /sparse-2g-big-header: truncated: the header promises 3000000×28×28 = 2,352,000,000 bytes of data but only 2,147,483,632 follow; download the file again$/],
     ['a 1 MB gzip bomb expanding to 1 GiB', ['bomb.gz', 'labels-10'], /bomb\.gz: gzip data is truncated or corrupt: its trailer records 1,073,741,840 bytes uncompressed but the IDX header declares 7,856 \(10×28×28 \+ header\); download the file again/],
     ['the bomb with a forged size record', ['forged-bomb.gz', 'labels-10'], /forged-bomb\.gz: gzip data expands past the 7,856 bytes its IDX header declares \(10×28×28\); the file is corrupt or not an IDX file$/],
+    ['a consistent 2 GiB sparse file (issue 24)', ['sparse-2g-consistent', 'labels-sparse'], /sparse-2g-consistent: its header declares 2,739,137 images of 28×28, which would take 2,051 MB of memory, over the 1,024 MB data budget \(DATA_MEMORY_LIMIT_MB\); check the file, or raise DATA_MEMORY_LIMIT_MB/],
+    ['a consistent 1 MB gzip expanding to 1 GiB (issue 24)', ['consistent-bomb.gz', 'labels-bomb'], /consistent-bomb\.gz: its header declares 1,369,569 images of 28×28, which would take 1,026 MB of memory, over the 1,024 MB data budget \(DATA_MEMORY_LIMIT_MB\)/],
   ])('%s: one line, memory bounded', (_what, [images, labelFile], message) => {
     const r = train(['--images', at(images), '--labels', at(labelFile)]);
     expect(r.status).toBe(2);

@@ -8,6 +8,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { DatasetError } from './errors';
+import { checkDataBudget } from './memoryBudget';
 
 export interface CsvImages {
   count: number;
@@ -37,8 +38,10 @@ async function isGzip(file: string): Promise<boolean> {
 class Growable {
   data = new Uint8Array(1 << 16);
   length = 0;
+  constructor(private readonly file: string) {}
   push(v: number): void {
     if (this.length === this.data.length) {
+      checkDataBudget(this.file, this.data.length * 2, 'its images');
       const bigger = new Uint8Array(this.data.length * 2);
       bigger.set(this.data);
       this.data = bigger;
@@ -52,8 +55,8 @@ class Growable {
 
 export async function readCsvImages(file: string, pixelsPerImage = 784): Promise<CsvImages> {
   const stream = (await isGzip(file)) ? createReadStream(file).pipe(createGunzip()) : createReadStream(file);
-  const pixels = new Growable();
-  const labels = new Growable();
+  const pixels = new Growable(file);
+  const labels = new Growable(file);
   let line = 1;
   let field = 0; // index of the field being read on this line
   let value = 0;

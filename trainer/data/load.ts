@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { Dataset, DataSource } from './dataset';
 import { DatasetError } from './errors';
 import { readIdxData, readIdxHeader } from './idx';
+import { checkDataBudget } from './memoryBudget';
 import { readCsvImages } from './csv';
 import { readMapping } from './mapping';
 
@@ -88,6 +89,7 @@ async function readIdxPart(images: string, labels: string, role: Role): Promise<
   if (count !== labelHeader.dims[0]) {
     throw new DatasetError(images, `holds ${count} images but ${path.basename(labels)} holds ${labelHeader.dims[0]} labels; the two files must belong together`);
   }
+  checkDataBudget(images, imageHeader.dataBytes + labelHeader.dataBytes, `its header declares ${count.toLocaleString('en-US')} images of ${rows}×${cols}, which`);
   const [pixels, labelBytes] = await Promise.all([readIdxData(imageHeader), readIdxData(labelHeader)]);
   return { file: images, labelsFile: labels, role, rows, cols, pixels, labels: labelBytes };
 }
@@ -110,6 +112,7 @@ function pool(name: string, parts: Part[], classNames: string[] | null, transpos
   }
   const count = parts.reduce((s, p) => s + p.labels.length, 0);
   const size = rows * cols;
+  checkDataBudget(name, count * (size + 1), `the pool of ${count.toLocaleString('en-US')} images`);
   // Shared memory, so the batch-preparation thread reads the pool without a copy.
   const images = new Uint8Array(new SharedArrayBuffer(count * size));
   const labels = new Uint8Array(new SharedArrayBuffer(count));

@@ -1,7 +1,7 @@
 /** Runs: the list, one run, compare, and the Run type's fields (children through DataLoaders). */
 import path from 'node:path';
 import { auditToGraphQL, runHistory } from '../../auth/audit';
-import { mayActOnRun } from '../../auth/policy';
+import { mayActOnRun, maySeeAuditAddresses } from '../../auth/policy';
 import type { Run as DbRun } from '../../db/client';
 import { inputError } from '../../errors';
 import type { ClassScore, EvaluationResolvers, QueryResolvers, RunResolvers } from '../generated';
@@ -61,7 +61,10 @@ export const Run: RunResolvers = {
     const scheduled = (await scheduleFor(ctx)).runs.get(r.id);
     return scheduled ? { remainingSeconds: scheduled.remainingSeconds, finishesInSeconds: scheduled.finishesInSeconds, speedSource: scheduled.speedSource } : null;
   },
-  history: async (r, _a, { access }) => (await runHistory(access.pool, r.id, r.groupId)).map(auditToGraphQL),
+  history: async (r, _a, { access, principal }) => {
+    const entries = (await runHistory(access.pool, r.id, r.groupId)).map(auditToGraphQL);
+    return maySeeAuditAddresses(principal) ? entries : entries.map((e) => ({ ...e, address: null }));
+  },
   modelPath: (r) => (r.modelPath ? publicModelPath(r.modelPath) : null),
   createdAt: (r) => r.createdAt.toISOString(),
   startedAt: (r) => iso(r.startedAt),
