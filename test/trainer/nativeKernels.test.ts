@@ -59,7 +59,7 @@ describe.runIf(native)('native CPU kernels (OpenBLAS on the wasm heap)', () => {
     expect(describeCompute('wasm', lib!.name, 2)).toBe(`wasm + ${lib!.name}, 2 threads`);
   });
 
-  it('a product with every transpose flag, batched and broadcast, matches a float64 reference and the wasm kernel', () => {
+  it('a product with every transpose flag, batched and broadcast, and a column sum match a float64 reference and the wasm kernel', () => {
     const rng = mulberry32(5);
     const values = (n: number) => Float32Array.from({ length: n }, () => rng() * 2 - 1);
     const [m, k, n] = [37, 53, 29];
@@ -85,6 +85,13 @@ describe.runIf(native)('native CPU kernels (OpenBLAS on the wasm heap)', () => {
     const fusedStock = withWasmKernels(() => tf.fused.matMul({ a: A, b: B, bias, activation: 'relu' }).dataSync());
     expect(relativeError(fused, fusedStock)).toBeLessThan(1e-6);
     expect(Math.min(...fused)).toBe(0);
+    // Column sums (bias gradients) on sgemv: Σ_i A[i][j].
+    const sums = new Float64Array(k);
+    for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) sums[p] += a[i * k + p];
+    expect(relativeError(tf.sum(A, 0).dataSync(), sums)).toBeLessThan(1e-6);
+    expect(tf.sum(A, 0, true).shape).toEqual([1, k]);
+    expect(relativeError(tf.sum(A, -2).dataSync(), withWasmKernels(() => tf.sum(A, 0).dataSync()))).toBeLessThan(1e-6);
+    expect(tf.sum(A, 1).dataSync()[0]).toBeCloseTo(a.subarray(0, k).reduce((x, y) => x + y, 0), 4);
   });
 
   it('scratch gradients of an M1g-shaped step agree with the wasm kernels within 1e-5 relative', () => {

@@ -33,6 +33,8 @@ export interface OpenBlas {
   config: string;
   /** C[m×n] = op(A)·op(B) in row-major order; A is m×k (k×m when transA), B k×n (n×k when transB). */
   sgemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array): void;
+  /** out[j] = Σ_i A[i][j] for a row-major m×n A (sgemv with a vector of ones): a batch's column sums. */
+  columnSums(m: number, n: number, a: Float32Array, out: Float32Array): void;
   /** OpenBLAS's own thread count (process-wide). */
   setThreads(threads: number): void;
   threads(): number;
@@ -72,6 +74,8 @@ function tryLoad(): { lib: OpenBlas | null; reason: string } {
   if (!library) return { lib: null, reason: 'OpenBLAS is not installed' };
   try {
     const sgemm = library.func('void cblas_sgemm(int order, int transA, int transB, int m, int n, int k, float alpha, const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc)');
+    const sgemv = library.func('void cblas_sgemv(int order, int trans, int m, int n, float alpha, const float *a, int lda, const float *x, int incx, float beta, float *y, int incy)');
+    let ones = new Float32Array(0);
     const getConfig = library.func('const char *openblas_get_config()');
     const setThreads = library.func('void openblas_set_num_threads(int n)');
     const getThreads = library.func('int openblas_get_num_threads()');
@@ -88,6 +92,10 @@ function tryLoad(): { lib: OpenBlas | null; reason: string } {
         config,
         sgemm(transA, transB, m, n, k, a, b, c) {
           sgemm(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, 1, a, transA ? m : k, b, transB ? k : n, 0, c, n);
+        },
+        columnSums(m, n, a, out) {
+          if (ones.length < m) ones = new Float32Array(m).fill(1);
+          sgemv(ROW_MAJOR, TRANS, m, n, 1, a, n, ones, 1, 0, out, 1);
         },
         setThreads: (threads) => setThreads(threads),
         threads: () => getThreads() as number,
