@@ -59,6 +59,10 @@ export interface RunResult {
   backend: string;
   /** Compute threads (data-parallel replicas) training and evaluation ran on; 1 = the single-thread path (absent in results from before it was recorded). */
   threads?: number;
+  /** The library its matrix products ran on, e.g. "OpenBLAS 0.3.21" or "XNNPACK" (absent in older results). */
+  kernels?: string;
+  /** Backend, kernel library and threads in one phrase: "wasm + OpenBLAS 0.3.21, 2 threads" (absent in older results). */
+  compute?: string;
   codeVersion: string;
   seed: number;
   dataset: DatasetSummary;

@@ -17,7 +17,7 @@ import path from 'node:path';
 import type { RunConfig } from './config/schema';
 import type { Dataset } from './data/dataset';
 import { splitDataset } from './data/split';
-import { activeBackend, initBackend } from './engine/backend';
+import { activeBackend, describeCompute, initBackend, kernelLibrary, setKernelThreads } from './engine/backend';
 import { createModel } from './engine/factory';
 import { CLEAN_PASS, metricsFrom, predictionsOf, quickMetricsOf } from './eval/evaluate';
 import { localEvaluator } from './eval/evaluator';
@@ -26,7 +26,7 @@ import type { TestSamples } from './eval/testPredictions';
 import { noisePass, robustnessPoints } from './eval/robustness';
 import { saveModel } from './model/savedModel';
 import { ReplicaPool } from './parallel/replicaPool';
-import { resolveThreads } from './parallel/threads';
+import { planThreads, resolveThreads } from './parallel/threads';
 import type { RunResult } from './result';
 import { trainModel, type TrainCallbacks } from './train/loop';
 import { checkpointFingerprint, type TrainingCheckpoint } from './train/checkpoint';
@@ -94,16 +94,20 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
   const inputSize = ds.rows * ds.cols;
   const classes = ds.classNames.length;
   const model = createModel(config, inputSize, classes);
-  let threads = resolveThreads(config.threads, backend, options.threadBudget, config.batchSize);
+  const kernels = kernelLibrary(backend);
+  // T compute threads: replicas × BLAS threads per replica on the native CPU path (planThreads), never more.
+  const plan = planThreads(resolveThreads(config.threads, backend, options.threadBudget, config.batchSize), setKernelThreads(1));
+  setKernelThreads(plan.blasThreads);
+  let threads = plan.replicas * plan.blasThreads;
   let pool: ReplicaPool | null = null;
   try {
-    if (threads > 1) {
+    if (plan.replicas > 1) {
       try {
-        pool = await ReplicaPool.start({ threads, backend, config, dataset: ds, inputSize, classes, trainRows: split.train.length, weights: model.snapshot() });
+        pool = await ReplicaPool.start({ threads: plan.replicas, backend, config, dataset: ds, inputSize, classes, trainRows: split.train.length, weights: model.snapshot() });
       } catch (err) {
         // The same run on one thread beats no run; the result records the count actually used.
-        process.emitWarning(`data-parallel training could not start ${threads} threads (${(err as Error).message}); training on one thread`);
-        threads = 1;
+        process.emitWarning(`data-parallel training could not start ${plan.replicas} threads (${(err as Error).message}); training on one thread`);
+        threads = plan.blasThreads;
       }
     }
     callbacks.onPhase?.('training');
@@ -157,6 +161,8 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
       engine: config.engine,
       backend: activeBackend(),
       threads,
+      kernels,
+      compute: describeCompute(activeBackend(), kernels, threads),
       codeVersion: codeVersion(),
       seed: config.seed,
       dataset: {

@@ -215,7 +215,7 @@ function summaryValues(result: RunResult) {
     result.stoppedEarly,
     result.timings.totalSeconds,
     result.validation?.accuracy ?? result.history.at(-1)?.valAccuracy ?? null,
-    JSON.stringify({ dataset: result.dataset, timings: result.timings }),
+    JSON.stringify({ dataset: result.dataset, timings: result.timings, compute: result.compute }),
   ];
 }
 /** SET list for summaryValues() at parameters $from … $from+7. */

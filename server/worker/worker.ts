@@ -26,7 +26,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { validateConfig } from '../../trainer/config/schema';
-import { probeCapabilities, type HostCapabilities } from '../../trainer/engine/backend';
+import { nativeKernelsNotice, probeCapabilities, type HostCapabilities } from '../../trainer/engine/backend';
 import { runExperiment } from '../../trainer/run';
 import { encodeTestPredictions } from '../../trainer/eval/testPredictions';
 import type { RunResult } from '../../trainer/result';
@@ -142,7 +142,9 @@ export class TrainerWorker {
     this.registration = { ...this.holder, backends: capabilities.backends, cores: capabilities.cores, memoryBytes: capabilities.memoryBytes, threads, modelsProblem };
     this.heartbeat.start(this.registration);
     await announceWorker(this.pool, this.registration).catch(() => {});
-    this.opts.log(`backends ${capabilities.backends.map((b) => (b.device === 'gpu' ? `${b.backend} (GPU: ${b.detail})` : b.backend)).join(', ')}; ${capabilities.cores} cores, ${threads} thread(s) per run`);
+    this.opts.log(`backends ${capabilities.backends.map((b) => (b.device === 'gpu' ? `${b.backend} (GPU: ${b.detail})` : b.kernels ? `${b.backend} + ${b.kernels}` : b.backend)).join(', ')}; ${capabilities.cores} cores, ${threads} thread(s) per run`);
+    const notice = capabilities.backends.some((b) => b.backend === 'wasm') ? nativeKernelsNotice('wasm') : null;
+    if (notice) this.opts.log(notice);
     await this.listen().catch(() => this.relisten(null));
     this.loop = this.run();
   }

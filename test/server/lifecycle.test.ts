@@ -62,6 +62,7 @@ const result = {
   stoppedEarly: false,
   cancelled: false,
   threads: 3,
+  compute: 'cpu + JavaScript, 3 threads',
   timings: { totalSeconds: 2, trainSeconds: 1, evalSeconds: 1, meanEpochSeconds: 1, samplesPerSecond: 100 },
   dataset: { name: 'mnist', classNames: ['0', '1'], imageSize: { rows: 28, cols: 28 }, splitSizes: { train: 1, val: 1, test: 1 }, sources: [] },
   train: { accuracy: 0.9, crossEntropy: 0.3 },
@@ -101,7 +102,7 @@ async function makeRun(state: StateName): Promise<string> {
 async function snapshot(id: string) {
   const run = await prisma.run.findUnique({
     where: { id },
-    select: { status: true, workerId: true, cancelRequested: true, error: true, finishedAt: true, progress: true, modelPath: true, warning: true, testAccuracy: true, threads: true },
+    select: { status: true, workerId: true, cancelRequested: true, error: true, finishedAt: true, progress: true, modelPath: true, warning: true, testAccuracy: true, threads: true, summary: true },
   });
   const [epochs, checkpointRow, evaluation, robustness, attempts] = await Promise.all([
     prisma.epoch.findMany({ where: { runId: id }, orderBy: { epoch: 'asc' } }),
@@ -247,7 +248,7 @@ describe('what the transitions write', () => {
   it('stores results while running, then succeeds with the model path or a warning', async () => {
     const id = await makeRun('HELD+results');
     const stored = await snapshot(id);
-    expect(stored.run).toMatchObject({ status: 'RUNNING', testAccuracy: 0.5, threads: 3, progress: { phase: 'saving' } });
+    expect(stored.run).toMatchObject({ status: 'RUNNING', testAccuracy: 0.5, threads: 3, progress: { phase: 'saving' }, summary: { compute: 'cpu + JavaScript, 3 threads' } });
     expect(stored.evaluation).toMatchObject({ accuracy: 0.5, macroF1: 0.4, count: 2, classNames: ['0', '1'] });
     expect(stored.robustness).toEqual([{ runId: id, clipped: true, sigma: 0, accuracy: 0.5 }]);
     expect(await lifecycle.succeed(pool, A, id, { modelPath: null, warning: 'The model was not saved (EACCES)' })).toBe(true);

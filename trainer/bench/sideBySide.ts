@@ -8,12 +8,13 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import type { ThroughputFigure } from './throughput';
+import type { EvalFigure } from './evalSpeed';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
-function run(command: string, args: string[], timeoutMs: number): Promise<string> {
+function run(command: string, args: string[], timeoutMs: number, env: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(command, args, { timeout: timeoutMs, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+    execFile(command, args, { timeout: timeoutMs, maxBuffer: 1 << 20, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${command} ${args.join(' ')} failed: ${err.message}\n${stderr}`));
       else resolve(stdout);
     });
@@ -22,20 +23,44 @@ function run(command: string, args: string[], timeoutMs: number): Promise<string
 
 const lastJsonLine = <T>(out: string): T => JSON.parse(out.trim().split('\n').filter((l) => l.startsWith('{')).at(-1)!) as T;
 
-/** Our throughput with `threads` replicas, in a fresh process. */
-export async function ourThroughput(hidden: number[], threads: number, options: { seconds?: number; images?: number; backend?: string } = {}): Promise<ThroughputFigure & { backend: string }> {
-  const out = await run(process.execPath, ['--import', 'tsx', here('./throughputChild.ts'), JSON.stringify({ hidden, threads, ...options })], 300_000);
+export interface OurOptions {
+  seconds?: number;
+  images?: number;
+  backend?: string;
+  /** How the threads are split on the native path (default: as a run splits them). */
+  split?: 'replicas' | 'blas';
+  engine?: 'scratch' | 'layers';
+  /** false: the wasm kernels (NATIVE_BLAS=0), to measure what the native path buys. */
+  native?: boolean;
+}
+
+/** Our training throughput on `threads` compute threads, in a fresh process. */
+export async function ourThroughput(hidden: number[], threads: number, options: OurOptions = {}): Promise<ThroughputFigure & { backend: string }> {
+  const { native = true, ...rest } = options;
+  const out = await run(process.execPath, ['--import', 'tsx', here('./throughputChild.ts'), JSON.stringify({ hidden, threads, ...rest })], 300_000, native ? {} : { NATIVE_BLAS: '0' });
+  return lastJsonLine(out);
+}
+
+/** Our evaluation speed (evalSpeed.ts) on `threads` compute threads, in a fresh process. */
+export async function ourEvaluation(threads: number, options: { native?: boolean; images?: number } = {}): Promise<EvalFigure & { kernels: string }> {
+  const out = await run(process.execPath, ['--import', 'tsx', here('./throughputChild.ts'), JSON.stringify({ mode: 'eval', hidden: [], threads, images: options.images })], 300_000, options.native === false ? { NATIVE_BLAS: '0' } : {});
   return lastJsonLine(out);
 }
 
 export interface TorchFigure {
   torch: string;
+  /** torch's own threads (torch.set_num_threads). */
   threads: number;
+  /** OpenBLAS's threads (OPENBLAS_NUM_THREADS). */
+  blasThreads: number;
+  /** Training samples/s (train mode) or images/s over the evaluation passes (eval mode). */
   samplesPerSecond: number;
-  steps: number;
   rows: number;
   data: string;
 }
+
+/** PyTorch's thread settings on a 2-core machine: torch × OpenBLAS threads, never more than the cores in all but its default. */
+export const TORCH_SETTINGS: [torchThreads: number, blasThreads: number][] = [[1, 2], [2, 1], [1, 1]];
 
 /** A Python interpreter that can import torch ($PYTHON, python3, or Debian's /usr/bin/python3), or null. */
 export async function findTorchPython(): Promise<string | null> {
@@ -50,11 +75,13 @@ export async function findTorchPython(): Promise<string | null> {
   return null;
 }
 
-/** The PyTorch M1g reference at `threads` threads. */
-export async function torchThroughput(python: string, threads: number, options: { seconds?: number; rows?: number; emnistDir?: string } = {}): Promise<TorchFigure> {
-  const args = [here('./torch_mlp.py'), '--threads', String(threads), '--seconds', String(options.seconds ?? 6), '--rows', String(options.rows ?? 512 * 40)];
+/** The PyTorch M1g reference with `threads` torch threads and `blasThreads` OpenBLAS threads (training, or the evaluation passes). */
+export async function torchThroughput(python: string, threads: number, blasThreads: number, options: { seconds?: number; rows?: number; emnistDir?: string; mode?: 'train' | 'eval' } = {}): Promise<TorchFigure> {
+  const mode = options.mode ?? 'train';
+  const args = [here('./torch_mlp.py'), '--threads', String(threads), '--seconds', String(options.seconds ?? 6), '--rows', String(options.rows ?? (mode === 'eval' ? 23_258 : 512 * 40)), '--mode', mode];
   if (options.emnistDir) args.push('--emnist', options.emnistDir);
-  return lastJsonLine(await run(python, args, 300_000));
+  const figure = lastJsonLine<TorchFigure & { imagesPerSecond?: number }>(await run(python, args, 300_000, { OPENBLAS_NUM_THREADS: String(blasThreads) }));
+  return { ...figure, samplesPerSecond: figure.imagesPerSecond ?? figure.samplesPerSecond };
 }
 
 export function loadAverage(): string {

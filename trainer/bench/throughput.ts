@@ -9,16 +9,22 @@
  */
 import { withOverrides, type RunConfig } from '../config/schema';
 import { createModel } from '../engine/factory';
-import { activeBackend } from '../engine/backend';
+import { activeBackend, kernelLibrary, setKernelThreads } from '../engine/backend';
 import { PrefetchingBatchStream } from '../data/prefetchStream';
 import type { Dataset } from '../data/dataset';
 import { ReplicaPool } from '../parallel/replicaPool';
+import { planThreads } from '../parallel/threads';
 import { mulberry32 } from '../util/rng';
 
 export interface ThroughputFigure {
   network: string;
   engine: string;
+  /** Compute threads in all: replicas × BLAS threads. */
   threads: number;
+  replicas: number;
+  blasThreads: number;
+  /** The kernel library the matrix products ran on. */
+  kernels: string;
   samplesPerSecond: number;
   msPerStep: number;
   steps: number;
@@ -42,8 +48,10 @@ interface Options {
   seconds?: number;
   batchSize?: number;
   overrides?: Partial<RunConfig>;
-  /** Data-parallel replicas (default 1: the single-thread path). */
+  /** Compute threads (default 1: the single-thread path), split as a run splits them (planThreads). */
   threads?: number;
+  /** How the threads are split on the native CPU path (default: as a run does). */
+  split?: 'replicas' | 'blas';
   /** Synthetic images to train on (default 40 batches' worth). */
   images?: number;
   /** Untimed training first, in seconds (default 2). */
@@ -76,7 +84,9 @@ export async function measureThroughput(base: RunConfig, hidden: number[], optio
     } else steps++;
     return true;
   };
-  const pool = threads > 1 ? await ReplicaPool.start({ threads, backend: activeBackend(), config, dataset: ds, inputSize: 784, classes: 47, trainRows: ds.count, weights: model.snapshot() }) : null;
+  const plan = planThreads(threads, setKernelThreads(1), options.split);
+  setKernelThreads(plan.blasThreads);
+  const pool = plan.replicas > 1 ? await ReplicaPool.start({ threads: plan.replicas, backend: activeBackend(), config, dataset: ds, inputSize: 784, classes: 47, trainRows: ds.count, weights: model.snapshot() }) : null;
   const stream = pool ? null : new PrefetchingBatchStream(ds, indices, batchSize, { shuffleSeed: 1, withTransposed: model.usesTransposedInput });
   try {
     while (t0 === 0 || performance.now() - t0 < budget || steps < 5) {
@@ -98,5 +108,5 @@ export async function measureThroughput(base: RunConfig, hidden: number[], optio
   const elapsed = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const ms = elapsed / steps;
-  return { network: [784, ...hidden, 47].join('-'), engine: config.engine, threads, samplesPerSecond: (batchSize * 1000) / ms, msPerStep: ms, steps, coresBusy: (cpu.user + cpu.system) / 1000 / elapsed, peakRss };
+  return { network: [784, ...hidden, 47].join('-'), engine: config.engine, threads, replicas: plan.replicas, blasThreads: plan.blasThreads, kernels: kernelLibrary(), samplesPerSecond: (batchSize * 1000) / ms, msPerStep: ms, steps, coresBusy: (cpu.user + cpu.system) / 1000 / elapsed, peakRss };
 }

@@ -7,7 +7,16 @@ trainer does. With --emnist DIR the pool is the EMNIST ByMerge files found there
 otherwise EMNIST-like synthetic images (80% background). Samples/s are counted over --seconds of
 training after --warmup seconds (training loop only, like ours).
 
-Prints one JSON line: {"torch": version, "threads": n, "samplesPerSecond": x, "steps": k, "rows": n}.
+With --mode eval it makes instead the evaluation passes of trainer/bench/evalSpeed.ts: over --rows images
+in blocks of 2048, a clean pass (softmax, predicted class, p(true class), top 3) and, from one N(0,1)
+draw per block, the noisy passes σ 0.1-0.5 unclipped and clipped to [0,1] (eleven passes in all), under
+torch.no_grad(); it reports images per second over all passes.
+
+Threads: --threads sets torch's own (torch.set_num_threads); OpenBLAS's come from OPENBLAS_NUM_THREADS,
+which the caller sets in the environment (the library reads it when it loads). Both are reported.
+
+Prints one JSON line: {"torch": version, "threads": n, "blasThreads": b, "samplesPerSecond": x, "steps": k, "rows": n}
+(--mode eval: "imagesPerSecond" and "passes" instead of samples and steps).
 Needs python3-torch (Debian: apt-get install -y python3-torch libopenblas0-pthread).
 """
 import argparse
@@ -49,6 +58,37 @@ def load_pool(emnist_dir, rows):
     return x, y, 'synthetic'
 
 
+def evaluate(model, images, labels, blas_threads, source, block=2048):
+    sigmas = [0.1, 0.2, 0.3, 0.4, 0.5]
+    generator = torch.Generator().manual_seed(9)
+    n = len(labels)
+
+    def passes(rows):
+        for start in range(0, rows, block):
+            x = torch.from_numpy(images[start:start + block]).float().div_(255.0)
+            y = labels[start:start + block]
+            p = torch.softmax(model(x), dim=1)
+            p.argmax(dim=1)
+            p.gather(1, y.unsqueeze(1))
+            p.topk(3, dim=1)
+            z = torch.randn(x.shape, generator=generator)
+            for sigma in sigmas:
+                for clip in (False, True):
+                    xn = x + sigma * z
+                    if clip:
+                        xn.clamp_(0.0, 1.0)
+                    (model(xn).argmax(dim=1) == y).sum()
+
+    model.eval()
+    with torch.no_grad():
+        passes(min(n, 4096))  # warm-up
+        t0 = time.perf_counter()
+        passes(n)
+        elapsed = time.perf_counter() - t0
+    count = 1 + 2 * len(sigmas)
+    print(json.dumps({'torch': torch.__version__, 'threads': torch.get_num_threads(), 'blasThreads': blas_threads, 'imagesPerSecond': n * count / elapsed, 'passes': count, 'rows': n, 'data': source}))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--threads', type=int, default=2)
@@ -57,7 +97,9 @@ def main():
     parser.add_argument('--rows', type=int, default=512 * 40)
     parser.add_argument('--batch-size', type=int, default=512)
     parser.add_argument('--emnist', default=None)
+    parser.add_argument('--mode', choices=['train', 'eval'], default='train')
     args = parser.parse_args()
+    blas_threads = int(os.environ.get('OPENBLAS_NUM_THREADS') or os.cpu_count() or 1)
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -69,6 +111,9 @@ def main():
         torch.nn.Linear(240, 120), torch.nn.ReLU(),
         torch.nn.Linear(120, 47),
     )
+    if args.mode == 'eval':
+        evaluate(model, images, labels_t, blas_threads, source)
+        return
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = torch.nn.CrossEntropyLoss()
     rng = np.random.default_rng(2)
@@ -95,7 +140,7 @@ def main():
                 steps += 1
                 if now - t0 >= args.seconds and steps >= 5:
                     elapsed = now - t0
-                    print(json.dumps({'torch': torch.__version__, 'threads': torch.get_num_threads(), 'samplesPerSecond': steps * args.batch_size / elapsed, 'steps': steps, 'rows': n, 'data': source}))
+                    print(json.dumps({'torch': torch.__version__, 'threads': torch.get_num_threads(), 'blasThreads': blas_threads, 'samplesPerSecond': steps * args.batch_size / elapsed, 'steps': steps, 'rows': n, 'data': source}))
                     return
 
 

@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, withOverrides, type RunConfig } from '../config/schema';
 import { findPreset, PRESETS } from '../config/presets';
 import { runExperiment } from '../run';
+import { initBackend, nativeKernelsNotice } from '../engine/backend';
 import type { RunResult } from '../result';
 import { datasetSpecFromArgs, fail, loadDatasetOrExit, overridesFromFlags, TRAINING_FLAG_OPTIONS, type FlagValues } from './args';
 import { TrainingProgress } from './progress';
@@ -71,7 +72,7 @@ function pct(x: number | undefined | null): string {
 
 function printSummary(r: RunResult): void {
   const rows: [string, string][] = [
-    ['preset / engine / backend', `${r.preset ?? 'custom'} / ${r.engine} / ${r.backend} × ${r.threads ?? 1} thread${(r.threads ?? 1) === 1 ? '' : 's'}`],
+    ['preset / engine / compute', `${r.preset ?? 'custom'} / ${r.engine} / ${r.compute ?? `${r.backend}, ${r.threads ?? 1} thread${(r.threads ?? 1) === 1 ? '' : 's'}`}`],
     ['network', `${r.dataset.imageSize.rows * r.dataset.imageSize.cols}-${r.config.hidden.join('-')}-${r.dataset.classNames.length} (${r.parameters.toLocaleString('en-US')} parameters)`],
     ['data', `${r.dataset.name}: train ${r.dataset.splitSizes.train}, val ${r.dataset.splitSizes.val}, test ${r.dataset.splitSizes.test}`],
     ['epochs', `${r.history.length} run, best ${r.bestEpoch}${r.stoppedEarly ? ' (stopped early)' : ''}${r.cancelled ? ' (cancelled)' : ''}`],
@@ -108,6 +109,9 @@ async function main(): Promise<void> {
   progress.message(`loading data…`);
   const dataset = await loadDatasetOrExit(datasetSpecFromArgs(values));
   progress.message(`${dataset.name}: ${dataset.count.toLocaleString('en-US')} images, ${dataset.classNames.length} classes; training ${preset} on the ${config.engine} engine`);
+  // Without OpenBLAS the run trains on the wasm kernels: one line says how much slower and how to fix it.
+  const notice = await initBackend(config.backend).then((b) => nativeKernelsNotice(b), () => null);
+  if (notice) progress.message(notice);
   const checkpointFile = values.checkpoint;
   const resumeFrom = checkpointFile ? await readCheckpoint(checkpointFile) : null;
   if (resumeFrom) progress.message(`resuming after epoch ${resumeFrom.history.length} from ${checkpointFile}`);

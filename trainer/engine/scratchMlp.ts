@@ -15,6 +15,7 @@ import { deriveSeed, fillNormal, mulberry32 } from '../util/rng';
 import { countCorrect, lossDivisor, oneHot, softmaxCrossEntropy, softmaxCrossEntropyGrad } from './loss';
 import type { Shard, ShardGradients, StepResult, TrainableModel, TrainingState, WeightSnapshot } from './model';
 import { makeOptimizer, type Optimizer } from './optimizers';
+import { wasmMatMulLibrary } from './wasmBlasMatMul';
 
 export interface Gradients {
   /** Mean cross-entropy (data term only). */
@@ -39,8 +40,11 @@ export function heInitialWeights(sizes: number[], seed: number): WeightSnapshot 
 
 export class ScratchMlp implements TrainableModel {
   readonly engine = 'scratch' as const;
-  /** dW₀ = xᵀ·dz: given xᵀ prepared off the training thread, the step skips a 512×784 transpose. */
-  readonly usesTransposedInput = true;
+  /**
+   * dW₀ = xᵀ·dz: given xᵀ prepared off the training thread, the step skips a 512×784 transpose. Not on
+   * the native kernels, whose sgemm reads x transposed in place (the copy would only cost time).
+   */
+  readonly usesTransposedInput = wasmMatMulLibrary() === null;
   /** [W0, b0, W1, b1, …] */
   readonly variables: tf.Variable[];
   readonly parameterCount: number;

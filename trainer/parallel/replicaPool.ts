@@ -12,7 +12,7 @@
 import { Worker } from 'node:worker_threads';
 import type { RunConfig } from '../config/schema';
 import type { Dataset } from '../data/dataset';
-import type { BackendName } from '../engine/backend';
+import { kernelLibrary, type BackendName } from '../engine/backend';
 import type { StepResult, TrainingState, WeightSnapshot } from '../engine/model';
 import type { Evaluator } from '../eval/evaluator';
 import { allocateOutputs, noiseGroupBlocks, walkSteps, type InferenceOutputs, type InferenceProgress, type InferenceRequest } from '../eval/inference';
@@ -122,7 +122,12 @@ export class ReplicaPool {
     const replicas = Array.from({ length: threads }, () => new ReplicaThread(options.backend, (err) => pool?.fail(err)));
     pool = new ReplicaPool(replicas, buffers, dataset);
     try {
-      await Promise.all(replicas.map((r) => r.ready));
+      // Every replica must compute with the kernels the host model does (a thread whose OpenBLAS binding
+      // failed would silently train on the wasm kernels, slower and with other rounding).
+      const expected = kernelLibrary(options.backend);
+      for (const kernels of await Promise.all(replicas.map((r) => r.ready))) {
+        if (kernels !== expected) throw new Error(`a replica thread computes with ${String(kernels)}, the main thread with ${expected}`);
+      }
       await Promise.all(replicas.map((r, rank) => r.request({ type: 'setup', rank, size: threads, config, inputSize, classes, buffers, dataset, weights })));
     } catch (err) {
       await pool.close();

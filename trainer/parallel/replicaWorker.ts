@@ -20,7 +20,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../config/schema';
 import type { Dataset } from '../data/dataset';
-import { initBackend, type BackendName } from '../engine/backend';
+import { initBackend, kernelLibrary, type BackendName } from '../engine/backend';
 import { createModel } from '../engine/factory';
 import type { TrainableModel, TrainingState, WeightSnapshot } from '../engine/model';
 import { PartitionedOptimizer, type OptimizerPart } from './partitionedOptimizer';
@@ -220,4 +220,5 @@ port.on('message', (message: ReplicaRequest & { id: number }) => {
     (err: Error) => port.postMessage({ id: message.id, ok: false, error: err?.stack ?? String(err) }),
   );
 });
-port.postMessage({ id: 0, ok: true, result: 'ready' });
+// Ready, with the kernel library this thread's matrix products run on (the pool checks it).
+port.postMessage({ id: 0, ok: true, result: kernelLibrary() });

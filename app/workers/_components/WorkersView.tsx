@@ -30,6 +30,7 @@ function BackendChips({ backends }: { backends: WorkerBackend[] }) {
         <li key={b.backend} title={b.detail} className={`rounded px-1.5 py-0.5 text-xs ring-1 ring-inset ${b.device === 'gpu' ? 'bg-emerald-50 text-emerald-800 ring-emerald-300' : 'bg-slate-50 text-slate-700 ring-slate-300'}`}>
           {b.backend}
           {b.device === 'gpu' && <span className="ml-1 font-normal">GPU: {b.detail}</span>}
+          {b.kernels && <span className="ml-1 font-normal">+ {b.kernels}</span>}
         </li>
       ))}
     </ul>

@@ -93,6 +93,9 @@ export const Run: RunResolvers = {
   waitingForWorker: (r) => r.status === 'RUNNING' && r.workerPid == null,
   waitingReason: (r, _a, ctx) => waitingReason(r, ctx),
   threads: (r) => r.threads ?? null,
+  // Kept in the run's summary (trainer RunResult.compute); read only where a page asks for it.
+  compute: async (r, _a, { prisma }) =>
+    r.threads == null ? null : (((await prisma.run.findUnique({ where: { id: r.id }, select: { summary: true } }))?.summary as { compute?: string } | null)?.compute ?? null),
   attempts: async (r, _a, { prisma, pool }) =>
     (await listAttempts(pool ?? prisma, [r.id])).map((a) => ({ ...a, startedAt: a.startedAt.toISOString(), endedAt: iso(a.endedAt) })),
   epochs: (r, _a, { loaders }) => loaders.epochs.load(r.id),

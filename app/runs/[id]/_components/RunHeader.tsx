@@ -44,7 +44,7 @@ export function RunHeader() {
             </div>
           )}
           <p className="mt-0.5 text-sm text-slate-600" data-testid="run-facts">
-            {[run.presetLabel && `preset ${run.presetLabel}`, run.engine, run.backend && `on ${run.backend}`, run.threads && `${run.threads} thread${run.threads === 1 ? '' : 's'}`, run.dataset, `seed ${run.seed}`, run.owner && `by ${run.owner}`].filter(Boolean).join(' · ')}
+            {[run.presetLabel && `preset ${run.presetLabel}`, run.engine, run.compute ? `on ${run.compute}` : run.backend && `on ${run.backend}`, !run.compute && run.threads && `${run.threads} thread${run.threads === 1 ? '' : 's'}`, run.dataset, `seed ${run.seed}`, run.owner && `by ${run.owner}`].filter(Boolean).join(' · ')}
           </p>
           {run.studyGroup && (
             <p className="text-sm text-slate-600">
