@@ -7,7 +7,8 @@
  * same saved model evaluated on 8,085 EMNIST Balanced images that are not in the pool
  * (../shared/data/emnist-extra), with noisy pixels clamped to [0,1] or not. The README's "Reproducing
  * the study" section lists the same figures. `study` holds the presets as the study ran them (summed
- * gradients, issue 25), each a full run of `npm run train -- --preset NAME` at commit-time defaults;
+ * gradients, issue 25), each a full run of `npm run train -- --preset NAME` at commit-time defaults,
+ * and `batchMean` their batch-mean variants (`--preset NAME-mean`);
  * `pytorch` the figures of PyTorch 1.13 on the same data and split that issue 25 reports (test
  * accuracy, batch mean against summed), which first showed the study summed.
  */
@@ -21,6 +22,13 @@ export const MEASURED = {
     M1b: { testAccuracy: 0.8432, command: 'npm run train -- --preset M1b --out m1b.json' },
     M1c: { testAccuracy: 0.8427, command: 'npm run train -- --preset M1c --out m1c.json' },
     M1d: { testAccuracy: 0.7943, command: 'npm run train -- --preset M1d --out m1d.json' },
+  },
+  /** The same rows' batch-mean variants, full runs: L2 costs points here too (M1c < M1b, M1d < M1a). */
+  batchMean: {
+    M1a: { testAccuracy: 0.7592, command: 'npm run train -- --preset M1a-mean --out m1a-mean.json' },
+    M1b: { testAccuracy: 0.8428, command: 'npm run train -- --preset M1b-mean --out m1b-mean.json' },
+    M1c: { testAccuracy: 0.7565, command: 'npm run train -- --preset M1c-mean --out m1c-mean.json' },
+    M1d: { testAccuracy: 0.7078, command: 'npm run train -- --preset M1d-mean --out m1d-mean.json' },
   },
   pytorch: {
     mean: { M0: 0.2886, M1a: 0.7051, M1b: 0.8440, M1c: 0.7567, M1d: 0.6573 },

@@ -145,6 +145,7 @@ async function lossReductionNote(sql: Sql, dataset: string): Promise<ProtocolNot
     figures: [
       ...(['M0', 'M1a', 'M1b', 'M1c', 'M1d'] as const).map((p) => ({ label: `${p} as published (summed), shared EMNIST data, test accuracy`, value: pc(MEASURED.study[p].testAccuracy), command: MEASURED.study[p].command, runId: null })),
       { label: 'M0 · batch mean, 50 epochs (test accuracy)', value: pc(MEASURED.m0Mean50.testAccuracy), command: MEASURED.m0Mean50.command, runId: null },
+      ...(['M1a', 'M1b', 'M1c', 'M1d'] as const).map((p) => ({ label: `${p} · batch mean, shared EMNIST data, test accuracy`, value: pc(MEASURED.batchMean[p].testAccuracy), command: MEASURED.batchMean[p].command, runId: null })),
       ...here,
     ],
   };
