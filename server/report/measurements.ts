@@ -30,6 +30,8 @@ export const MEASURED = {
     M1c: { testAccuracy: 0.7565, command: 'npm run train -- --preset M1c-mean --out m1c-mean.json' },
     M1d: { testAccuracy: 0.7078, command: 'npm run train -- --preset M1d-mean --out m1d-mean.json' },
   },
+  /** M2's protocol on both engines: M1g · batch mean from the same initial weights, test accuracy. */
+  engineAgreement: { scratch: 0.8585, layers: 0.8586, command: 'npm run compare -- --preset M1g-mean --out m1g-mean-both.json' },
   pytorch: {
     mean: { M0: 0.2886, M1a: 0.7051, M1b: 0.8440, M1c: 0.7567, M1d: 0.6573 },
     sum: { M0: 0.8325, M1a: 0.7897, M1b: 0.8413, M1c: 0.8462, M1d: 0.8052 },

@@ -161,6 +161,8 @@ async function frameworkNote(sql: Sql, dataset: string): Promise<ProtocolNote> {
     effect: 'M2 and M1g as published differ in protocol (batch mean against summed), not only in engine, so the engine agreement is checked under one protocol: M2 beside "M1g · batch mean", the same initial weights (`npm run compare -- --preset M1g-mean` trains both engines side by side; `--preset M1g` compares them both summed). ' +
       'For M3a/M3b, coupled weight decay (PyTorch\'s Adam(weight_decay)) acts as a much stronger penalty; set weightDecayMode to "coupled" to try the other reading.',
     figures: [
+      { label: 'M1g · batch mean on the scratch engine, shared EMNIST data (test accuracy)', value: pc(MEASURED.engineAgreement.scratch), command: MEASURED.engineAgreement.command, runId: null },
+      { label: 'the same on the layers engine = M2\'s config (same run of the command)', value: pc(MEASURED.engineAgreement.layers), command: MEASURED.engineAgreement.command, runId: null },
       ...fromRun('M2 here, batch mean', m2),
       ...fromRun('M1g · batch mean here, the same protocol as M2', m1gMean),
       ...fromRun('M1g here as published, summed: another protocol than M2', m1g),
