@@ -4,7 +4,7 @@
  * count), the trainer's state, recent runs' measured speed (for the run-time estimate) and the run to
  * clone. An unknown ?from= is said plainly, and the form starts from the first preset instead.
  */
-import { PRESETS } from '../../trainer/config/presets';
+import { lookupPreset, PRESETS } from '../../trainer/config/presets';
 import { CloneSourceDocument, LaunchOptionsDocument, ThroughputDocument, type CloneSourceQuery } from '../_graphql/generated';
 import { UUID } from '../_lib/ids';
 import { query } from '../_lib/server/query';
@@ -24,9 +24,9 @@ export default async function LaunchPage({ searchParams }: { searchParams: Promi
     from && UUID.test(from) ? query(CloneSourceDocument, { id: from }).then((d) => d.run) : Promise.resolve<CloneSourceQuery['run']>(null),
   ]);
   const asked = one(sp.preset);
-  const preset = PRESETS.find((p) => p.name.toLowerCase() === (asked ?? '').toLowerCase()) ?? PRESETS[0];
+  const preset = (asked ? lookupPreset(asked) : undefined) ?? PRESETS[0];
   const fromProblem = from && !source ? `No run has the id “${from.slice(0, 80)}”, so there is nothing to clone: the form starts from preset ${preset.name} instead.` : null;
-  const presetProblem = asked && preset.name.toLowerCase() !== asked.toLowerCase() ? `There is no preset “${asked.slice(0, 40)}”; the form starts from ${preset.name}.` : null;
+  const presetProblem = asked && !lookupPreset(asked) ? `There is no preset “${asked.slice(0, 40)}”; the form starts from ${preset.name}.` : null;
   return (
     <div className="space-y-4">
       <PageTitle title="Launch a run" lead="Start from a preset or an existing run, change any field, and queue it. Every field is checked as you type, with the same rules the server applies." />

@@ -1,7 +1,8 @@
 /**
  * The study report, as the server computes it (studyReport): for every preset the run that stands for
  * it and why, our figures with the published ones and the differences (EMNIST ByMerge only), the
- * robustness comparison under either noise protocol (?clip=1 for noisy pixels clipped to [0,1]), and
+ * robustness comparison under either noise protocol (?clip=1 for noisy pixels clipped to [0,1]), the
+ * other loss protocol's runs apart (the batch-mean variants, never beside the published figures), and
  * what differs between our protocol and the study's. The dataset lives in the address (?dataset=…).
  * No report logic here: the page renders what the API answers.
  */
@@ -39,12 +40,13 @@ export default async function ReportPage({ searchParams }: { searchParams: Promi
   const clip = one(sp.clip) === '1';
   const { studyReport: report } = await query(StudyReportDocument, { dataset, clip });
   const covered = report.rows.filter((r) => r.runPath).length;
+  const otherCovered = report.otherProtocolRows.filter((r) => r.runPath).length;
   const canUnpin = me?.role === 'MEMBER' || me?.role === 'ADMIN';
   return (
     <div className="space-y-4" data-testid="report-page">
       <PageTitle
         title="Study report"
-        lead="For each preset of the study, the run that stands for it — pinned by a member, else the best finished run whose config is exactly the preset's — with the published figures (grey) and ours − published. Accuracies in percent."
+        lead="For each preset of the study, the run that stands for it — pinned by a member, else the best finished run whose config is exactly the preset's — with the published figures (grey) and ours − published. The presets follow the study's protocol: M0–M1h sum their batch gradients, M2–M3b average them. Accuracies in percent."
       />
       <div className="flex flex-wrap items-center gap-3 rounded-lg border border-slate-200 bg-white p-3 text-sm">
         <span className="text-slate-700" data-testid="report-coverage">{covered} of {report.rows.length} presets covered on</span>
@@ -60,6 +62,12 @@ export default async function ReportPage({ searchParams }: { searchParams: Promi
         <p className="mt-2 text-xs text-slate-600">
           A run whose config differs from its preset shows as “M0 (modified: hidden, epochs)” and stands for the preset only when someone pins it (on the run&apos;s page). Seed, threads and backend do not count as differences.
         </p>
+      </Card>
+      <Card title="The other protocol: batch-mean variants of M0–M1h" testId="report-other-protocol">
+        <p className="mb-2 text-xs text-slate-600">
+          Runs of “M1c · batch mean” and its kind: the same presets with the batch&apos;s cross-entropy averaged instead of summed. The study did not train these, so no published figure is set beside them; the best finished exact run of each by validation accuracy, {otherCovered} of {report.otherProtocolRows.length} covered.
+        </p>
+        <ReportTable rows={report.otherProtocolRows} label="Batch-mean variants table" />
       </Card>
       <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
         <Card title="Test accuracy: ours vs published" testId="report-test-chart"><TestChart rows={report.rows} comparable={report.comparable} /></Card>

@@ -3,10 +3,11 @@
  * page shows it beside the table: data size, how the loss is reduced over a batch, the robustness
  * protocol, and the framework engine. Each note says ours, the study's, and the effect; its figures are
  * measurements — from the command line (measurements.ts, each with the command that reproduces it) and,
- * when this database holds them, from runs here (the best finished variant of the preset that differs
- * only in the field in question, linked by id). Plain sentences a team member can follow.
+ * when this database holds them, from runs here (the best finished exact run of each form of a preset:
+ * as the study ran it, or its batch-mean variant; linked by id). Plain sentences a team member can follow.
  */
 import { DEFAULT_CONFIG } from '../../trainer/config/schema';
+import { BATCH_MEAN, variantName, type PresetVariant } from '../../trainer/config/presets';
 import type { DatasetEntry } from '../datasets/catalog';
 import { splitImages } from '../runs/quotas';
 import type { Sql } from '../runs/sql';
@@ -31,14 +32,14 @@ export interface ProtocolNote {
 const int = (n: number) => n.toLocaleString('en-US');
 const pc = (x: number) => `${(100 * x).toFixed(2)}%`;
 
-/** The best finished, unarchived run of `preset` on `dataset` whose config differs from the preset in exactly `changes`. */
-async function bestVariant(sql: Sql, dataset: string, preset: string, changes: string[]): Promise<{ id: string; name: string; testAccuracy: number } | null> {
+/** The best finished, unarchived exact run of one form of `preset` on `dataset`: as the study ran it (variant null) or a variant. */
+async function bestExact(sql: Sql, dataset: string, preset: string, variant: PresetVariant | null): Promise<{ id: string; name: string; testAccuracy: number } | null> {
   const { rows } = await sql.query<{ id: string; name: string; testAccuracy: number }>(
     `SELECT r."id", r."name", r."testAccuracy" FROM "Run" r
      WHERE r."dataset" = $1 AND r."preset" = $2 AND r."status" = 'SUCCEEDED' AND r."archivedAt" IS NULL AND r."testAccuracy" IS NOT NULL
-       AND coalesce(r."presetChanges", ARRAY[]::text[]) = $3::text[]
+       AND r."presetExact" AND r."presetVariant" IS NOT DISTINCT FROM $3
      ORDER BY r."valAccuracy" DESC NULLS LAST, r."createdAt" DESC LIMIT 1`,
-    [dataset, preset, changes],
+    [dataset, preset, variant],
   );
   return rows[0] ?? null;
 }
@@ -56,7 +57,7 @@ async function bothCurves(sql: Sql, dataset: string, preset: string): Promise<{ 
   return rows[0] ?? null;
 }
 
-const fromRun = (label: string, run: { id: string; testAccuracy: number } | null): NoteFigure[] => (run ? [{ label, value: pc(run.testAccuracy), command: null, runId: run.id }] : []);
+const fromRun = (label: string, run: { id: string; name: string; testAccuracy: number } | null): NoteFigure[] => (run ? [{ label: `${label} (${run.name})`, value: pc(run.testAccuracy), command: null, runId: run.id }] : []);
 
 /** Our pool and split against the study's, and what the smaller pool does to fixed-epoch presets (measured). */
 function dataSizeNote(entry: DatasetEntry): ProtocolNote {
@@ -98,21 +99,7 @@ export async function protocolNotes(sql: Sql, entry: DatasetEntry): Promise<Prot
   // Data size only matters beside the study's figures, i.e. on its own data.
   if (comparable) notes.push(dataSizeNote(entry));
 
-  const sumRun = await bestVariant(sql, entry.name, 'M0', ['lossReduction']);
-  const meanRun = await bestVariant(sql, entry.name, 'M0', []);
-  notes.push({
-    topic: 'How the loss is reduced over a batch',
-    ours: 'The mean cross-entropy of the batch (lossReduction "mean", PyTorch\'s default): gradients are averaged over the batch\'s rows.',
-    study: 'Not stated. Its M0 reaches 87.45% with plain SGD at η = 0.001, which a batch-mean loss cannot reach on this data in 50 epochs; summed gradients (dW = aᵀ·dz without the 1/m, a common hand-written form) take steps 512× larger at batch 512 and can.',
-    effect: `Measured on our data, M0 for 50 epochs: ${pc(MEASURED.m0Mean50.testAccuracy)} test accuracy with the mean, ${pc(MEASURED.m0Sum50.testAccuracy)} with the sum. ` +
-      'Set lossReduction to "sum" to train the study\'s reading; such a run shows as "M0 (modified: lossReduction)" and stands for M0 only if someone pins it. Adam-based presets are hardly affected (Adam divides the scale out).',
-    figures: [
-      { label: 'M0 on the shared EMNIST data, lossReduction mean, 50 epochs', value: pc(MEASURED.m0Mean50.testAccuracy), command: MEASURED.m0Mean50.command, runId: null },
-      { label: 'M0 on the shared EMNIST data, lossReduction sum, 50 epochs', value: pc(MEASURED.m0Sum50.testAccuracy), command: MEASURED.m0Sum50.command, runId: null },
-      ...fromRun(`M0 here, mean (${meanRun?.name ?? ''})`, meanRun),
-      ...fromRun(`M0 here, sum (${sumRun?.name ?? ''})`, sumRun),
-    ],
-  });
+  notes.push(await lossReductionNote(sql, entry.name));
 
   const m1g = await bothCurves(sql, entry.name, 'M1g');
   notes.push({
@@ -133,12 +120,52 @@ export async function protocolNotes(sql: Sql, entry: DatasetEntry): Promise<Prot
     ],
   });
 
-  notes.push({
-    topic: 'Framework presets (M2, M3a, M3b)',
-    ours: 'tf.layers with autograd, updated by the same hand-written optimisers as the scratch engine; the M3 presets\' weight decay 0.01 is applied decoupled (AdamW).',
-    study: 'PyTorch; "weight decay 0.01" with Adam, without saying coupled or decoupled.',
-    effect: 'M2 is M1g on the other engine from the same initial weights: expect the two within run-to-run noise (`npm run compare -- --preset M1g` trains both side by side). For M3a/M3b, coupled weight decay (PyTorch\'s Adam(weight_decay)) acts as a much stronger penalty; set weightDecayMode to "coupled" to try the other reading.',
-    figures: [],
-  });
+  notes.push(await frameworkNote(sql, entry.name));
   return notes;
+}
+
+const T = MEASURED.pytorch;
+
+/**
+ * The finding of issue 25 in two sentences, with the PyTorch table as evidence: the study summed its
+ * batch gradients in every hand-written row. Figures: our full runs of the presets (commands), and the
+ * best exact run here of each form of M0 and M1c.
+ */
+async function lossReductionNote(sql: Sql, dataset: string): Promise<ProtocolNote> {
+  const here: NoteFigure[] = [];
+  for (const preset of ['M0', 'M1c']) {
+    for (const variant of [null, BATCH_MEAN] as const) here.push(...fromRun(`${variantName(preset, variant)} here`, await bestExact(sql, dataset, preset, variant)));
+  }
+  return {
+    topic: 'How the loss is reduced over a batch',
+    ours: 'The presets follow the study: M0–M1h sum the cross-entropy over the batch (lossReduction "sum": gradients summed over its 512 rows, L2 λ/2·ΣW² not divided by the batch), as the study\'s own engine did; M2, M3a and M3b average it, as the study\'s PyTorch models did. Each of M0–M1h keeps its batch-mean form as a variant ("M1c · batch mean"), whose runs are listed apart, never beside the published figures.',
+    study: 'Not stated, but its figures tell: M0 reaches 87.45% with plain SGD at η = 0.001, and L2 at λ = 0.01 helped (M1c 87.89% above M1b 87.52%, M1d 84.30% above M1a 81.41%).',
+    effect: `Under the batch mean, L2 at λ = 0.01 costs 9–13 points (PyTorch 1.13 on our data: M1c ${pc(T.mean.M1c)} against M1b ${pc(T.mean.M1b)}, M1d ${pc(T.mean.M1d)} against M1a ${pc(T.mean.M1a)}; M0 only ${pc(T.mean.M0)}), the opposite of the study. ` +
+      `Summed, the data term is 512× larger, so the same λ is a mild regulariser and the study's order returns (M1c ${pc(T.sum.M1c)} against M1b ${pc(T.sum.M1b)}, M1d ${pc(T.sum.M1d)} against M1a ${pc(T.sum.M1a)}, M0 ${pc(T.sum.M0)}): the study ran its hand-written rows with summed gradients.`,
+    figures: [
+      ...(['M0', 'M1a', 'M1b', 'M1c', 'M1d'] as const).map((p) => ({ label: `${p} as published (summed), shared EMNIST data, test accuracy`, value: pc(MEASURED.study[p].testAccuracy), command: MEASURED.study[p].command, runId: null })),
+      { label: 'M0 · batch mean, 50 epochs (test accuracy)', value: pc(MEASURED.m0Mean50.testAccuracy), command: MEASURED.m0Mean50.command, runId: null },
+      ...(['M1a', 'M1b', 'M1c', 'M1d'] as const).map((p) => ({ label: `${p} · batch mean, shared EMNIST data, test accuracy`, value: pc(MEASURED.batchMean[p].testAccuracy), command: MEASURED.batchMean[p].command, runId: null })),
+      ...here,
+    ],
+  };
+}
+
+/** M2 validates M1g only under one protocol: M2 keeps the batch mean, M1g as published sums. */
+async function frameworkNote(sql: Sql, dataset: string): Promise<ProtocolNote> {
+  const [m2, m1gMean, m1g] = await Promise.all([bestExact(sql, dataset, 'M2', null), bestExact(sql, dataset, 'M1g', BATCH_MEAN), bestExact(sql, dataset, 'M1g', null)]);
+  return {
+    topic: 'Framework presets (M2, M3a, M3b)',
+    ours: 'tf.layers with autograd and the batch-mean loss (as PyTorch), updated by the same hand-written optimisers as the scratch engine; the M3 presets\' weight decay 0.01 is applied decoupled (AdamW).',
+    study: 'PyTorch with its batch-mean loss; "weight decay 0.01" with Adam, without saying coupled or decoupled. Its M2 (88.36%) is set beside its M1g (88.58%), which its own engine trained with summed gradients.',
+    effect: 'M2 and M1g as published differ in protocol (batch mean against summed), not only in engine, so the engine agreement is checked under one protocol: M2 beside "M1g · batch mean", the same initial weights (`npm run compare -- --preset M1g-mean` trains both engines side by side; `--preset M1g` compares them both summed). ' +
+      'For M3a/M3b, coupled weight decay (PyTorch\'s Adam(weight_decay)) acts as a much stronger penalty; set weightDecayMode to "coupled" to try the other reading.',
+    figures: [
+      { label: 'M1g · batch mean on the scratch engine, shared EMNIST data (test accuracy)', value: pc(MEASURED.engineAgreement.scratch), command: MEASURED.engineAgreement.command, runId: null },
+      { label: 'the same on the layers engine = M2\'s config (same run of the command)', value: pc(MEASURED.engineAgreement.layers), command: MEASURED.engineAgreement.command, runId: null },
+      ...fromRun('M2 here, batch mean', m2),
+      ...fromRun('M1g · batch mean here, the same protocol as M2', m1gMean),
+      ...fromRun('M1g here as published, summed: another protocol than M2', m1g),
+    ],
+  };
 }

@@ -1,10 +1,11 @@
 /**
  * studyReport(dataset) and a study group's mini-report: loads what reportData.ts reads, chooses and
- * builds the rows (studyReport.ts, pure), adds the protocol notes. Pin and unpin check what they are
+ * builds the rows (studyReport.ts, pure) — the study's rows, and apart from them the other protocol's
+ * (the batch-mean variants) — and adds the protocol notes. Pin and unpin check what they are
  * given (a known preset and dataset, a finished run on that dataset) and say what to do otherwise.
  */
 import type { GraphQLError } from 'graphql/index.js';
-import { PRESETS } from '../../trainer/config/presets';
+import { PRESETS, studyPresets, type StudyProtocol } from '../../trainer/config/presets';
 import { findDataset, listDatasets, type DatasetEntry } from '../datasets/catalog';
 import { inputError, notFound } from '../errors';
 import { toSql, type Db } from '../runs/sql';
@@ -12,7 +13,7 @@ import { UUID } from '../runs/service';
 import { protocolNotes, type ProtocolNote } from './protocolNotes';
 import { PUBLISHED_DATASET } from './published';
 import * as data from './reportData';
-import { buildRows, chooseRuns, groupChoice, type PinRecord, type ReportRow } from './studyReport';
+import { buildRows, chooseRuns, groupChoice, OTHER_PROTOCOL_FORMS, type PinRecord, type ReportRow } from './studyReport';
 
 export interface StudyReport {
   dataset: string;
@@ -23,6 +24,8 @@ export interface StudyReport {
   robustnessClip: boolean;
   notes: ProtocolNote[];
   finishedRuns: number;
+  /** The batch-mean variants' runs, never beside the published figures. */
+  otherProtocolRows: ReportRow[];
 }
 
 function datasetOrThrow(name: string): DatasetEntry {
@@ -56,14 +59,19 @@ export async function studyReport(db: Db, datasetName: string, robustnessClip = 
     robustnessClip,
     notes,
     finishedRuns,
+    otherProtocolRows: buildRows(chooseRuns(candidates, [], modified, OTHER_PROTOCOL_FORMS), { dataset: entry.name, comparable, robustnessClip, forms: OTHER_PROTOCOL_FORMS }),
   };
 }
 
-/** A study group's own report: its current members (one per preset) beside the published figures. */
-export async function groupReport(db: Db, group: { id: string; dataset: string | null }, currentMemberIds: Set<string>): Promise<ReportRow[]> {
+/**
+ * A study group's own report: its current members (one per preset), rows of the protocol it was
+ * launched with; beside the published figures only where a member follows the study's protocol.
+ */
+export async function groupReport(db: Db, group: { id: string; dataset: string | null; protocol?: string | null }, currentMemberIds: Set<string>): Promise<ReportRow[]> {
   const members = (await data.loadGroupCandidates(toSql(db), group.id)).filter((r) => currentMemberIds.has(r.id));
   const dataset = group.dataset ?? members[0]?.dataset ?? '';
-  return buildRows(groupChoice(members), { dataset, comparable: dataset === PUBLISHED_DATASET });
+  const protocol: StudyProtocol = group.protocol === 'BATCH_MEAN' ? 'BATCH_MEAN' : 'PUBLISHED';
+  return buildRows(groupChoice(members), { dataset, comparable: dataset === PUBLISHED_DATASET, forms: studyPresets(protocol) });
 }
 
 function presetOrThrow(name: string) {

@@ -4,12 +4,13 @@
  * their evaluation scalars, robustness curve and best-epoch figures; the pins; how many modified runs
  * each preset has. Pins are written here too (pin/unpin), one row per (dataset, preset).
  */
+import { variantName, type PresetVariant } from '../../trainer/config/presets';
 import type { Sql } from '../runs/sql';
 import type { PinRecord, ReportCandidate } from './studyReport';
 
 const CANDIDATE_COLUMNS = `
   r."id", r."name", r."preset", r."dataset", r."status"::text AS "status", r."createdAt", r."archivedAt", r."presetExact",
-  coalesce(r."presetChanges", ARRAY[]::text[]) AS "presetChanges", r."config",
+  coalesce(r."presetChanges", ARRAY[]::text[]) AS "presetChanges", r."presetVariant", r."config",
   (r."config"->>'epochs')::int AS "epochsConfigured", r."valAccuracy",
   (SELECT count(*) FROM "Epoch" e WHERE e."runId" = r."id")::int AS "epochsTrained",
   CASE WHEN ev."runId" IS NULL THEN NULL ELSE json_build_object('accuracy', ev."accuracy", 'macroF1', ev."macroF1", 'crossEntropy', ev."crossEntropy",
@@ -19,7 +20,7 @@ const CANDIDATE_COLUMNS = `
   coalesce((SELECT json_agg(json_build_object('sigma', p."sigma", 'accuracy', p."accuracy", 'clipped', p."clipped") ORDER BY p."clipped", p."sigma")
      FROM "RobustnessPoint" p WHERE p."runId" = r."id"), '[]'::json) AS "robustness"`;
 
-/** Finished, unarchived exact runs of the given presets on `dataset`, plus every run pinned on it. */
+/** Finished, unarchived exact runs of the given presets (either form: as published or the variant) on `dataset`, plus every run pinned on it. */
 export async function loadCandidates(sql: Sql, dataset: string, presets: string[]): Promise<ReportCandidate[]> {
   const { rows } = await sql.query<ReportCandidate>(
     `SELECT ${CANDIDATE_COLUMNS} FROM "Run" r LEFT JOIN "Evaluation" ev ON ev."runId" = r."id"
@@ -40,15 +41,15 @@ export async function loadGroupCandidates(sql: Sql, groupId: string): Promise<Re
   return rows;
 }
 
-/** Finished, unarchived runs per preset on `dataset` whose config differs from the preset's. */
+/** Finished, unarchived runs per preset form on `dataset` ("M1c", "M1c · batch mean") whose config differs from the form's. */
 export async function modifiedRunCounts(sql: Sql, dataset: string): Promise<Map<string, number>> {
-  const { rows } = await sql.query<{ preset: string; n: number }>(
-    `SELECT "preset", count(*)::int AS "n" FROM "Run"
+  const { rows } = await sql.query<{ preset: string; variant: string | null; n: number }>(
+    `SELECT "preset", "presetVariant" AS "variant", count(*)::int AS "n" FROM "Run"
      WHERE "dataset" = $1 AND "status" = 'SUCCEEDED' AND "archivedAt" IS NULL AND "preset" IS NOT NULL AND "presetExact" = false
-     GROUP BY "preset"`,
+     GROUP BY "preset", "presetVariant"`,
     [dataset],
   );
-  return new Map(rows.map((r) => [r.preset, r.n]));
+  return new Map(rows.map((r) => [variantName(r.preset, r.variant as PresetVariant | null), r.n]));
 }
 
 /** Finished runs on `dataset` that name a preset (exact or modified, archived excluded). */

@@ -11,11 +11,15 @@
  *      validation accuracy (never by the test figures it is judged on), the newest on a tie;
  *   3. else none: modified runs ("M0 (modified: hidden, epochs)") never stand for a preset unpinned.
  * A study group's mini-report passes its own members instead (GROUP_MEMBER).
- * Published figures are attached only when `comparable` (EMNIST ByMerge); otherwise every published
- * and delta field is null.
+ * Protocols (issue 25): each row names how its run reduced the batch loss. The study's rows are
+ * PRESETS (M0–M1h summed, as the study ran them); the other protocol's runs — the batch-mean variants
+ * "M1c · batch mean" — are chosen the same way among their own exact runs (`forms` =
+ * BATCH_MEAN_PRESETS, no pins) and shown apart. Published figures are attached only when `comparable`
+ * (EMNIST ByMerge) AND the row's run follows the study's protocol for that row; otherwise every
+ * published and delta field is null.
  */
-import { PRESETS, type Preset } from '../../trainer/config/presets';
-import { checkConfig } from '../../trainer/config/schema';
+import { BATCH_MEAN_PRESETS, PRESETS, PROTOCOL_NAMES, variantName, type Preset, type PresetVariant } from '../../trainer/config/presets';
+import { checkConfig, type LossReduction } from '../../trainer/config/schema';
 import { changedFields, modifiedLabel } from '../../trainer/config/presetDiff';
 import { PUBLISHED } from './published';
 
@@ -32,6 +36,8 @@ export interface ReportCandidate {
   archivedAt: Date | null;
   presetExact: boolean | null;
   presetChanges: string[];
+  /** The form of its preset it follows (null: as the study ran it; 'batch mean': the variant). */
+  presetVariant: string | null;
   /** The stored config (compared with the row's preset when a run of another preset is pinned to it). */
   config: unknown;
   epochsConfigured: number | null;
@@ -65,6 +71,10 @@ export interface ReportMetric {
 
 export interface ReportRow {
   preset: string;
+  /** "summed gradients" or "batch mean": the row's run's, else the row form's. */
+  protocol: string;
+  /** Whether that is the study's own protocol for this row (the published figures are shown only then). */
+  asPublished: boolean;
   presetGroup: string;
   description: string;
   runId: string | null;
@@ -144,24 +154,34 @@ export interface Chosen {
 const byValidationThenNewest = (a: ReportCandidate, b: ReportCandidate) =>
   (b.valAccuracy ?? -1) - (a.valAccuracy ?? -1) || b.createdAt.getTime() - a.createdAt.getTime();
 
-/** The run standing for each preset: pinned, else the best finished exact unarchived run. */
-export function chooseRuns(candidates: ReportCandidate[], pins: PinRecord[], modifiedCounts: Map<string, number> = new Map()): Map<string, Chosen> {
+/** Whether a run is an exact run of this form of a row (the row as published, or its variant). */
+const isExactOf = (r: ReportCandidate, form: Preset) => r.preset === form.row && r.presetExact === true && (r.presetVariant ?? null) === form.variant;
+
+/**
+ * The run standing for each row (keyed by row name) among the runs of `forms`: pinned (the study's
+ * rows only: pins name a row of the study), else the best finished exact unarchived run of that form.
+ * `modifiedCounts` is keyed by form name ("M1c", "M1c · batch mean").
+ */
+export function chooseRuns(candidates: ReportCandidate[], pins: PinRecord[], modifiedCounts: Map<string, number> = new Map(), forms: Preset[] = PRESETS): Map<string, Chosen> {
   const out = new Map<string, Chosen>();
-  for (const preset of PRESETS) {
-    const exact = candidates.filter((r) => r.preset === preset.name && r.presetExact === true && r.status === 'SUCCEEDED' && !r.archivedAt).sort(byValidationThenNewest);
-    const pin = pins.find((p) => p.preset === preset.name) ?? null;
+  for (const form of forms) {
+    const exact = candidates.filter((r) => isExactOf(r, form) && r.status === 'SUCCEEDED' && !r.archivedAt).sort(byValidationThenNewest);
+    const pin = form.variant ? null : (pins.find((p) => p.preset === form.row) ?? null);
     const pinned = pin ? (candidates.find((r) => r.id === pin.runId) ?? null) : null;
     const run = pinned ?? exact[0] ?? null;
-    out.set(preset.name, {
+    out.set(form.row, {
       run,
       choice: pinned ? 'PINNED' : run ? 'BEST_EXACT' : null,
       pin: pinned ? pin : null,
       exactRuns: exact.length,
-      modifiedRuns: modifiedCounts.get(preset.name) ?? 0,
+      modifiedRuns: modifiedCounts.get(form.name) ?? 0,
     });
   }
   return out;
 }
+
+/** The batch-mean variants' rows of the report (the other protocol, shown apart). */
+export const OTHER_PROTOCOL_FORMS = BATCH_MEAN_PRESETS;
 
 /** A study group's members, one per preset (the caller passes the current member of each). */
 export function groupChoice(members: ReportCandidate[]): Map<string, Chosen> {
@@ -175,11 +195,21 @@ export function groupChoice(members: ReportCandidate[]): Map<string, Chosen> {
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
-/** How the run differs from `preset`: its stored changes when it was launched as that preset, else a fresh comparison. */
-function differences(run: ReportCandidate, preset: Preset): string[] {
-  if (run.preset === preset.name) return run.presetChanges;
+/**
+ * How the run differs from the row, and the name of the form it is compared with: its stored changes
+ * against the form it follows when it was launched as that row ("M1c · batch mean"), else a fresh
+ * comparison with `preset` (a run of another preset pinned to the row).
+ */
+function differences(run: ReportCandidate, preset: Preset): { form: string; changes: string[] } {
+  if (run.preset === preset.row) return { form: variantName(preset.row, (run.presetVariant as PresetVariant | null) ?? null), changes: run.presetChanges };
   const checked = checkConfig(run.config);
-  return checked.ok ? changedFields(checked.config, preset.config) : ['config (no longer valid)'];
+  return { form: preset.name, changes: checked.ok ? changedFields(checked.config, preset.config) : ['config (no longer valid)'] };
+}
+
+/** The loss reduction a run trained with (configs stored before the field existed averaged). */
+function reductionOf(run: ReportCandidate): LossReduction {
+  const stored = (run.config as { lossReduction?: unknown } | null)?.lossReduction;
+  return stored === 'sum' ? 'sum' : 'mean';
 }
 
 function why(preset: Preset, c: Chosen, dataset: string): string {
@@ -190,30 +220,40 @@ function why(preset: Preset, c: Chosen, dataset: string): string {
   return `no finished ${preset.name} run on ${dataset}`;
 }
 
+/** Why a row that could compare shows no published figure: its run follows the other protocol. */
+const otherProtocolWhy = (row: Preset, run: ReportCandidate) =>
+  `; trained with ${PROTOCOL_NAMES[reductionOf(run)]}, not the study's ${PROTOCOL_NAMES[row.config.lossReduction]} for ${row.row}, so the published figures are not set beside it`;
+
 export interface BuildOptions {
   dataset: string;
   /** Attach the published figures (EMNIST ByMerge only). */
   comparable: boolean;
   /** Which robustness curve to compare: noisy pixels clamped to [0,1] or not (the presets' protocol). */
   robustnessClip?: boolean;
+  /** The forms the rows are for: the study's rows (default) or the batch-mean variants. */
+  forms?: Preset[];
 }
 
-/** The report's rows from the chosen runs. */
-export function buildRows(chosen: Map<string, Chosen>, { dataset, comparable, robustnessClip = false }: BuildOptions): ReportRow[] {
+/** The report's rows from the chosen runs (keyed by row name), one per form. */
+export function buildRows(chosen: Map<string, Chosen>, { dataset, comparable, robustnessClip = false, forms = PRESETS }: BuildOptions): ReportRow[] {
   const m0 = chosen.get('M0')?.run ?? null;
   const m0Ours = ourFigures(m0).testAccuracy;
-  const m0Published = comparable ? publishedFigures('M0').figures.testAccuracy : null;
-  return PRESETS.map((preset) => {
-    const c = chosen.get(preset.name)!;
+  const m0AsPublished = !m0 || reductionOf(m0) === PRESETS[0].config.lossReduction;
+  const m0Published = comparable && m0AsPublished ? publishedFigures('M0').figures.testAccuracy : null;
+  return forms.map((preset) => {
+    const c = chosen.get(preset.row)!;
     const run = c.run;
     const ours = ourFigures(run);
-    const published = comparable ? publishedFigures(preset.name) : null;
+    // The study's protocol for this row is its published form's; a variant, or a run trained the other way, is not.
+    const studyForm = PRESETS.find((p) => p.name === preset.row) ?? preset;
+    const asPublished = preset.variant === null && (!run || reductionOf(run) === studyForm.config.lossReduction);
+    const published = comparable && asPublished ? publishedFigures(preset.row) : null;
     const metrics = METRICS.map(({ key, label, better }) => {
       let o: number | null;
       let p: number | null;
       if (key === 'gainOverM0') {
-        o = preset.name === 'M0' ? null : sub(ours.testAccuracy, m0Ours);
-        p = preset.name === 'M0' || !published ? null : sub(published.figures.testAccuracy, m0Published);
+        o = preset.row === 'M0' ? null : sub(ours.testAccuracy, m0Ours);
+        p = preset.row === 'M0' || !published ? null : sub(published.figures.testAccuracy, m0Published);
       } else {
         o = ours[key];
         p = published?.figures[key] ?? null;
@@ -228,16 +268,18 @@ export function buildRows(chosen: Map<string, Chosen>, { dataset, comparable, ro
       const p = k >= 0 ? published!.robustness!.accuracy[k] : null;
       return { sigma, ours: o, published: p, delta: sub(o, p) };
     });
-    const modified = run ? differences(run, preset) : [];
+    const { form, changes: modified } = run ? differences(run, preset) : { form: preset.name, changes: [] };
     return {
-      preset: preset.name,
+      preset: preset.row,
+      protocol: PROTOCOL_NAMES[run ? reductionOf(run) : preset.config.lossReduction],
+      asPublished,
       presetGroup: preset.group,
       description: preset.description,
       runId: run?.id ?? null,
       choice: c.choice,
-      why: why(preset, c, dataset),
+      why: why(preset, c, dataset) + (comparable && run && preset.variant === null && !asPublished ? otherProtocolWhy(studyForm, run) : ''),
       pin: c.pin,
-      label: modifiedLabel(preset.name, modified),
+      label: modifiedLabel(form, modified),
       modified,
       runName: run?.name ?? null,
       runPath: run ? `/runs/${run.id}` : null,

@@ -11,12 +11,16 @@
  *  - `backend`: where the arithmetic runs (tensorflow / wasm / cpu), not what it computes.
  * Everything else counts, including the data split fractions (the study's 70/10/20 protocol), epochs,
  * lossReduction and the robustness protocol (its σ levels and clipping change the reported figures).
- * Runs stored before this existed get their identity at server start (`backfillConfigIdentity`).
+ * A from-scratch row has two forms (trainer/config/presets.ts): as the study ran it (summed
+ * gradients) and its batch-mean variant; a run is compared with the form its lossReduction follows,
+ * so a mean-loss M1c is "M1c · batch mean", exact, and a summed one with 10 epochs is "M1c (modified:
+ * epochs)". Runs stored before this existed, or before the forms changed (migration 0012 forgets
+ * their identity), get it again at server start (`backfillConfigIdentity`).
  */
 import crypto from 'node:crypto';
 import type pg from 'pg';
 import { checkConfig, type RunConfig } from '../../trainer/config/schema';
-import { PRESETS } from '../../trainer/config/presets';
+import { presetFormFor, variantName, type PresetVariant } from '../../trainer/config/presets';
 import { canonicalJson, changedFields, modifiedLabel, withoutExcluded } from '../../trainer/config/presetDiff';
 
 export { changedFields, IDENTITY_EXCLUDED_FIELDS } from '../../trainer/config/presetDiff';
@@ -31,25 +35,29 @@ export interface ConfigIdentity {
   /** null when the run names no (known) preset. */
   presetExact: boolean | null;
   presetChanges: string[];
+  /** The form of the preset the config follows: null = as the study ran it, else the variant. */
+  presetVariant: PresetVariant | null;
 }
 
-/** The identity of a validated config launched under `presetName` (or none). */
+/** The identity of a validated config launched under the study row `presetName` (or none). */
 export function configIdentity(config: RunConfig, presetName: string | null | undefined): ConfigIdentity {
-  const preset = presetName ? PRESETS.find((p) => p.name === presetName) : undefined;
-  if (!preset) return { configHash: configHash(config), presetExact: null, presetChanges: [] };
-  const changes = changedFields(config, preset.config);
-  return { configHash: configHash(config), presetExact: changes.length === 0, presetChanges: changes };
+  const form = presetName ? presetFormFor(presetName, config) : undefined;
+  if (!form) return { configHash: configHash(config), presetExact: null, presetChanges: [], presetVariant: null };
+  const changes = changedFields(config, form.config);
+  return { configHash: configHash(config), presetExact: changes.length === 0, presetChanges: changes, presetVariant: form.variant };
 }
 
-/** How a preset is shown for a run: "M0", or "M0 (modified: hidden, epochs)"; null without a preset. */
-export function presetLabel(run: { preset: string | null; presetExact?: boolean | null; presetChanges?: string[] | null }): string | null {
+/** How a preset is shown for a run: "M0", "M0 · batch mean", or "M0 (modified: hidden, epochs)"; null without a preset. */
+export function presetLabel(run: { preset: string | null; presetExact?: boolean | null; presetChanges?: string[] | null; presetVariant?: string | null }): string | null {
   if (!run.preset) return null;
-  if (run.presetExact === false) return modifiedLabel(run.preset, run.presetChanges?.length ? run.presetChanges : ['unknown fields']);
-  return run.preset;
+  const name = variantName(run.preset, (run.presetVariant as PresetVariant | null | undefined) ?? null);
+  if (run.presetExact === false) return modifiedLabel(name, run.presetChanges?.length ? run.presetChanges : ['unknown fields']);
+  return name;
 }
 
 /**
- * Fills in the identity of runs stored before migration 0007 (configHash NULL), in batches. A stored
+ * Fills in the identity of runs stored before migration 0007, or whose identity migration 0012
+ * forgot when the presets' forms changed (configHash NULL), in batches. A stored
  * config that no longer validates (a field since removed) gets presetExact false with the change
  * "config (no longer valid)", so it is never taken for an exact preset run. Returns the rows updated.
  */
@@ -65,13 +73,13 @@ export async function backfillConfigIdentity(pool: pg.Pool, batch = 500): Promis
       const checked = checkConfig(r.config);
       if (!checked.ok) {
         const hash = crypto.createHash('sha256').update(canonicalJson(r.config)).digest('hex');
-        return { id: r.id, configHash: hash, presetExact: r.preset ? false : null, presetChanges: r.preset ? ['config (no longer valid)'] : [] };
+        return { id: r.id, configHash: hash, presetExact: r.preset ? false : null, presetChanges: r.preset ? ['config (no longer valid)'] : [], presetVariant: null };
       }
       return { id: r.id, ...configIdentity(checked.config, r.preset) };
     });
     await pool.query(
-      `UPDATE "Run" r SET "configHash" = v."configHash", "presetExact" = v."presetExact", "presetChanges" = v."presetChanges"
-       FROM jsonb_to_recordset($1::jsonb) AS v("id" uuid, "configHash" text, "presetExact" boolean, "presetChanges" text[])
+      `UPDATE "Run" r SET "configHash" = v."configHash", "presetExact" = v."presetExact", "presetChanges" = v."presetChanges", "presetVariant" = v."presetVariant"
+       FROM jsonb_to_recordset($1::jsonb) AS v("id" uuid, "configHash" text, "presetExact" boolean, "presetChanges" text[], "presetVariant" text)
        WHERE r."id" = v."id"`,
       [JSON.stringify(values)],
     );

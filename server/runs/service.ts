@@ -8,7 +8,7 @@
 import { GraphQLError } from 'graphql/index.js';
 import type pg from 'pg';
 import { checkConfig, deepMerge, DEFAULT_CONFIG, type ConfigIssue, type RunConfig } from '../../trainer/config/schema';
-import { PRESETS } from '../../trainer/config/presets';
+import { lookupPreset, PRESETS, studyPresets, type StudyProtocol } from '../../trainer/config/presets';
 import { cancellableQuery } from '../db/cancellable';
 import { EVALUATION_SCALAR_COLUMNS, Prisma, type EvaluationScalars, type PrismaClient, type Run, type RunStatus } from '../db/client';
 import { defaultDataset, findDataset, type DatasetEntry } from '../datasets/catalog';
@@ -44,10 +44,11 @@ export function resolveConfig(base: RunConfig, overrides: unknown, what = 'confi
   return checked.config;
 }
 
+/** A study row ("M1c") or a variant ("M1c · batch mean", "M1c-mean"), or a refusal naming the known ones. */
 function findPresetOrThrow(name: string) {
-  const preset = PRESETS.find((p) => p.name.toLowerCase() === name.toLowerCase());
+  const preset = lookupPreset(name);
   if (!preset) {
-    throw inputError(`preset: unknown preset "${name}"; known presets: ${PRESETS.map((p) => p.name).join(', ')}`, [
+    throw inputError(`preset: unknown preset "${name}"; known presets: ${PRESETS.map((p) => p.name).join(', ')}, and the batch-mean variant of each of M0–M1h ("M1c · batch mean")`, [
       { field: 'preset', message: `unknown preset "${name}"` },
     ]);
   }
@@ -123,7 +124,8 @@ export function prepareRun(input: LaunchInput, owner: Owner | null, quotas: Quot
   checkRunCost(cost, quotas);
   return {
     name: input.name?.trim() || `${preset?.name ?? 'custom'} on ${dataset.name}`,
-    preset: preset?.name ?? null,
+    // The study row; which form of it (as published or the batch-mean variant) follows from the config.
+    preset: preset?.row ?? null,
     engine: config.engine,
     dataset: dataset.name,
     seed: config.seed,
@@ -133,7 +135,7 @@ export function prepareRun(input: LaunchInput, owner: Owner | null, quotas: Quot
     groupId: input.groupId ?? null,
     config: config as unknown as Prisma.InputJsonValue,
     parameters: cost.parameters,
-    ...configIdentity(config, preset?.name),
+    ...configIdentity(config, preset?.row),
   };
 }
 
@@ -229,10 +231,15 @@ export async function updateRun(prisma: PrismaClient, id: string, input: { name?
   });
 }
 
-/** Queues every preset (M0–M3b, whatever PRESETS holds) as one group, all validated before any is stored. */
-export async function launchStudy(prisma: PrismaClient, input: { dataset?: string | null; overrides?: unknown }, owner: Owner | null, quotas: QuotaSettings = serverQuotas()) {
+/**
+ * Queues every study row (M0–M3b, whatever PRESETS holds) as one group, all validated before any is
+ * stored: as the study ran them (protocol PUBLISHED, the default) or the from-scratch rows' batch-mean
+ * variants (BATCH_MEAN); the group keeps the choice.
+ */
+export async function launchStudy(prisma: PrismaClient, input: { dataset?: string | null; overrides?: unknown; protocol?: StudyProtocol | null }, owner: Owner | null, quotas: QuotaSettings = serverQuotas()) {
   const dataset = resolveDatasetName(input.dataset).name;
-  const rows = PRESETS.map((p) => {
+  const protocol = input.protocol ?? 'PUBLISHED';
+  const rows = studyPresets(protocol).map((p) => {
     try {
       return prepareRun({ preset: p.name, dataset, config: input.overrides, tags: ['study'] }, owner, quotas);
     } catch (err) {
@@ -246,7 +253,7 @@ export async function launchStudy(prisma: PrismaClient, input: { dataset?: strin
   return withUserQuota(prisma, owner, quotas, { runs: rows.length, study: true }, async (tx) => {
     const overrides = isPlainObject(input.overrides) && Object.keys(input.overrides).length ? (input.overrides as Prisma.InputJsonValue) : Prisma.DbNull;
     const group = await tx.runGroup.create({
-      data: { name: `Study on ${dataset} (${new Date().toISOString().slice(0, 16).replace('T', ' ')})`, ownerId: owner?.userId ?? null, dataset, overrides },
+      data: { name: `Study on ${dataset}${protocol === 'BATCH_MEAN' ? ', batch mean' : ''} (${new Date().toISOString().slice(0, 16).replace('T', ' ')})`, ownerId: owner?.userId ?? null, dataset, overrides, protocol },
     });
     const runs: Run[] = [];
     // One by one so createdAt (the queue order) follows the preset order.

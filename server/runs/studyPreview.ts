@@ -6,7 +6,7 @@
  * workers (queueSchedule.ts). Quota problems are listed rather than thrown, so the form can show them.
  */
 import { GraphQLError } from 'graphql/index.js';
-import { PRESETS } from '../../trainer/config/presets';
+import { presetFormFor, studyPresets, type StudyProtocol } from '../../trainer/config/presets';
 import type { ConfigIssue } from '../../trainer/config/schema';
 import type { PrismaClient } from '../db/client';
 import { inputError } from '../errors';
@@ -16,8 +16,8 @@ import { costProblems, splitImages, type QuotaSettings } from './quotas';
 import { loadQueueSchedule, simulateQueue } from './queueSchedule';
 import { resolveLaunch } from './service';
 
-export async function studyPreview(prisma: PrismaClient, input: { dataset?: string | null; overrides?: unknown }, quotas: QuotaSettings) {
-  const launches = PRESETS.map((p) => {
+export async function studyPreview(prisma: PrismaClient, input: { dataset?: string | null; overrides?: unknown; protocol?: StudyProtocol | null }, quotas: QuotaSettings) {
+  const launches = studyPresets(input.protocol ?? 'PUBLISHED').map((p) => {
     try {
       return resolveLaunch({ preset: p.name, dataset: input.dataset, config: input.overrides });
     } catch (err) {
@@ -31,9 +31,11 @@ export async function studyPreview(prisma: PrismaClient, input: { dataset?: stri
     const split = splitImages(dataset, config);
     const { seconds, speed } = estimateSeconds(schedule.model, { config, parameters: cost.parameters, trainingSamples: split.train, testSamples: split.test });
     for (const problem of costProblems(cost, quotas)) problems.push(`${preset!.name}: ${problem}`);
-    const modified = changedFields(config, preset!.config);
+    // Compared with the form of the row its config follows (overrides may switch the loss reduction).
+    const form = presetFormFor(preset!.row, config) ?? preset!;
+    const modified = changedFields(config, form.config);
     return {
-      preset: preset!.name,
+      preset: preset!.row,
       name: `${preset!.name} on ${dataset.name}`,
       engine: config.engine,
       epochs: config.epochs,
@@ -42,7 +44,7 @@ export async function studyPreview(prisma: PrismaClient, input: { dataset?: stri
       estimatedSeconds: seconds,
       speedSource: speed.source,
       modified,
-      label: modifiedLabel(preset!.name, modified),
+      label: modifiedLabel(form.name, modified),
     };
   });
   const simulated = simulateQueue([...schedule.active, ...runs.map((r, i) => ({ id: `preview-${i}`, held: false, remainingSeconds: r.estimatedSeconds }))], schedule.workers);

@@ -198,6 +198,18 @@ describe('catalogue', () => {
     expect(presets.find((p: { name: string }) => p.name === 'M1g').parameters).toBe(444_847);
   });
 
+  it('names each preset\'s protocol and lists the batch-mean variant of each from-scratch row (issue 25)', async () => {
+    const presets = (await svc.gql('{ presets { name row variant protocol config variants { name row variant protocol config } } }')).data.presets;
+    const m1c = presets.find((p: { name: string }) => p.name === 'M1c');
+    expect(m1c).toMatchObject({ row: 'M1c', variant: null, protocol: 'summed gradients', config: { lossReduction: 'sum' } });
+    expect(m1c.variants).toEqual([expect.objectContaining({ name: 'M1c · batch mean', row: 'M1c', variant: 'batch mean', protocol: 'batch mean', config: expect.objectContaining({ lossReduction: 'mean', l2: 0.01 }) })]);
+    expect(presets.find((p: { name: string }) => p.name === 'M2')).toMatchObject({ protocol: 'batch mean', variants: [] });
+    // A run launched as the variant is stored under its row, with the variant's identity.
+    const run = (await svc.gql('mutation { launchRun(input: { preset: "M1c · batch mean", dataset: "mnist" }) { id name preset presetVariant presetExact presetLabel } }')).data.launchRun;
+    expect(run).toMatchObject({ name: 'M1c · batch mean on mnist', preset: 'M1c', presetVariant: 'batch mean', presetExact: true, presetLabel: 'M1c · batch mean' });
+    await svc.gql('mutation($id: ID!) { deleteRun(id: $id) }', { id: run.id });
+  });
+
   it('reports EMNIST missing with what to do, and MNIST ready with statistics and samples', async () => {
     const res = await svc.gql('{ datasets { name available isDefault hint imageCount classNames stats { counts maxMinRatio } splits { set images } samples { label rows cols pixelsBase64 } } }');
     const [emnist, mnist] = res.data.datasets;

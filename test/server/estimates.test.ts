@@ -68,7 +68,7 @@ describe('config identity', () => {
 
   it('ignores seed, threads and backend; counts everything else', () => {
     expect(configHash(withOverrides(m0, { seed: 9, threads: 2, backend: 'cpu' }))).toBe(configHash(m0));
-    expect(configHash(withOverrides(m0, { lossReduction: 'sum' }))).not.toBe(configHash(m0));
+    expect(configHash(withOverrides(m0, { lossReduction: 'mean' }))).not.toBe(configHash(m0));
     expect(configHash(withOverrides(m0, { split: { mode: 'stratified', train: 0.8, val: 0.1, test: 0.1 } }))).not.toBe(configHash(m0));
   });
 
@@ -88,5 +88,16 @@ describe('config identity', () => {
     expect(presetLabel({ preset: 'M0', presetExact: false, presetChanges: ['hidden', 'epochs'] })).toBe('M0 (modified: hidden, epochs)');
     expect(presetLabel({ preset: 'M0', presetExact: true, presetChanges: [] })).toBe('M0');
     expect(presetLabel({ preset: null })).toBeNull();
+  });
+
+  it('compares a run with the form of its row its loss reduction follows (issue 25)', () => {
+    // The batch mean is M0's variant, exact; with another change too, a modified variant.
+    expect(configIdentity(withOverrides(m0, { lossReduction: 'mean' }), 'M0')).toMatchObject({ presetExact: true, presetChanges: [], presetVariant: 'batch mean' });
+    expect(configIdentity(withOverrides(m0, { lossReduction: 'mean', epochs: 5 }), 'M0')).toMatchObject({ presetExact: false, presetChanges: ['epochs'], presetVariant: 'batch mean' });
+    expect(configIdentity(m0, 'M0')).toMatchObject({ presetVariant: null });
+    // The framework rows have one form: a summed M2 is M2 modified.
+    expect(configIdentity(withOverrides(findPreset('M2').config, { lossReduction: 'sum' }), 'M2')).toMatchObject({ presetExact: false, presetChanges: ['lossReduction'], presetVariant: null });
+    expect(presetLabel({ preset: 'M1c', presetExact: true, presetChanges: [], presetVariant: 'batch mean' })).toBe('M1c · batch mean');
+    expect(presetLabel({ preset: 'M1c', presetExact: false, presetChanges: ['epochs'], presetVariant: 'batch mean' })).toBe('M1c · batch mean (modified: epochs)');
   });
 });

@@ -3,8 +3,9 @@
  * (a modified M0 never, unless pinned; the best exact run by validation accuracy), its numbers equal the
  * run's stored evaluation, published figures only on EMNIST ByMerge with deltas of every metric
  * (robustness included), pins (who, when; surviving other deletions; a deleted pinned run unpins),
- * archive hiding runs from lists and the report, the config identity backfill for older runs, and the
- * compare summary for unlike runs. Runs are finished through the real lifecycle with chosen figures
+ * archive hiding runs from lists and the report, the config identity backfill for older runs (and its
+ * recomputation by migration 0012: a mean-loss M1c becomes "M1c · batch mean"), the other protocol's
+ * runs listed apart, and the compare summary for unlike runs. Runs are finished through the real lifecycle with chosen figures
  * (fakeTraining.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,9 @@ import { hasEmnist, needsEmnist } from '../helpers/emnist';
 import { FakeTrainer, type Figures } from './fakeTraining';
 import { startTestService, type TestService, type TestUser } from './helpers';
 import { newPool } from '../../server/db/pool';
+import fs from 'node:fs';
+import path from 'node:path';
+import { MIGRATIONS_DIR } from '../../server/db/migrate';
 
 const ROW = `preset label choice why modified runName runPath dataset epochsTrained epochsConfigured exactRuns modifiedRuns
   pin { pinnedBy pinnedById pinnedAt runId } run { id presetLabel }
@@ -85,9 +89,9 @@ describe('which run stands for a preset', () => {
     const custom = await svc.gql('mutation { launchRun(input: { dataset: "mnist", name: "no preset", config: { epochs: 1 } }) { id presetExact presetLabel } }');
     expect(custom.data.launchRun).toMatchObject({ presetExact: null, presetLabel: null });
     await svc.gql('mutation($id: ID!) { deleteRun(id: $id) }', { id: custom.data.launchRun.id });
-    // A clone with overrides is compared with the source's preset again.
-    const clone = await svc.gql('mutation($id: ID!) { cloneRun(id: $id, overrides: { lossReduction: "sum" }) { id presetLabel group } }', { id: best.id });
-    expect(clone.data.cloneRun).toMatchObject({ presetLabel: 'M0 (modified: lossReduction)', group: null });
+    // A clone with overrides is compared with the source's preset again: averaged, it is M0's batch-mean variant.
+    const clone = await svc.gql('mutation($id: ID!) { cloneRun(id: $id, overrides: { lossReduction: "mean" }) { id presetLabel presetVariant presetExact group } }', { id: best.id });
+    expect(clone.data.cloneRun).toMatchObject({ presetLabel: 'M0 · batch mean', presetVariant: 'batch mean', presetExact: true, group: null });
     await svc.gql('mutation($id: ID!) { deleteRun(id: $id) }', { id: clone.data.cloneRun.id });
   });
 
@@ -234,11 +238,12 @@ describe.skipIf(!hasEmnist)(`published figures on EMNIST ByMerge${needsEmnist}`,
     expect(r.notes[0].ours).toMatch(/All 116,323 images available here, split 70\/10\/20 stratified by class: about 81,426 training, 11,632 validation, 23,265 test images/);
     // The notes carry the measured figures, each with the command that reproduces it.
     const loss = r.notes.find((n: { topic: string }) => n.topic === 'How the loss is reduced over a batch');
-    expect(loss.effect).toMatch(/55\.13% test accuracy with the mean, 84\.22% with the sum/);
+    expect(loss.effect).toMatch(/M1c 75\.67% against M1b 84\.40%, M1d 65\.73% against M1a 70\.51%.*M1c 84\.62% against M1b 84\.13%, M1d 80\.52% against M1a 78\.97%, M0 83\.25%/);
     expect(loss.figures.slice(0, 2).map((x: { value: string; command: string }) => [x.value, x.command])).toEqual([
-      ['55.13%', 'npm run train -- --preset M0 --set lossReduction=mean --out m0-mean.json'],
-      ['84.22%', 'npm run train -- --preset M0 --set lossReduction=sum --out m0-sum.json'],
+      ['84.22%', 'npm run train -- --preset M0 --out m0.json'],
+      ['79.58%', 'npm run train -- --preset M1a --out m1a.json'],
     ]);
+    expect(r.notes.find((n: { topic: string }) => n.topic.startsWith('Framework')).effect).toMatch(/M2 beside "M1g · batch mean"/);
     expect(JSON.stringify(r.notes)).not.toMatch(/NaN|undefined/);
   });
 
@@ -307,20 +312,62 @@ describe('runs stored before config identity existed', () => {
   it('are compared with their presets at startup (backfill), modified or exact', async () => {
     const pool = newPool({ connectionString: svc.databaseUrl, max: 1 });
     try {
-      const { lossReduction: _dropped, ...old } = findPreset('M0').config; // stored before the field existed
+      // Stored before the field existed: such configs averaged their batch loss, so they are M0's batch-mean variant.
+      const { lossReduction: _dropped, ...old } = findPreset('M0 · batch mean').config;
       const inserted = await pool.query<{ id: string }>(
         `INSERT INTO "Run" ("name", "preset", "engine", "dataset", "seed", "config") VALUES
            ('old exact', 'M0', 'scratch', 'mnist', 42, $1::jsonb), ('old modified', 'M0', 'scratch', 'mnist', 42, $2::jsonb) RETURNING "id"`,
         [JSON.stringify(old), JSON.stringify({ ...old, lr: 0.01 })],
       );
       expect(await backfillConfigIdentity(pool)).toBe(2);
-      const after = await pool.query(`SELECT "name", "presetExact", "presetChanges", "configHash" IS NOT NULL AS "hashed" FROM "Run" WHERE "id" = ANY($1::uuid[]) ORDER BY "name"`, [inserted.rows.map((r) => r.id)]);
+      const after = await pool.query(`SELECT "name", "presetExact", "presetChanges", "presetVariant", "configHash" IS NOT NULL AS "hashed" FROM "Run" WHERE "id" = ANY($1::uuid[]) ORDER BY "name"`, [inserted.rows.map((r) => r.id)]);
       expect(after.rows).toEqual([
-        { name: 'old exact', presetExact: true, presetChanges: [], hashed: true },
-        { name: 'old modified', presetExact: false, presetChanges: ['lr'], hashed: true },
+        { name: 'old exact', presetExact: true, presetChanges: [], presetVariant: 'batch mean', hashed: true },
+        { name: 'old modified', presetExact: false, presetChanges: ['lr'], presetVariant: 'batch mean', hashed: true },
       ]);
       expect(await backfillConfigIdentity(pool)).toBe(0);
       await pool.query(`DELETE FROM "Run" WHERE "id" = ANY($1::uuid[])`, [inserted.rows.map((r) => r.id)]);
+    } finally {
+      await pool.end();
+    }
+  });
+});
+
+describe('migration 0012: the presets changed protocol, runs keep their config', () => {
+  it('recomputes every preset run\'s exactness: a mean-loss M1c becomes "M1c · batch mean", exact, listed apart; a study keeps its protocol', async () => {
+    const pool = newPool({ connectionString: svc.databaseUrl, max: 1 });
+    try {
+      // Runs and a study as the previous code stored them: M1c with the batch mean counted as exact M1c.
+      const { lossReduction: _dropped, ...m1cMean } = findPreset('M1c · batch mean').config;
+      const oldMean = await finished('M1c', { lossReduction: 'mean' }, figures(0.7567, 0.75));
+      const oldSum = await finished('M1c', {}, figures(0.8462, 0.84));
+      const legacy = await finished('M1c', { lossReduction: 'mean' }, figures(0.70, 0.70));
+      const group = await pool.query<{ id: string }>(`INSERT INTO "RunGroup" ("name", "dataset", "overrides") VALUES ('old study', 'mnist', '{"epochs": 3}'), ('old summed study', 'mnist', '{"lossReduction": "sum"}') RETURNING "id"`);
+      await pool.query(`UPDATE "Run" SET "presetExact" = true, "presetChanges" = '{}', "presetVariant" = NULL WHERE "id" = $1`, [oldMean.id]);
+      await pool.query(`UPDATE "Run" SET "presetExact" = false, "presetChanges" = '{lossReduction}', "presetVariant" = NULL WHERE "id" = $1`, [oldSum.id]);
+      await pool.query(`UPDATE "Run" SET "presetExact" = true, "presetChanges" = '{}', "presetVariant" = NULL, "config" = $2::jsonb WHERE "id" = $1`, [legacy.id, JSON.stringify(m1cMean)]);
+      const configsBefore = (await pool.query(`SELECT "id", "config" FROM "Run" ORDER BY "id"`)).rows;
+
+      // The hand-written part of the migration, then the server start's backfill.
+      const sql = fs.readFileSync(path.join(MIGRATIONS_DIR, '0012_preset_protocol', 'migration.sql'), 'utf8');
+      await pool.query(sql.slice(sql.indexOf('-- Hand-written')));
+      expect(await backfillConfigIdentity(pool)).toBeGreaterThanOrEqual(3);
+
+      const label = async (id: string) => (await svc.gql('query($id: ID!) { run(id: $id) { presetLabel presetExact presetVariant published { testAccuracy } } }', { id })).data.run;
+      expect(await label(oldMean.id)).toEqual({ presetLabel: 'M1c · batch mean', presetExact: true, presetVariant: 'batch mean', published: null });
+      expect(await label(legacy.id)).toMatchObject({ presetLabel: 'M1c · batch mean', presetExact: true });
+      expect(await label(oldSum.id)).toMatchObject({ presetLabel: 'M1c', presetExact: true, presetVariant: null });
+      // Nothing lost: every stored config is as it was.
+      expect((await pool.query(`SELECT "id", "config" FROM "Run" ORDER BY "id"`)).rows).toEqual(configsBefore);
+      const protocols = (await pool.query(`SELECT "protocol" FROM "RunGroup" WHERE "id" = ANY($1::uuid[]) ORDER BY "name"`, [group.rows.map((g) => g.id)])).rows;
+      expect(protocols).toEqual([{ protocol: 'BATCH_MEAN' }, { protocol: 'PUBLISHED' }]);
+
+      // The report: the summed run stands for M1c; the batch-mean ones are apart, the better by validation accuracy.
+      const r = (await svc.gql(`query { studyReport(dataset: "mnist") { rows { preset runPath protocol asPublished } otherProtocolRows { preset label runPath protocol asPublished exactRuns } } }`)).data.studyReport;
+      expect(row(r, 'M1c')).toEqual({ preset: 'M1c', runPath: `/runs/${oldSum.id}`, protocol: 'summed gradients', asPublished: true });
+      expect(r.otherProtocolRows.find((x: { preset: string }) => x.preset === 'M1c')).toEqual({ preset: 'M1c', label: 'M1c · batch mean', runPath: `/runs/${oldMean.id}`, protocol: 'batch mean', asPublished: false, exactRuns: 2 });
+      for (const id of [oldMean.id, oldSum.id, legacy.id]) await svc.gql('mutation($id: ID!) { deleteRun(id: $id) }', { id });
+      await pool.query(`DELETE FROM "RunGroup" WHERE "id" = ANY($1::uuid[])`, [group.rows.map((g) => g.id)]);
     } finally {
       await pool.end();
     }

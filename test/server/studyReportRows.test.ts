@@ -3,15 +3,17 @@
  * percentages become fractions, deltas are ours − published, the gain over M0 is ours and the study's
  * each against its own M0, train/validation figures fall back to the kept epoch, a pinned run of
  * another preset is compared with the row's preset, and nothing published appears when not comparable.
+ * Protocols (issue 25): each row names its protocol; the study's figures stand only beside runs of the
+ * study's protocol, and the batch-mean variants' runs get rows of their own.
  */
 import { describe, expect, it } from 'vitest';
-import { findPreset } from '../../trainer/config/presets';
+import { findPreset, studyPresets } from '../../trainer/config/presets';
 import { withOverrides } from '../../trainer/config/schema';
-import { buildRows, chooseRuns, publishedFigures, type ReportCandidate } from '../../server/report/studyReport';
+import { buildRows, chooseRuns, groupChoice, OTHER_PROTOCOL_FORMS, publishedFigures, type ReportCandidate } from '../../server/report/studyReport';
 
 const run = (preset: string, accuracy: number, extra: Partial<ReportCandidate> = {}): ReportCandidate => ({
   id: `${preset}-${accuracy}`, name: `${preset} run`, preset, dataset: 'emnist-bymerge', status: 'SUCCEEDED', createdAt: new Date('2026-01-01T00:00:00Z'), archivedAt: null,
-  presetExact: true, presetChanges: [], config: findPreset(preset).config, epochsConfigured: 50, epochsTrained: 50, valAccuracy: accuracy,
+  presetExact: true, presetChanges: [], presetVariant: null, config: findPreset(preset).config, epochsConfigured: 50, epochsTrained: 50, valAccuracy: accuracy,
   evaluation: { accuracy, macroF1: accuracy - 0.03, crossEntropy: 0.4, trainAccuracy: null, trainLoss: null, valAccuracy: null, valLoss: null } as ReportCandidate['evaluation'],
   bestEpoch: { trainAccuracy: accuracy + 0.01, valAccuracy: accuracy - 0.01, valLoss: 0.42 },
   robustness: [{ sigma: 0, accuracy, clipped: false }, { sigma: 0.1, accuracy: accuracy - 0.05, clipped: false }, { sigma: 0.1, accuracy: accuracy - 0.2, clipped: true }],
@@ -52,5 +54,58 @@ describe('report rows', () => {
     expect(m0).toMatchObject({ choice: 'PINNED', label: 'M0 (modified: hidden, optimizer, earlyStopping)' });
     expect(m0.metrics.every((m) => m.published === null && m.delta === null)).toBe(true);
     expect(m0.robustness.every((p) => p.published === null)).toBe(true);
+  });
+});
+
+describe('report rows by protocol', () => {
+  // Two exact M1c runs: as the study ran it (summed) and its batch-mean variant, which scores lower.
+  const summed = run('M1c', 0.85);
+  const mean = run('M1c', 0.76, { id: 'mean', presetVariant: 'batch mean', config: findPreset('M1c · batch mean').config });
+  const m0Mean = run('M0', 0.29, { id: 'm0-mean', presetVariant: 'batch mean', config: findPreset('M0 · batch mean').config });
+  const candidates = [summed, mean, m0Mean];
+
+  it('sets the study\'s figures beside the summed run only, and names each row\'s protocol', () => {
+    const rows = buildRows(chooseRuns(candidates, []), { dataset: 'emnist-bymerge', comparable: true });
+    const m1c = rows.find((r) => r.preset === 'M1c')!;
+    expect(m1c).toMatchObject({ runId: 'M1c-0.85', label: 'M1c', protocol: 'summed gradients', asPublished: true, exactRuns: 1 });
+    expect(metric(m1c, 'valAccuracy').published).toBeCloseTo(0.8789, 12);
+    expect(metric(m1c, 'valAccuracy').delta).toBeCloseTo(0.84 - 0.8789, 12);
+    // M0 has only a batch-mean run: it does not stand for the study's M0, which keeps its published figure alone.
+    const m0 = rows.find((r) => r.preset === 'M0')!;
+    expect(m0).toMatchObject({ runId: null, protocol: 'summed gradients', asPublished: true, why: 'no finished M0 run on emnist-bymerge' });
+    expect(metric(m0, 'testAccuracy')).toMatchObject({ ours: null, published: 0.8745 });
+    // The framework rows keep the batch mean, which is their published protocol.
+    expect(rows.find((r) => r.preset === 'M2')).toMatchObject({ protocol: 'batch mean', asPublished: true });
+  });
+
+  it('lists the batch-mean runs apart, under their own names, with no published figure', () => {
+    const other = buildRows(chooseRuns(candidates, [], new Map([['M1c · batch mean', 2]]), OTHER_PROTOCOL_FORMS), { dataset: 'emnist-bymerge', comparable: true, forms: OTHER_PROTOCOL_FORMS });
+    expect(other.map((r) => r.preset)).toEqual(['M0', 'M1a', 'M1b', 'M1c', 'M1d', 'M1e', 'M1f', 'M1g', 'M1h']);
+    const m1c = other.find((r) => r.preset === 'M1c')!;
+    expect(m1c).toMatchObject({ runId: 'mean', label: 'M1c · batch mean', protocol: 'batch mean', asPublished: false, exactRuns: 1, modifiedRuns: 2 });
+    // Its gain over M0 is against M0 · batch mean: 0.76 − 0.29; nothing published anywhere.
+    expect(metric(m1c, 'gainOverM0').ours).toBeCloseTo(0.47, 12);
+    for (const r of other) {
+      expect(r.metrics.every((m) => m.published === null && m.delta === null)).toBe(true);
+      expect(r.robustness.every((p) => p.published === null)).toBe(true);
+    }
+    expect(other.find((r) => r.preset === 'M1g')).toMatchObject({ runId: null, label: 'M1g · batch mean', why: 'no finished M1g · batch mean run on emnist-bymerge' });
+  });
+
+  it('a batch-mean run pinned to the study\'s row is shown as such, without the published figures, saying why', () => {
+    const rows = buildRows(chooseRuns(candidates, [{ dataset: 'emnist-bymerge', preset: 'M1c', runId: 'mean', pinnedBy: 'Mia', pinnedById: null, pinnedAt: new Date('2026-03-01T00:00:00Z') }]), { dataset: 'emnist-bymerge', comparable: true });
+    const m1c = rows.find((r) => r.preset === 'M1c')!;
+    expect(m1c).toMatchObject({ choice: 'PINNED', label: 'M1c · batch mean', protocol: 'batch mean', asPublished: false });
+    expect(m1c.why).toBe("pinned by Mia on 2026-03-01; trained with batch mean, not the study's summed gradients for M1c, so the published figures are not set beside it");
+    expect(m1c.metrics.every((m) => m.published === null)).toBe(true);
+  });
+
+  it('a batch-mean study group\'s report names its rows as variants and sets no published figure beside them', () => {
+    const rows = buildRows(groupChoice([{ ...mean, status: 'RUNNING' }]), { dataset: 'emnist-bymerge', comparable: true, forms: studyPresets('BATCH_MEAN') });
+    expect(rows.find((r) => r.preset === 'M1c')).toMatchObject({ label: 'M1c · batch mean', protocol: 'batch mean', asPublished: false, why: "this study's run (running)" });
+    expect(rows.find((r) => r.preset === 'M0')).toMatchObject({ label: 'M0 · batch mean', runId: null, asPublished: false });
+    expect(metric(rows.find((r) => r.preset === 'M0')!, 'testAccuracy').published).toBeNull();
+    // The framework rows are the same in both protocols, with their published figures.
+    expect(metric(rows.find((r) => r.preset === 'M2')!, 'testAccuracy').published).toBeCloseTo(0.8836, 12);
   });
 });

@@ -1,7 +1,8 @@
 // The config schema refuses bad values naming the field; presets carry the study's parameter counts.
 import { describe, it, expect } from 'vitest';
 import { checkConfig, DEFAULT_CONFIG, validateConfig, withOverrides } from '../../trainer/config/schema';
-import { countParameters, findPreset, PRESETS } from '../../trainer/config/presets';
+import { ALL_PRESETS, BATCH_MEAN_PRESETS, countParameters, findPreset, presetFormFor, PRESETS } from '../../trainer/config/presets';
+import { changedFields } from '../../trainer/config/presetDiff';
 
 const issuesFor = (overrides: Record<string, unknown>) => {
   const r = checkConfig({ ...DEFAULT_CONFIG, ...overrides });
@@ -59,5 +60,43 @@ describe('presets', () => {
     expect(findPreset('M1e').config.schedule).toEqual({ type: 'linear', alpha: 1.8e-5, minLr: 1e-4 });
     expect(findPreset('M1f').config.schedule).toEqual({ type: 'exponential', gamma: 0.95 });
     for (const p of PRESETS) expect(p.description.length).toBeGreaterThan(10);
+  });
+
+  it('M0–M1h sum the batch loss, as the study ran them; the framework rows keep the batch mean', () => {
+    expect(PRESETS.filter((p) => p.config.lossReduction === 'sum').map((p) => p.name)).toEqual(['M0', 'M1a', 'M1b', 'M1c', 'M1d', 'M1e', 'M1f', 'M1g', 'M1h']);
+    expect(PRESETS.filter((p) => p.config.lossReduction === 'mean').map((p) => p.name)).toEqual(['M2', 'M3a', 'M3b']);
+    for (const p of PRESETS) expect([p.row, p.variant]).toEqual([p.name, null]);
+    // The descriptions write down the numerics under the sum (issue 25).
+    expect(findPreset('M1c').description).toMatch(/Summed batch gradients.*L2 not divided by the batch.*Adam ε 1e-8/);
+    expect(findPreset('M2').description).toMatch(/Batch-mean loss.*M1g · batch mean/);
+  });
+
+  it('each from-scratch row has a batch-mean variant that differs in lossReduction only', () => {
+    expect(BATCH_MEAN_PRESETS.map((p) => p.name)).toEqual(['M0', 'M1a', 'M1b', 'M1c', 'M1d', 'M1e', 'M1f', 'M1g', 'M1h'].map((n) => `${n} · batch mean`));
+    for (const v of BATCH_MEAN_PRESETS) {
+      const row = findPreset(v.row);
+      expect(v).toMatchObject({ variant: 'batch mean', group: row.group });
+      expect(v.config.lossReduction).toBe('mean');
+      expect(changedFields(v.config, row.config)).toEqual(['lossReduction']);
+      expect(v.description).toMatch(/Batch-mean gradients/);
+    }
+    // Launch-form order: each row followed by its variant; 12 rows + 9 variants.
+    expect(ALL_PRESETS.slice(0, 4).map((p) => p.name)).toEqual(['M0', 'M0 · batch mean', 'M1a', 'M1a · batch mean']);
+    expect(ALL_PRESETS).toHaveLength(21);
+  });
+
+  it('finds a variant by its name or the short form, and says how to name one', () => {
+    expect(findPreset('M1c · batch mean').name).toBe('M1c · batch mean');
+    expect(findPreset('m1c-mean').name).toBe('M1c · batch mean');
+    expect(findPreset('M1C').name).toBe('M1c');
+    expect(() => findPreset('M2-mean')).toThrow(/Unknown preset "M2-mean".*M1c · batch mean/);
+  });
+
+  it('a config follows the form of its row that matches its loss reduction', () => {
+    expect(presetFormFor('M1c', { lossReduction: 'mean' })?.name).toBe('M1c · batch mean');
+    expect(presetFormFor('M1c', { lossReduction: 'sum' })?.name).toBe('M1c');
+    // The framework rows have one form: a summed M2 is M2 modified, not a variant.
+    expect(presetFormFor('M2', { lossReduction: 'sum' })?.name).toBe('M2');
+    expect(presetFormFor('M9', { lossReduction: 'sum' })).toBeUndefined();
   });
 });

@@ -272,9 +272,11 @@ describe.each(['cpu', 'wasm'] as const)('layers engine on %s', (backend) => {
 });
 
 describe('presets', () => {
-  it('M2 is M1g on the layers engine; M3a and M3b as the study describes', () => {
-    const m1g = findPreset('M1g').config;
-    expect(findPreset('M2').config).toEqual({ ...m1g, engine: 'layers' });
+  it('M2 is M1g on the layers engine under the batch mean (the study\'s PyTorch protocol); M3a and M3b as the study describes', () => {
+    // M1g as published sums its batch loss (the study's own engine); M2 keeps tf.layers' mean.
+    const m1gMean = findPreset('M1g · batch mean').config;
+    expect(findPreset('M2').config).toEqual({ ...m1gMean, engine: 'layers' });
+    expect(findPreset('M1g').config).toEqual({ ...m1gMean, lossReduction: 'sum' });
     expect(findPreset('M3a').config).toMatchObject({
       engine: 'layers', hidden: [256, 128, 64, 64], activation: 'gelu', dropout: 0.2, batchNorm: false,
       weightDecay: 0.01, optimizer: 'adam', lr: 0.001, earlyStopping: { patience: 7, minDelta: 0 },

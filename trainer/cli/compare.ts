@@ -4,7 +4,9 @@
  * autograd) — with the same seed, hence the same split, initial weights and batch order, and prints a
  * side-by-side table: train/val/test accuracy, macro F1, cross-entropy, robustness and time per epoch,
  * with the test-accuracy gap against the 0.5-point agreement bar. Only configs the scratch engine can run
- * (ReLU, no BatchNorm/dropout/weight decay) compare; M2 is M1g, so `--preset M2` compares the same pair.
+ * (ReLU, no BatchNorm/dropout/weight decay) compare. M2 is M1g under the batch mean (the study's PyTorch
+ * protocol) while M1g as published sums, so `--preset M2` and `--preset M1g-mean` compare the same pair
+ * under M2's protocol, `--preset M1g` under the study engine's.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -17,7 +19,8 @@ import { datasetSpecFromArgs, fail, loadDatasetOrExit, overridesFromFlags, TRAIN
 import { TrainingProgress } from './progress';
 
 const HELP = `Usage: npm run compare -- [options]
-  --preset NAME        a preset the scratch engine can run (default M1g): ${PRESETS.filter((p) => p.config.engine === 'scratch' || p.name === 'M2').map((p) => p.name).join(', ')}
+  --preset NAME        a preset the scratch engine can run (default M1g): ${PRESETS.filter((p) => p.config.engine === 'scratch' || p.name === 'M2').map((p) => p.name).join(', ')},
+                       or a batch-mean variant (M1g-mean: M2's protocol, for the engine agreement)
   --data DIR | --fixture NAME | --images F --labels F   data, as for npm run train (default $EMNIST_DIR)
   --epochs N  --seed S  --lr X  --batch-size N  --hidden 128,64  --backend auto|tensorflow|wasm|cpu  --threads N
   --set field=value    any other config field (repeatable)

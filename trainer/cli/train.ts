@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, withOverrides, type RunConfig } from '../config/schema';
-import { findPreset, PRESETS } from '../config/presets';
+import { ALL_PRESETS, findPreset, PRESETS } from '../config/presets';
 import { runExperiment } from '../run';
 import { initBackend, nativeKernelsNotice } from '../engine/backend';
 import type { RunResult } from '../result';
@@ -22,7 +22,8 @@ import { topConfusedPairs } from '../eval/confusedPairs';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint, type TrainingCheckpoint } from '../train/checkpoint';
 
 const HELP = `Usage: npm run train -- [options]
-  --preset NAME        one of ${PRESETS.map((p) => p.name).join(', ')} (default M0)
+  --preset NAME        one of ${PRESETS.map((p) => p.name).join(', ')} (default M0); M0–M1h sum the
+                       batch loss as the study did, "M1c-mean" (= "M1c · batch mean") averages it
   --data DIR           folder with EMNIST ByMerge files (default: $EMNIST_DIR)
   --fixture NAME       use DIR/fixtures/emnist-bymerge-test-NAME-* (strat100 or first1000)
   --images F --labels F   any IDX (or CSV) dataset instead; repeat for several files (names with "train" are train)
@@ -36,7 +37,7 @@ const HELP = `Usage: npm run train -- [options]
   --save-model DIR     save the trained model (for npm run evaluate)
   --checkpoint FILE    save the training state here after every epoch; if FILE exists, resume from it
                        (after Ctrl-C, run the same command again); removed when the run finishes
-  --list               list the presets and exit`;
+  --list               list the presets (and their batch-mean variants) and exit`;
 
 function buildConfig(values: FlagValues): { config: RunConfig; preset: string } {
   const preset = findPreset((values.preset as string) ?? 'M0');
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
   });
   if (values.help) return void process.stdout.write(HELP + '\n');
   if (values.list) {
-    for (const p of PRESETS) process.stdout.write(`${p.name.padEnd(4)} ${p.group.padEnd(15)} ${p.description}\n`);
+    for (const p of ALL_PRESETS) process.stdout.write(`${p.name.padEnd(16)} ${p.group.padEnd(15)} ${p.description}\n`);
     return;
   }
   const { config, preset } = buildConfig(values);

@@ -3,8 +3,10 @@
  * Where the run starts from: a preset (switching keeps the person's edits, says which, and offers the
  * preset's own values instead) and the dataset (missing ones are listed, disabled, with what to do).
  * Once the fields differ from the preset, it says so as every page will: "M0 (modified: hidden, epochs)".
+ * The list holds each study row and its batch-mean variant ("M1c · batch mean"); the label compares
+ * with the form of the row the batch loss field follows, as the server does.
  */
-import { PRESETS } from '../../../trainer/config/presets';
+import { ALL_PRESETS, presetFormFor } from '../../../trainer/config/presets';
 import { changedFields, modifiedLabel } from '../../../trainer/config/presetDiff';
 import type { LaunchOptionsQuery } from '../../_graphql/generated';
 import { labelOf } from '../_lib/fields';
@@ -14,7 +16,8 @@ import type { LaunchFormApi, Source } from './useLaunchForm';
 const shown = (v: string | boolean) => (typeof v === 'boolean' ? (v ? 'on' : 'off') : v);
 
 export function StartFrom({ form, datasets, source }: { form: LaunchFormApi; datasets: LaunchOptionsQuery['datasets']; source: Source | null }) {
-  const preset = PRESETS.find((p) => p.name === form.presetName);
+  const preset = ALL_PRESETS.find((p) => p.name === form.presetName);
+  const launchForm = preset && form.result.ok ? (presetFormFor(preset.row, form.result.config) ?? preset) : preset;
   const chosen = datasets.find((d) => d.name === form.meta.dataset);
   const note = form.presetNote;
   return (
@@ -24,12 +27,12 @@ export function StartFrom({ form, datasets, source }: { form: LaunchFormApi; dat
           <label className="block text-xs font-medium text-slate-800" htmlFor="f-preset">Preset</label>
           <select id="f-preset" name="preset" value={form.presetName} onChange={(e) => form.choosePreset(e.target.value)} className={fieldClass()} aria-describedby="f-preset-hint">
             {!form.presetName && <option value="">{source ? `run ${source.name}` : 'custom'}</option>}
-            {PRESETS.map((p) => <option key={p.name} value={p.name}>{p.name} · {p.group}</option>)}
+            {ALL_PRESETS.map((p) => <option key={p.name} value={p.name}>{p.variant ? p.name : `${p.name} · ${p.group}`}</option>)}
           </select>
           <p id="f-preset-hint" className="mt-1 text-xs text-slate-600">{preset?.description ?? (source ? 'Cloned from an existing run; edit anything below.' : '')}</p>
-          {preset && form.result.ok && (
+          {launchForm && form.result.ok && (
             <p className="mt-1 text-xs font-medium text-slate-800" data-testid="preset-label" aria-live="polite">
-              Launches as {modifiedLabel(preset.name, changedFields(form.result.config, preset.config))}
+              Launches as {modifiedLabel(launchForm.name, changedFields(form.result.config, launchForm.config))}
             </p>
           )}
         </div>

@@ -8,7 +8,7 @@
  */
 import { useRouter } from 'next/navigation';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { PRESETS } from '../../../trainer/config/presets';
+import { ALL_PRESETS } from '../../../trainer/config/presets';
 import type { RunConfig } from '../../../trainer/config/schema';
 import { LaunchRunDocument, type CloneSourceQuery } from '../../_graphql/generated';
 import { GqlError, errorTitle, request } from '../../_lib/graphql';
@@ -21,7 +21,7 @@ import { switchPreset, type PresetSwitch } from '../_lib/presetSwitch';
 export interface LaunchMeta { name: string; tags: string; notes: string; dataset: string }
 export type Source = NonNullable<CloneSourceQuery['run']>;
 
-const presetConfig = (name: string) => (PRESETS.find((p) => p.name === name) ?? PRESETS[0]).config;
+const presetConfig = (name: string) => (ALL_PRESETS.find((p) => p.name === name) ?? ALL_PRESETS[0]).config;
 
 export function useLaunchForm({ source, initialPreset, defaultDataset, liveBackends }: { source: Source | null; initialPreset: string; defaultDataset: string; liveBackends: readonly string[] }) {
   const router = useRouter();

@@ -51,6 +51,7 @@ export function ReportTable({ rows, canUnpin = false, label = 'Study report tabl
               <td className="whitespace-nowrap px-2 py-1.5">
                 <div className="font-medium" data-testid="report-label">{row.label}</div>
                 <div className="text-xs text-slate-600">{row.presetGroup}</div>
+                <div className={`text-xs ${row.asPublished ? 'text-slate-600' : 'text-amber-800'}`} data-testid="report-protocol">{row.protocol}{row.asPublished ? '' : ' · not the study’s'}</div>
               </td>
               <td className="max-w-[260px] px-2 py-1.5"><RunCell row={row} canUnpin={canUnpin} /></td>
               <td className="whitespace-nowrap px-2 py-1.5 text-right tabular-nums text-slate-700">

@@ -1,5 +1,5 @@
 /** Presets, datasets (with class statistics, split sizes and a sample per class) and the system view (workers: workers.ts). */
-import { countParameters, PRESETS } from '../../../trainer/config/presets';
+import { BATCH_MEAN_PRESETS, countParameters, PRESETS, PROTOCOL_NAMES } from '../../../trainer/config/presets';
 import { datasetDetails, defaultDataset, findDataset, listDatasets } from '../../datasets/catalog';
 import { PUBLISHED, PUBLISHED_DATASET } from '../../report/published';
 import { backendUnion, takingRuns } from '../../worker/registry';
@@ -28,6 +28,8 @@ export const catalogQueries: QueryResolvers = {
 };
 
 export const Preset: PresetResolvers = {
+  protocol: (p) => PROTOCOL_NAMES[p.config.lossReduction],
+  variants: (p) => (p.variant ? [] : BATCH_MEAN_PRESETS.filter((v) => v.row === p.name)),
   engine: (p) => p.config.engine,
   config: (p) => p.config,
   // Parameters on the default dataset's geometry (784 inputs, 47 EMNIST classes).

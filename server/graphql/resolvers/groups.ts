@@ -14,6 +14,7 @@ import { cancelGroup, currentMembers, deleteGroup, epochsTrained, findGroup, get
 import { loadQueueSchedule, type QueueSchedule } from '../../runs/queueSchedule';
 import type { RunOutcome } from '../../runs/removal';
 import { studyPreview } from '../../runs/studyPreview';
+import { STUDY_PROTOCOL_LABELS } from '../../../trainer/config/presets';
 import type { GraphQLContext } from '../context';
 import type { MutationResolvers, QueryResolvers, StudyGroupResolvers } from '../generated';
 import type { StudyGroupModel } from '../mappers';
@@ -141,6 +142,8 @@ export const StudyGroup: StudyGroupResolvers = {
   createdAt: (g) => g.createdAt.toISOString(),
   owner: (g, _a, { loaders }) => (g.ownerId ? loaders.userName.load(g.ownerId) : null),
   overrides: (g) => g.overrides ?? null,
+  protocol: (g) => (g.protocol === 'BATCH_MEAN' ? 'BATCH_MEAN' : 'PUBLISHED'),
+  protocolLabel: (g) => STUDY_PROTOCOL_LABELS[g.protocol === 'BATCH_MEAN' ? 'BATCH_MEAN' : 'PUBLISHED'],
   runs: async (g, _a, ctx) => (await stateOf(ctx, g.id)).current,
   replacedRuns: async (g, _a, ctx) => (await stateOf(ctx, g.id)).replaced,
   members: async (g, _a, ctx) => (await stateOf(ctx, g.id)).summary.members,

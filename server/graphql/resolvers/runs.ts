@@ -50,9 +50,10 @@ export const Run: RunResolvers = {
   presetLabel: (r) => presetLabel(r),
   archivedAt: (r) => iso(r.archivedAt),
   pins: (r, _a, { loaders }) => loaders.pins.load(r.id),
-  // The study's figures belong beside a run only when it IS the preset, on the study's data.
+  // The study's figures belong beside a run only when it IS the preset as the study ran it (not a
+  // batch-mean variant), on the study's data.
   published: (r) => {
-    if (!r.preset || r.presetExact !== true || r.dataset !== PUBLISHED_DATASET) return null;
+    if (!r.preset || r.presetExact !== true || r.presetVariant !== null || r.dataset !== PUBLISHED_DATASET) return null;
     const { figures, robustness } = publishedFigures(r.preset);
     return { ...figures, robustness: robustness ? robustness.sigmas.map((sigma, i) => ({ sigma, accuracy: robustness.accuracy[i] })) : [] };
   },

@@ -39,7 +39,7 @@ export function GroupLive({ initial }: { initial: GroupDetailFragment }) {
     <div className="space-y-4" data-testid="group-page">
       <PageTitle
         title={<span className="inline-flex flex-wrap items-center gap-2">{group.name} <StatusBadge status={group.status} /></span>}
-        lead={`Launched ${group.createdAt.slice(0, 16).replace('T', ' ')}${group.owner ? ` by ${group.owner}` : ''} on ${group.dataset ?? 'its dataset'}${overrides.length ? ` with ${overrides.map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ')}` : ' with every preset as it is'}.`}
+        lead={`Launched ${group.createdAt.slice(0, 16).replace('T', ' ')}${group.owner ? ` by ${group.owner}` : ''} on ${group.dataset ?? 'its dataset'}, protocol ${group.protocolLabel}${overrides.length ? `, with ${overrides.map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ')}` : ', every preset as it is'}.`}
       >
         <Link href={`/?group=${encodeURIComponent(group.id)}`} className="text-sm text-sky-800 underline">Its runs in the list</Link>
       </PageTitle>
@@ -55,10 +55,13 @@ export function GroupLive({ initial }: { initial: GroupDetailFragment }) {
           </ul>
         </Card>
       )}
-      <Card title="This study's report" testId="group-report">
+      <Card title={`This study's report: ${group.protocolLabel}`} testId="group-report">
         <ReportTable rows={group.report} label="This study's report" />
         <p className="mt-2 text-xs text-slate-600">
-          Each member beside the published figures{group.dataset === 'emnist-bymerge' ? '' : ' (shown only for EMNIST ByMerge)'}. Members launched with overrides are labelled “modified”; the <Link href={`/report?dataset=${encodeURIComponent(group.dataset ?? '')}`} className="text-sky-800 underline">study report</Link> uses only exact runs unless one is pinned{group.can.pin ? ' (the “Pin … to the report” button above pins this study’s finished runs)' : ''}.
+          {group.protocol === 'BATCH_MEAN'
+            ? 'Launched with the batch-mean variants of M0–M1h (“M1c · batch mean”), which the study did not train: only the framework rows, batch mean in both protocols, stand beside the published figures.'
+            : 'As the study ran them: M0–M1h with summed batch gradients, M2–M3b with the batch mean.'}{' '}
+          Each member of the study&apos;s protocol beside the published figures{group.dataset === 'emnist-bymerge' ? '' : ' (shown only for EMNIST ByMerge)'}. Members launched with overrides are labelled “modified”; the <Link href={`/report?dataset=${encodeURIComponent(group.dataset ?? '')}`} className="text-sky-800 underline">study report</Link> uses only exact runs unless one is pinned{group.can.pin ? ' (the “Pin … to the report” button above pins this study’s finished runs)' : ''}.
         </p>
       </Card>
     </div>
