@@ -11,7 +11,7 @@ import { describeCompute, initBackend, kernelLibrary, nativeKernelsNotice, probe
 import { loadOpenBlas, nativeBlasAllowed } from '../../trainer/engine/openblas';
 import { withWasmKernels } from '../../trainer/engine/wasmBlasMatMul';
 import { ScratchMlp, heInitialWeights } from '../../trainer/engine/scratchMlp';
-import { Sgd } from '../../trainer/engine/optimizers';
+import { Adam, Sgd, type Optimizer } from '../../trainer/engine/optimizers';
 import { oneHot } from '../../trainer/engine/loss';
 import { createModel } from '../../trainer/engine/factory';
 import { findPreset } from '../../trainer/config/presets';
@@ -21,7 +21,7 @@ import { runExperiment } from '../../trainer/run';
 import { syntheticDataset } from '../../trainer/bench/throughput';
 import type { TrainingCheckpoint } from '../../trainer/train/checkpoint';
 import type { Dataset } from '../../trainer/data/dataset';
-import { mulberry32 } from '../../trainer/util/rng';
+import { fillNormal, mulberry32 } from '../../trainer/util/rng';
 
 /** ‖a − b‖∞ / ‖b‖∞: rounding differences measured against the tensor's scale. */
 function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -105,6 +105,33 @@ describe.runIf(native)('native CPU kernels (OpenBLAS on the wasm heap)', () => {
     expect(relativeError(blas.loss.dataSync(), wasm.loss.dataSync())).toBeLessThan(1e-6);
     blas.grads.forEach((g, i) => expect(relativeError(g.dataSync(), wasm.grads[i].dataSync()), `gradient ${i}`).toBeLessThan(1e-5));
     model.dispose();
+  });
+
+  it('the fused optimiser kernels (Adam, momentum) give the op chain\'s values bit for bit, odd sizes included', () => {
+    const shapes = [[784, 400], [400], [120, 47], [47], [3]];
+    const normal = (shape: number[], seed: number, scale: number) => tf.tensor(fillNormal(new Float32Array(shape.reduce((a, b) => a * b, 1)), mulberry32(seed), scale), shape);
+    const train = (optimizer: Optimizer) => {
+      const variables = shapes.map((s, i) => tf.variable(normal(s, 10 + i, 1)));
+      for (let t = 0; t < 5; t++) {
+        const grads = shapes.map((s, i) => normal(s, 100 * t + i, 1e-3 * (t + 1)));
+        optimizer.apply(variables, grads, 1e-3 * (t + 1));
+        tf.dispose(grads);
+      }
+      const values = variables.map((v) => v.dataSync().slice());
+      tf.dispose(variables);
+      optimizer.dispose();
+      return values;
+    };
+    const makers: [string, () => Optimizer][] = [
+      ['Adam', () => new Adam({ beta1: 0.9, beta2: 0.999, epsilon: 1e-8 })],
+      ['momentum', () => new Sgd(0.9)],
+      ['AdamW (op chain both times)', () => new Adam({ beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01, weightDecayMode: 'decoupled' })],
+    ];
+    for (const [name, make] of makers) {
+      const fused = train(make());
+      const chain = withWasmKernels(() => train(make()));
+      fused.forEach((values, i) => expect(Buffer.from(values.buffer).equals(Buffer.from(chain[i].buffer)), `${name}, variable ${i}`).toBe(true));
+    }
   });
 
   it('layers-engine gradients (M2: tf.layers with autograd) agree with the wasm kernels within 1e-5 relative', () => {

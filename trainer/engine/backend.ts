@@ -23,6 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { registerWasmTransposeFreeMatMul } from './wasmMatMul';
 import { registerWasmBlasMatMul, wasmMatMulLibrary } from './wasmBlasMatMul';
+import { registerWasmFusedOptimizer } from './wasmFusedOptimizer';
 import { loadOpenBlas, OPENBLAS_INSTALL } from './openblas';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -142,7 +143,10 @@ const realLoaders: BackendLoaders = {
     registerWasmTransposeFreeMatMul();
     // The native CPU path: matrix products on OpenBLAS. Without it the run trains on the wasm kernels.
     const { lib } = loadOpenBlas();
-    if (lib) registerWasmBlasMatMul(lib);
+    if (lib) {
+      registerWasmBlasMatMul(lib);
+      registerWasmFusedOptimizer();
+    }
     return true;
   },
   cpu: () => tf.setBackend('cpu'),

@@ -11,6 +11,7 @@
  * the whole (data-parallel replicas each update one slice: trainer/parallel/partitionedOptimizer.ts).
  */
 import * as tf from '@tensorflow/tfjs';
+import { fusedAdam, fusedMomentum } from './wasmFusedOptimizer';
 
 export interface Optimizer {
   /** Updates every variable in place from its gradient (same order) at learning rate `lr`. */
@@ -83,7 +84,11 @@ export class Sgd implements Optimizer {
       const k = scalars({ momentum: this.momentum, lr });
       variables.forEach((theta, i) => {
         const g = wd > 0 && weightDecayMode === 'coupled' ? tf.add(grads[i], tf.mul(theta, wd)) : grads[i];
-        if (this.velocity) {
+        const fused = this.velocity && fusedMomentum(theta, g, this.velocity[i], this.momentum, lr);
+        if (fused) {
+          this.velocity![i].assign(fused[1]);
+          theta.assign(fused[0]);
+        } else if (this.velocity) {
           const v = this.velocity[i];
           v.assign(tf.add(tf.mul(v, k.momentum), g));
           theta.assign(tf.sub(theta, tf.mul(v, k.lr)));
@@ -146,6 +151,14 @@ export class Adam implements Optimizer {
         const g = decays && weightDecayMode === 'coupled' ? tf.add(grads[i], tf.mul(theta, k.weightDecay)) : grads[i];
         const m = this.m![i];
         const v = this.v![i];
+        // One wasm kernel for the whole update where it runs (wasmFusedOptimizer.ts: the same float32 maths).
+        const fused = decays ? null : fusedAdam(theta, g, m, v, { beta1, oneMinusBeta1: 1 - beta1, beta2, oneMinusBeta2: 1 - beta2, stepSize, epsHat });
+        if (fused) {
+          m.assign(fused[1]);
+          v.assign(fused[2]);
+          theta.assign(fused[0]);
+          return;
+        }
         m.assign(tf.add(tf.mul(m, k.beta1), tf.mul(g, k.oneMinusBeta1)));
         v.assign(tf.add(tf.mul(v, k.beta2), tf.mul(tf.square(g), k.oneMinusBeta2)));
         let next = tf.sub(theta, tf.mul(tf.div(m, tf.add(tf.sqrt(v), k.epsHat)), k.stepSize));

@@ -45,6 +45,17 @@ function heapView(backend: WasmBackend, t: TensorInfo, length: number): Float32A
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 /**
+ * A float32 tensor's values where the wasm backend holds them (a view, not a copy: read it before the
+ * next tfjs op, which may grow the heap), or null on another backend. dataSync() would copy them first.
+ */
+export function wasmHeapValues(t: tf.Tensor): Float32Array | null {
+  if (t.dtype !== 'float32' || tf.getBackend() !== 'wasm') return null;
+  const backend = tf.backend() as unknown as WasmBackend;
+  const entry = backend.dataIdMap.get(t.dataId);
+  return entry ? new Float32Array(backend.wasm.HEAPU8.buffer, entry.memoryOffset, t.size) : null;
+}
+
+/**
  * op(A)·op(B) through sgemm, or null when the operands need the stock kernel. Batch dimensions are
  * flattened; a batch of 1 on either side broadcasts against the other's.
  */
@@ -154,6 +165,11 @@ export function registerWasmBlasMatMul(blas: OpenBlas): void {
 /** The library the wasm matrix products run on in this thread, or null (the wasm kernels). */
 export function wasmMatMulLibrary(): OpenBlas | null {
   return registeredWith;
+}
+
+/** True inside withWasmKernels: the native kernels (and the fused optimiser updates) step aside. */
+export function usingWasmKernels(): boolean {
+  return bypass;
 }
 
 /**

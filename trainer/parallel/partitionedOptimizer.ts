@@ -11,6 +11,7 @@
  * The step costs each replica 1/R of the update instead of all of it.
  */
 import * as tf from '@tensorflow/tfjs';
+import { wasmHeapValues } from '../engine/wasmBlasMatMul';
 import { makeOptimizer, type Optimizer, type OptimizerConfig, type OptimizerState } from '../engine/optimizers';
 
 /** A piece of one variable inside a replica's slice: elements [from, to) of variable `variable`, at `flat` in the vector. */
@@ -67,7 +68,7 @@ export class PartitionedOptimizer {
     const grads = this.segments.map((s) => tf.tensor1d(gradient.subarray(s.flat - base, s.flat - base + s.to - s.from)));
     this.optimizer.apply(this.slices, grads, lr);
     tf.dispose(grads);
-    this.slices.forEach((v, i) => weights.set(v.dataSync() as Float32Array, this.segments[i].flat));
+    this.slices.forEach((v, i) => weights.set(wasmHeapValues(v) ?? (v.dataSync() as Float32Array), this.segments[i].flat));
   }
 
   part(): OptimizerPart {

@@ -22,6 +22,7 @@ import type { RunConfig } from '../config/schema';
 import type { Dataset } from '../data/dataset';
 import { initBackend, kernelLibrary, type BackendName } from '../engine/backend';
 import { createModel } from '../engine/factory';
+import { wasmHeapValues } from '../engine/wasmBlasMatMul';
 import type { TrainableModel, TrainingState, WeightSnapshot } from '../engine/model';
 import { PartitionedOptimizer, type OptimizerPart } from './partitionedOptimizer';
 import { gatherScaled } from '../data/batches';
@@ -135,7 +136,7 @@ class Replica {
       if (hi > lo) {
         const { x, labels } = this.gather(from + lo, from + hi);
         const shard = this.model.shardGradients(x, labels, { batchRows: n, rowStart: lo, withPenalty: rank === 0 });
-        shard.grads.forEach((g, i) => slot.set(g.dataSync() as Float32Array, this.offsets[i]));
+        shard.grads.forEach((g, i) => slot.set(wasmHeapValues(g) ?? (g.dataSync() as Float32Array), this.offsets[i]));
         stats[2 * rank] = shard.lossSum;
         stats[2 * rank + 1] = shard.correct;
         tf.dispose([x, ...shard.grads]);
